@@ -1,0 +1,41 @@
+# Two commands for users: `make run` and `make test` (see README.md). Everything else is a helper target.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app service_app
+
+.PHONY: install run test test-fast bench translations clean
+
+$(BIN)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+service_app/translations/%/LC_MESSAGES/messages.mo: service_app/translations/%/LC_MESSAGES/messages.po $(BIN)/.installed
+	$(BIN)/pybabel compile -q -f -i $< -o $@
+
+translations: service_app/translations/zh_CN/LC_MESSAGES/messages.mo service_app/translations/en/LC_MESSAGES/messages.mo
+
+install: $(BIN)/.installed translations
+	@sh scripts/sysdeps.sh run
+
+run: install
+	$(FLASK) init-db
+	$(FLASK) seed-demo
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install
+	@sh scripts/sysdeps.sh test
+	$(BIN)/python -m pytest
+
+# Re-extract UI strings after editing templates or code (then translate the .po files and commit them).
+extract:
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o service_app/translations/messages.pot .
+	$(BIN)/pybabel update -i service_app/translations/messages.pot -d service_app/translations
+
+bench: install
+	$(BIN)/python benchmarks/scan_load.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache
