@@ -1,0 +1,92 @@
+"""Declarative base, engine construction and transaction helpers shared by every domain package.
+
+SQLite is the embedded default and PostgreSQL the production database; both must be race-safe, so the engine
+set-up differs: SQLite gets WAL, a busy timeout and `BEGIN IMMEDIATE` write transactions (writers queue rather than
+fail with "database is locked"); PostgreSQL relies on row locks taken by conditional UPDATEs.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+
+from sqlalchemy import MetaData, Numeric, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.types import DateTime, TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+MONEY = Numeric(14, 2)
+COST = Numeric(14, 4)  # unit costs keep 4 places so moving averages do not drift
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on both databases (SQLite stores naive text; we re-attach UTC on load)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), Decimal: MONEY}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def engine_options(url: str) -> dict:
+    """Keyword arguments for `create_engine` (also handed to Flask-SQLAlchemy as SQLALCHEMY_ENGINE_OPTIONS)."""
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30, "check_same_thread": False}}
+    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
+
+
+def configure_engine(engine: Engine) -> Engine:
+    """Install the per-connection settings an engine needs; idempotent per engine."""
+    if engine.dialect.name == "sqlite" and not getattr(engine, "_warehouse_configured", False):
+        engine._warehouse_configured = True
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):
+            # Let SQLAlchemy, not pysqlite, emit BEGIN, so that we can make it BEGIN IMMEDIATE.
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):
+            # Take the write lock at BEGIN: a deferred transaction that reads then writes can deadlock against
+            # another writer and fail with SQLITE_BUSY; IMMEDIATE makes writers queue on the busy timeout instead.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+    return engine
+
+
+def make_engine(url: str, **overrides) -> Engine:
+    opts = engine_options(url)
+    opts.update(overrides)
+    return configure_engine(create_engine(url, **opts))
