@@ -6,6 +6,7 @@ fail with "database is locked"); PostgreSQL relies on row locks taken by conditi
 """
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -21,6 +22,10 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+# How SQLite write transactions begin in this context: IMMEDIATE (take the write lock at once, the default) or
+# DEFERRED (read-only work such as GET requests, which then never waits for writers under WAL).
+sqlite_begin_mode: ContextVar[str] = ContextVar("sqlite_begin_mode", default="IMMEDIATE")
 
 MONEY = Numeric(14, 2)
 COST = Numeric(14, 4)  # unit costs keep 4 places so moving averages do not drift
@@ -82,7 +87,7 @@ def configure_engine(engine: Engine) -> Engine:
         def _sqlite_begin(conn):
             # Take the write lock at BEGIN: a deferred transaction that reads then writes can deadlock against
             # another writer and fail with SQLITE_BUSY; IMMEDIATE makes writers queue on the busy timeout instead.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.exec_driver_sql("BEGIN DEFERRED" if sqlite_begin_mode.get() == "DEFERRED" else "BEGIN IMMEDIATE")
     return engine
 
 

@@ -1,0 +1,149 @@
+"""The two decoder engines behind one shape: a gray uint8 image in, `Read`s (unvalidated) out.
+
+- zxing-cpp: maintained, reads every symbology we need including DataMatrix, decodes QR text encodings (ECI,
+  Shift-JIS) correctly, and reports GS1 content. Its 1D readers scan rows, so 1D codes tilted more than ~20° need
+  deskewing first.
+- zbar (through pyzbar's ctypes bindings): no DataMatrix, guesses QR text encodings, and reads short ITF off
+  clutter, but its 1D scanner often reads binarised or unevenly lit bars that zxing gives up on. We drive the
+  C library directly (pyzbar's `decode()` hides the GS1 modifier and recreates the scanner on every call) with
+  only our symbologies enabled and ITF fixed to 14 digits.
+
+Text is normalised here so both engines agree: UPC-A is 12 digits (zxing and zbar report it as a 13-digit EAN-13
+with a leading 0), and GS1 data is returned raw (GS-separated element string, no symbology identifier).
+"""
+from __future__ import annotations
+
+import threading
+from ctypes import POINTER, c_uint, c_void_p, cast, string_at
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import zxingcpp
+from pyzbar import wrapper as zb
+
+LINEAR = ("code128", "code39", "ean13", "ean8", "upca", "itf")
+MATRIX = ("qrcode", "datamatrix")
+
+_ZX = zxingcpp.BarcodeFormat
+_ZXING_FORMATS = {"code128": _ZX.Code128, "code39": _ZX.Code39, "ean13": _ZX.EAN13, "ean8": _ZX.EAN8,
+                  "upca": _ZX.UPCA, "itf": _ZX.ITF, "qrcode": _ZX.QRCode, "datamatrix": _ZX.DataMatrix}
+_FROM_ZXING = {
+    _ZX.Code128: "code128", _ZX.Code39: "code39", _ZX.Code39Std: "code39", _ZX.Code39Ext: "code39",
+    _ZX.EAN13: "ean13", _ZX.EAN8: "ean8", _ZX.UPCA: "upca", _ZX.ITF: "itf", _ZX.ITF14: "itf",
+    _ZX.QRCode: "qrcode", _ZX.QRCodeModel2: "qrcode", _ZX.DataMatrix: "datamatrix",
+}
+
+_ZB = zb.ZBarSymbol
+_ZBAR_SYMBOLS = {"code128": _ZB.CODE128, "code39": _ZB.CODE39, "ean13": _ZB.EAN13, "ean8": _ZB.EAN8,
+                 "upca": _ZB.UPCA, "itf": _ZB.I25, "qrcode": _ZB.QRCODE}
+_FROM_ZBAR = {v: k for k, v in _ZBAR_SYMBOLS.items()}
+ZBAR_SYMBOLOGIES = tuple(_ZBAR_SYMBOLS)
+ITF_LENGTH = 14  # ITF-14 (a GTIN-14 on outer cartons): the only ITF a warehouse meets; shorter ones are clutter
+_ZBAR_MOD_GS1 = 1 << 0
+_Y800 = 0x30303859  # fourcc "Y800": 8-bit gray
+_zbar_get_modifiers = None
+
+
+@dataclass(frozen=True)
+class Read:
+    text: str
+    symbology: str
+    polygon: tuple[tuple[float, float], ...]
+    engine: str
+    gs1: bool = False
+
+
+def _upca(symbology: str, text: str) -> tuple[str, str]:
+    if symbology in ("ean13", "upca") and len(text) == 13 and text.startswith("0"):
+        return "upca", text[1:]
+    return symbology, text
+
+
+def zxing_read(gray: np.ndarray, symbologies, *, rotate: bool = False, invert: bool = False,
+               downscale: bool = True, binarizer=None) -> list[Read]:
+    formats = [_ZXING_FORMATS[s] for s in symbologies if s in _ZXING_FORMATS]
+    if not formats:
+        return []
+    kwargs = {"binarizer": binarizer} if binarizer is not None else {}
+    found = zxingcpp.read_barcodes(gray, formats=formats, try_rotate=rotate, try_invert=invert,
+                                   try_downscale=downscale, **kwargs)
+    reads = []
+    for b in found:
+        symbology = _FROM_ZXING.get(b.format)
+        if symbology is None:
+            continue
+        is_gs1 = b.content_type == zxingcpp.ContentType.GS1
+        text = b.bytes.decode("latin-1") if is_gs1 else b.text
+        symbology, text = _upca(symbology, text)
+        p = b.position
+        polygon = tuple((float(q.x), float(q.y)) for q in (p.top_left, p.top_right, p.bottom_right, p.bottom_left))
+        reads.append(Read(text, symbology, polygon, "zxing", is_gs1))
+    return reads
+
+
+class _ZbarScanner(threading.local):
+    """One configured zbar image scanner per thread (zbar scanners are not thread-safe)."""
+
+    def __init__(self):
+        global _zbar_get_modifiers
+        if _zbar_get_modifiers is None:
+            _zbar_get_modifiers = zb.zbar_function("zbar_symbol_get_modifiers", c_uint, POINTER(zb.zbar_symbol))
+        self.scanner = zb.zbar_image_scanner_create()
+        self.enabled: tuple = ()
+
+    def configure(self, symbologies: tuple):
+        if symbologies == self.enabled:
+            return
+        cfg = zb.ZBarConfig
+        zb.zbar_image_scanner_set_config(self.scanner, _ZB.NONE, cfg.CFG_ENABLE, 0)
+        for name in symbologies:
+            zb.zbar_image_scanner_set_config(self.scanner, _ZBAR_SYMBOLS[name], cfg.CFG_ENABLE, 1)
+        zb.zbar_image_scanner_set_config(self.scanner, _ZB.I25, cfg.CFG_MIN_LEN, ITF_LENGTH)
+        zb.zbar_image_scanner_set_config(self.scanner, _ZB.I25, cfg.CFG_MAX_LEN, ITF_LENGTH)
+        self.enabled = symbologies
+
+    def __del__(self):
+        zb.zbar_image_scanner_destroy(self.scanner)
+
+
+_zbar = _ZbarScanner()
+
+
+def _zbar_polygon(symbol) -> tuple[tuple[float, float], ...]:
+    """zbar reports one point per scan line that crossed the code; their minimum-area rectangle is the outline."""
+    points = np.array([(zb.zbar_symbol_get_loc_x(symbol, i), zb.zbar_symbol_get_loc_y(symbol, i))
+                       for i in range(zb.zbar_symbol_get_loc_size(symbol))], np.float32)
+    if len(points) == 0:
+        return ()
+    return tuple((float(x), float(y)) for x, y in cv2.boxPoints(cv2.minAreaRect(points)))
+
+
+def zbar_read(gray: np.ndarray, symbologies) -> list[Read]:
+    wanted = tuple(s for s in ZBAR_SYMBOLOGIES if s in symbologies)
+    if not wanted:
+        return []
+    _zbar.configure(wanted)
+    gray = np.ascontiguousarray(gray)
+    height, width = gray.shape
+    image = zb.zbar_image_create()
+    try:
+        zb.zbar_image_set_format(image, _Y800)
+        zb.zbar_image_set_size(image, width, height)
+        zb.zbar_image_set_data(image, cast(gray.ctypes.data, c_void_p), gray.size, None)
+        if zb.zbar_scan_image(_zbar.scanner, image) < 0:
+            return []
+        reads = []
+        symbol = zb.zbar_image_first_symbol(image)
+        while symbol:
+            name = _FROM_ZBAR.get(symbol.contents.type)
+            if name is not None:
+                data = string_at(zb.zbar_symbol_get_data(symbol), zb.zbar_symbol_get_data_length(symbol))
+                is_gs1 = bool(_zbar_get_modifiers(symbol) & _ZBAR_MOD_GS1)
+                text = data.decode("latin-1") if is_gs1 else data.decode("utf-8", "replace")
+                name, text = _upca(name, text)
+                reads.append(Read(text, name, _zbar_polygon(symbol), "zbar", is_gs1))
+            symbol = zb.zbar_symbol_next(symbol)
+        return reads
+    finally:
+        zb.zbar_image_destroy(image)

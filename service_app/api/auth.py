@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from flask import current_app, jsonify
+from flask_smorest import Blueprint
+
+from service_app.api import schemas
+from service_app.auth.identity import Unauthorized, issue_token
+from service_app.extensions import db
+from warehouse.accounts.services import authenticate
+
+blp = Blueprint("api_auth", __name__, description="API tokens")
+
+
+@blp.route("/auth/token", methods=["POST"])
+@blp.arguments(schemas.TokenRequest)
+@blp.response(200, schemas.TokenResponse)
+@blp.doc(security=[])
+def token(body):
+    """Exchange a username and password for a bearer token."""
+    user = authenticate(db.session, body["username"], body["password"])
+    if user is None:
+        raise Unauthorized("wrong username or password")
+    tok = issue_token(user)
+    db.session.rollback()
+    return jsonify({"token": tok, "role": user.role, "expires_in": current_app.config["API_TOKEN_MAX_AGE"]})

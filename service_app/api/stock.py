@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from service_app.api import schemas
+from service_app.api.common import read, write
+from service_app.auth.identity import api_actor, require
+from service_app.extensions import db
+from warehouse.catalog.services import money
+from warehouse.ledger import queries, services as ledger
+
+blp = Blueprint("api_stock", __name__, description="Stock: receive, issue, transfer, reverse, on-hand, history")
+
+
+def _who(body: dict) -> dict:
+    actor = api_actor()
+    return {"actor": actor.username, "role": actor.role, "device": body.pop("device", None)}
+
+
+@blp.route("/stock/receive", methods=["POST"])
+@blp.arguments(schemas.Receive)
+@blp.response(201, schemas.Posted)
+@require("stock.receive")
+def receive(body):
+    """Receive parts into a NEW-store bin on a receipt note; a RETURNED bin answers 409 `wrong_store`."""
+    if body.get("unit_cost") is not None:
+        body["unit_cost"] = money(body["unit_cost"], "unit_cost", places=4)
+    who = _who(body)
+    return write(lambda key: ledger.receive(db.session, **body, **who, idempotency_key=key).as_dict(), status=201)
+
+
+@blp.route("/stock/issue", methods=["POST"])
+@blp.arguments(schemas.Issue)
+@blp.response(201, schemas.Posted)
+@require("stock.issue")
+def issue(body):
+    """Issue parts from a bin; more than is on hand answers 409 `insufficient_stock`."""
+    who = _who(body)
+    body["to"] = body.get("to") or "@CUSTOMER"
+    return write(lambda key: ledger.issue(db.session, **body, **who, idempotency_key=key).as_dict(), status=201)
+
+
+@blp.route("/stock/transfer", methods=["POST"])
+@blp.arguments(schemas.Transfer)
+@blp.response(201, schemas.Posted)
+@require("stock.transfer")
+def transfer(body):
+    """Move parts between two bins of one store; the answer's on-hand is the destination's."""
+    who = _who(body)
+    return write(lambda key: ledger.transfer(db.session, **body, **who, idempotency_key=key).as_dict(), status=201)
+
+
+@blp.route("/moves/<int:move_id>/reverse", methods=["POST"])
+@blp.arguments(schemas.Reverse)
+@blp.response(201, schemas.Posted)
+@require("stock.reverse")
+def reverse(body, move_id):
+    """Correct a mistaken move by posting its mirror image (a move can be reversed once)."""
+    who = _who(body)
+    return write(lambda _key: ledger.reverse(db.session, move_id=move_id, reason=body.get("reason"), **who)
+                 .as_dict(), status=201)
+
+
+@blp.route("/stock/<part_number>", methods=["GET"])
+@blp.response(200, schemas.StockOut)
+@require("stock.read")
+def stock_of_part(part_number):
+    """On-hand of a part: total and per location."""
+    return read(queries.stock_of_part(db.session, part_number))
+
+
+@blp.route("/locations/<code>/stock", methods=["GET"])
+@blp.response(200, schemas.BinStock)
+@require("stock.read")
+def stock_in_bin(code):
+    """What a bin holds (ledger balance and bin-card balance per part)."""
+    return read(queries.stock_in_bin(db.session, code))
+
+
+@blp.route("/moves", methods=["GET"])
+@blp.arguments(schemas.MovesQuery, location="query")
+@blp.response(200, schemas.MovesOut)
+@require("stock.read")
+def moves(args):
+    """Movement history, newest first, by part and/or location (`before_id` pages back)."""
+    found = queries.history(db.session, **args)
+    reversed_ids = queries.reversed_among(db.session, [m.id for m in found])
+    return read({"moves": [queries.move_dict(m, reversed_ids=reversed_ids) for m in found]})

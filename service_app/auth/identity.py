@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Flask, current_app, g, request
+from flask_login import UserMixin, current_user
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from service_app.extensions import csrf, db, login
+from warehouse.accounts.models import User
+from warehouse.accounts.roles import can
+from warehouse.errors import DomainError, Forbidden
+
+
+class Unauthorized(DomainError):
+    code = "unauthorized"
+    status = 401
+
+
+class Actor(UserMixin):
+    """The signed-in user as the web and API layers see it (a detached snapshot, not a live ORM row)."""
+
+    def __init__(self, user: User):
+        self.id = user.id
+        self.username = user.username
+        self.role = user.role
+        self.display_name = user.display_name or user.username
+        self.locale = user.locale
+        self.generation = user.token_generation
+
+    def can(self, permission: str) -> bool:
+        return can(self.role, permission)
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="api-token")
+
+
+def issue_token(user: User) -> str:
+    return _serializer().dumps({"u": user.id, "g": user.token_generation})
+
+
+def _load_active(user_id: int) -> User | None:
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.active else None
+
+
+def actor_from_token(token: str) -> Actor:
+    try:
+        data = _serializer().loads(token, max_age=current_app.config["API_TOKEN_MAX_AGE"])
+    except SignatureExpired:
+        raise Unauthorized("the token has expired; ask for a new one") from None
+    except BadSignature:
+        raise Unauthorized("the token is not valid") from None
+    user = _load_active(data.get("u")) if isinstance(data, dict) and isinstance(data.get("u"), int) else None
+    if user is None or data.get("g") != user.token_generation:
+        raise Unauthorized("the token is not valid")
+    return Actor(user)
+
+
+def api_actor() -> Actor:
+    """Bearer token if given; else the web session (then the CSRF token is required for writes)."""
+    if "actor" in g:
+        return g.actor
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("use Authorization: Bearer <token>")
+        g.actor = actor_from_token(token.strip())
+    elif current_user.is_authenticated:
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            csrf.protect()
+        g.actor = current_user
+    else:
+        raise Unauthorized("sign in or send Authorization: Bearer <token>")
+    return g.actor
+
+
+def require(permission: str):
+    """Decorator for API views: authenticated and allowed, else 401/403 before any work is done."""
+
+    def deco(fn):
+        @wraps(fn)
+        def wrapper(*args, **kwargs):
+            actor = api_actor()
+            if not actor.can(permission):
+                raise Forbidden(f"your role ({actor.role}) may not do this ({permission})", permission=permission)
+            return fn(*args, **kwargs)
+
+        wrapper.permission = permission
+        return wrapper
+
+    return deco
+
+
+def init_identity(app: Flask) -> None:
+    login.login_view = "auth.login"
+    login.session_protection = "basic"
+
+    @login.user_loader
+    def _load(user_id: str):
+        user = _load_active(int(user_id)) if user_id.isdigit() else None
+        return Actor(user) if user else None

@@ -1,0 +1,133 @@
+/* The scan page: state (mode, bin, destination bin, receipt note), one POST per scan, audible OK/error. */
+(function () {
+  "use strict";
+  var app = document.getElementById("scan-app");
+  var api = app.dataset.api;
+  var can = JSON.parse(app.dataset.can);
+  var msg = JSON.parse(app.dataset.msg);
+  var csrf = document.querySelector('meta[name="csrf-token"]').content;
+  var input = document.getElementById("scan-input");
+  var qtyInput = document.getElementById("qty");
+  var result = document.getElementById("result");
+  var state = {mode: localStorage.getItem("scan.mode") || "receive", bin: null, to: null, doc: null};
+  var audio = null;
+
+  function beep(ok) {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      var o = audio.createOscillator(), g = audio.createGain();
+      o.type = ok ? "sine" : "square";
+      o.frequency.value = ok ? 1320 : 220;
+      g.gain.value = 0.15;
+      o.connect(g); g.connect(audio.destination);
+      o.start(); o.stop(audio.currentTime + (ok ? 0.08 : 0.4));
+    } catch (e) { /* no audio device: the colour still tells */ }
+  }
+
+  function show(kind, text) {
+    result.className = "result " + kind;
+    result.textContent = text;
+    if (kind !== "idle") beep(kind === "ok");
+  }
+
+  function render() {
+    document.querySelectorAll(".mode").forEach(function (b) {
+      b.classList.toggle("on", b.dataset.mode === state.mode);
+      b.disabled = !can[b.dataset.mode];
+    });
+    document.getElementById("bin").textContent = state.bin || "—";
+    document.getElementById("to-wrap").hidden = state.mode !== "transfer";
+    document.getElementById("to-bin").textContent = state.to || "—";
+    document.getElementById("doc").textContent = state.doc || "—";
+  }
+
+  function setMode(mode) {
+    if (!can[mode]) { show("err", mode); return; }
+    state.mode = mode; state.to = null;
+    localStorage.setItem("scan.mode", mode);
+    render();
+    show("ok", msg.mode_set + ": " + msg[mode]);
+  }
+
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return Date.now().toString(36) + Math.random().toString(36).slice(2);
+  }
+
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": csrf, "Idempotency-Key": uuid()},
+      body: JSON.stringify(body)
+    }).then(function (r) { return r.json().then(function (j) { return {ok: r.ok, body: j}; }); });
+  }
+
+  function addRow(d) {
+    var tb = document.querySelector("#last tbody");
+    var tr = document.createElement("tr");
+    [new Date().toLocaleTimeString(), msg[d.mode] || d.mode, d.part_number + " " + (d.name || ""),
+     d.location, d.qty, d.qty_on_hand].forEach(function (v) {
+      var td = document.createElement("td"); td.textContent = v; tr.appendChild(td);
+    });
+    var td = document.createElement("td");
+    if (can.reverse && d.move_id) {
+      var b = document.createElement("button");
+      b.className = "link"; b.textContent = "↩";
+      b.title = "reverse";
+      b.onclick = function () {
+        b.disabled = true;
+        post("/api/v1/moves/" + d.move_id + "/reverse", {reason: "scan page", device: "scan-page"}).then(function (r) {
+          if (r.ok) { tr.classList.add("reversed"); show("ok", msg.reversed + " #" + d.move_id + " · " + r.body.qty_on_hand); }
+          else { b.disabled = false; show("err", r.body.error.message); }
+          input.focus();
+        });
+      };
+      td.appendChild(b);
+    }
+    tr.appendChild(td);
+    tb.insertBefore(tr, tb.firstChild);
+    while (tb.rows.length > 20) tb.deleteRow(-1);
+  }
+
+  function onScan(code) {
+    var qty = parseInt(qtyInput.value, 10);
+    var body = {code: code, mode: state.mode, location: state.bin, to_location: state.to,
+                qty: isNaN(qty) ? 1 : qty, device: "scan-page"};
+    if (state.mode === "receive" && state.doc) body.document = state.doc;
+    show("busy", code);
+    post(api, body).then(function (r) {
+      if (!r.ok) { show("err", code + " — " + r.body.error.message); return; }
+      var d = r.body;
+      if (d.kind === "mode") { setMode(d.mode); return; }
+      if (d.kind === "location") {
+        if (state.mode === "transfer" && state.bin && d.location !== state.bin) {
+          state.to = d.location; render(); show("ok", msg.to_set + ": " + d.location); return;
+        }
+        state.bin = d.location; state.to = null; render();
+        show("ok", msg.bin_set + ": " + d.location + " · " + (state.mode === "transfer" ? msg.scan_to : msg.scan_part));
+        return;
+      }
+      if (d.move_id) {
+        if (d.mode === "receive" && d.doc_no) state.doc = d.doc_no;
+        render();
+        addRow(d);
+        qtyInput.value = 1;
+        show("ok", "OK " + d.part_number + " · " + (d.name || "") + " → " + d.qty_on_hand);
+        return;
+      }
+      show("ok", d.kind + ": " + (d.part_number || d.location || d.doc_no || code));
+    }).catch(function () { show("err", msg.offline); }).then(function () { input.focus(); });
+  }
+
+  document.querySelectorAll(".mode").forEach(function (b) {
+    b.addEventListener("click", function () { setMode(b.dataset.mode); input.focus(); });
+  });
+  // Keep the scan field focused: a wedge scanner types into whatever has focus.
+  input.addEventListener("blur", function () {
+    setTimeout(function () { if (document.activeElement !== qtyInput) input.focus(); }, 0);
+  });
+  qtyInput.addEventListener("change", function () { input.focus(); });
+  Wedge.attach({input: input, onScan: onScan});
+  render();
+  input.focus();
+})();

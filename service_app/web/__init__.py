@@ -1,0 +1,18 @@
+"""HTML pages for clerks, technicians and back-office staff. Views parse the form, call one warehouse function,
+then render or redirect; the scan page talks to the JSON API from the browser."""
+from __future__ import annotations
+
+from flask import Flask
+
+from service_app.web.views import bp
+
+
+def init_web(app: Flask) -> None:
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def _inject():
+        from flask_babel import get_locale
+        from flask_login import current_user
+
+        return {"current_locale": str(get_locale()), "me": current_user}

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from warehouse.db import COST, MONEY, Base, utcnow
+
+
+class Supplier(Base):
+    __tablename__ = "supplier"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    contact: Mapped[str | None] = mapped_column(String(200))
+
+
+class Part(Base):
+    __tablename__ = "part"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    part_number: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(16), default="pcs")
+    category: Mapped[str | None] = mapped_column(String(64), index=True)
+    supplier_id: Mapped[int | None] = mapped_column(ForeignKey("supplier.id"))
+    standard_cost: Mapped[Decimal] = mapped_column(COST, default=Decimal("0"))
+    dealer_price: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
+    reorder_point: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    supplier: Mapped[Supplier | None] = relationship()
+    barcodes: Mapped[list[PartBarcode]] = relationship(back_populates="part", cascade="all, delete-orphan")
+
+
+class PartBarcode(Base):
+    """A code printed on a part or its box: `own` (our label), `ean`/`gtin` (supplier retail codes), `supplier`."""
+
+    __tablename__ = "part_barcode"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    part_id: Mapped[int] = mapped_column(ForeignKey("part.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), default="supplier")
+    supplier_id: Mapped[int | None] = mapped_column(ForeignKey("supplier.id"))
+
+    part: Mapped[Part] = relationship(back_populates="barcodes")
+    supplier: Mapped[Supplier | None] = relationship()

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from scanners.codes import classify
+from warehouse.catalog.models import Part, PartBarcode, Supplier
+from warehouse.errors import AlreadyExists, NotFound, ValidationError
+
+PART_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
+
+
+def money(value, field: str, *, places: int = 2) -> Decimal:
+    """Money arrives as a decimal string (or an int); floats are refused so no binary rounding sneaks in."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise ValidationError(f"{field} must be a decimal string such as \"12.50\"", field=field)
+    try:
+        d = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError(f"{field} must be a decimal string such as \"12.50\"", field=field) from None
+    if not d.is_finite() or d < 0 or d >= Decimal(10) ** 10:
+        raise ValidationError(f"{field} must be between 0 and 9999999999", field=field)
+    if -d.as_tuple().exponent > places:
+        raise ValidationError(f"{field} has more than {places} decimal places", field=field)
+    return d
+
+
+def _text(value, field: str, max_len: int, *, required: bool = False) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise ValidationError(f"{field} is required", field=field)
+        return None
+    if not isinstance(value, str):
+        raise ValidationError(f"{field} must be text", field=field)
+    value = value.strip()
+    if len(value) > max_len:
+        raise ValidationError(f"{field} is longer than {max_len} characters", field=field)
+    return value
+
+
+def create_supplier(session: Session, *, code: str, name: str, name_en: str | None = None,
+                    contact: str | None = None) -> Supplier:
+    code = _text(code, "code", 32, required=True)
+    if session.scalar(select(Supplier.id).where(Supplier.code == code)) is not None:
+        raise AlreadyExists(f"supplier {code} already exists", code=code)
+    sup = Supplier(code=code, name=_text(name, "name", 200, required=True), name_en=_text(name_en, "name_en", 200),
+                   contact=_text(contact, "contact", 200))
+    session.add(sup)
+    session.flush()
+    return sup
+
+
+def create_part(session: Session, *, part_number: str, name: str, name_en: str | None = None, unit: str | None = None,
+                category: str | None = None, supplier: str | None = None, standard_cost=None, dealer_price=None,
+                reorder_point: int | None = None, barcodes: list[str] | None = None) -> Part:
+    pn = _text(part_number, "part_number", 40, required=True)
+    if not PART_NUMBER.match(pn):
+        raise ValidationError("part_number may hold letters, digits and . _ / - (at most 40)", field="part_number")
+    # A part number must not read as one of our own codes (bin, card, mode, document), or scans would misfire.
+    if pn.startswith("@") or classify(pn).kind not in ("text", "gtin"):
+        raise ValidationError("part_number looks like a bin, card, mode or document code", field="part_number")
+    if session.scalar(select(Part.id).where(Part.part_number == pn)) is not None:
+        raise AlreadyExists(f"part {pn} already exists", part_number=pn)
+    sup = None
+    if supplier:
+        sup = session.scalar(select(Supplier).where(Supplier.code == supplier))
+        if sup is None:
+            raise NotFound(f"unknown supplier {supplier!r}", supplier=supplier)
+    if reorder_point is not None and (isinstance(reorder_point, bool) or not isinstance(reorder_point, int)
+                                      or reorder_point < 0):
+        raise ValidationError("reorder_point must be a whole number ≥ 0", field="reorder_point")
+    part = Part(part_number=pn, name=_text(name, "name", 200, required=True), name_en=_text(name_en, "name_en", 200),
+                unit=_text(unit, "unit", 16) or "pcs", category=_text(category, "category", 64), supplier=sup,
+                standard_cost=money(standard_cost or "0", "standard_cost", places=4),
+                dealer_price=money(dealer_price or "0", "dealer_price"), reorder_point=reorder_point or 0)
+    session.add(part)
+    session.flush()
+    for code in barcodes or []:
+        add_barcode(session, part=part, code=code)
+    return part
+
+
+def add_barcode(session: Session, *, part: Part, code: str, kind: str | None = None,
+                supplier: Supplier | None = None) -> PartBarcode:
+    code = _text(code, "barcode", 64, required=True)
+    if session.scalar(select(PartBarcode.id).where(PartBarcode.code == code)) is not None:
+        raise AlreadyExists(f"barcode {code} already belongs to a part", code=code)
+    if kind is None:
+        kind = "ean" if code.isdigit() and len(code) in (8, 12, 13, 14) else "supplier"
+    bc = PartBarcode(part=part, code=code, kind=kind, supplier=supplier)
+    session.add(bc)
+    session.flush()
+    return bc

@@ -1,0 +1,111 @@
+"""Reads of the ledger: on-hand by part and by bin, movement history, as-of balances and the cache check."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, literal, select, union_all
+from sqlalchemy.orm import Session
+
+from warehouse.catalog.models import Part
+from warehouse.catalog.queries import get_part
+from warehouse.ledger.models import Balance, Move, Valuation
+from warehouse.locations.models import STOCK_KINDS, Location
+from warehouse.locations.services import get_location
+
+
+def stock_of_part(session: Session, part_number: str) -> dict:
+    part = get_part(session, part_number)
+    rows = session.execute(
+        select(Location.code, Location.store, Balance.qty)
+        .join(Balance, Balance.location_id == Location.id)
+        .where(Balance.part_id == part.id, Balance.qty > 0)
+        .order_by(Location.code)
+    ).all()
+    valuation = {v.store: v for v in session.scalars(select(Valuation).where(Valuation.part_id == part.id))}
+    new = valuation.get("NEW")
+    return {
+        "part_number": part.part_number,
+        "name": part.name,
+        "name_en": part.name_en,
+        "total": sum(r.qty for r in rows),
+        "locations": [{"location": r.code, "store": r.store, "qty": r.qty} for r in rows],
+        "avg_cost": f"{(new.value / new.qty) if new and new.qty else part.standard_cost:.4f}",
+    }
+
+
+def stock_in_bin(session: Session, code: str) -> dict:
+    loc = get_location(session, code)
+    rows = session.execute(
+        select(Part.part_number, Part.name, Part.name_en, Balance.qty, Balance.card_qty)
+        .join(Balance, Balance.part_id == Part.id)
+        .where(Balance.location_id == loc.id, Balance.qty > 0)
+        .order_by(Part.part_number)
+    ).all()
+    return {"location": loc.code, "store": loc.store, "kind": loc.kind,
+            "parts": [{"part_number": r.part_number, "name": r.name, "name_en": r.name_en, "qty": r.qty,
+                       "card": r.card_qty} for r in rows]}
+
+
+def on_hand(session: Session, part_id: int, location_id: int) -> int:
+    return session.scalar(select(Balance.qty).where(Balance.part_id == part_id,
+                                                    Balance.location_id == location_id)) or 0
+
+
+def history(session: Session, *, part_number: str | None = None, location: str | None = None,
+            limit: int = 100, before_id: int | None = None) -> list[Move]:
+    stmt = select(Move).order_by(Move.id.desc()).limit(min(limit, 1000))
+    if part_number:
+        stmt = stmt.where(Move.part_id == get_part(session, part_number).id)
+    if location:
+        loc = get_location(session, location)
+        stmt = stmt.where((Move.from_location_id == loc.id) | (Move.to_location_id == loc.id))
+    if before_id:
+        stmt = stmt.where(Move.id < before_id)
+    return list(session.scalars(stmt))
+
+
+def move_dict(m: Move, *, reversed_ids: set[int] = frozenset()) -> dict:
+    return {"move_id": m.id, "part_number": m.part.part_number, "qty": m.qty, "from": m.from_location.code,
+            "to": m.to_location.code, "unit_cost": f"{m.unit_cost:.4f}", "doc_type": m.doc_type, "doc_no": m.doc_no,
+            "actor": m.actor, "device": m.device, "at": m.created_at.isoformat(), "reverses": m.reverses_id,
+            "reversed": m.id in reversed_ids, "note": m.note}
+
+
+def reversed_among(session: Session, ids: list[int]) -> set[int]:
+    if not ids:
+        return set()
+    return set(session.scalars(select(Move.reverses_id).where(Move.reverses_id.in_(ids))))
+
+
+def balance_as_of(session: Session, *, part_id: int, location_id: int, at: datetime) -> int:
+    """Σ in − Σ out up to `at` inclusive: what the ledger said when a bin was counted."""
+    q_in = select(func.coalesce(func.sum(Move.qty), 0)).where(
+        Move.to_location_id == location_id, Move.part_id == part_id, Move.created_at <= at)
+    q_out = select(func.coalesce(func.sum(Move.qty), 0)).where(
+        Move.from_location_id == location_id, Move.part_id == part_id, Move.created_at <= at)
+    return int(session.scalar(q_in)) - int(session.scalar(q_out))
+
+
+def ledger_sums():
+    """Per part × stock location, Σ in − Σ out over all moves (a subquery, aggregated in SQL)."""
+    ins = select(Move.part_id, Move.to_location_id.label("location_id"), Move.qty.label("q"))
+    outs = select(Move.part_id, Move.from_location_id.label("location_id"), (literal(0) - Move.qty).label("q"))
+    u = union_all(ins, outs).subquery()
+    return (select(u.c.part_id, u.c.location_id, func.sum(u.c.q).label("qty"))
+            .join(Location, Location.id == u.c.location_id).where(Location.kind.in_(STOCK_KINDS))
+            .group_by(u.c.part_id, u.c.location_id).subquery())
+
+
+def check_ledger(session: Session) -> list[dict]:
+    """Every cached balance that disagrees with the sum of its moves (empty when the ledger is sound)."""
+    sums = ledger_sums()
+    full = (select(func.coalesce(Balance.part_id, sums.c.part_id).label("part_id"),
+                   func.coalesce(Balance.location_id, sums.c.location_id).label("location_id"),
+                   func.coalesce(Balance.qty, 0).label("cached"), func.coalesce(sums.c.qty, 0).label("moves"))
+            .select_from(Balance)
+            .join(sums, (sums.c.part_id == Balance.part_id) & (sums.c.location_id == Balance.location_id),
+                  full=True))
+    rows = session.execute(full).all()
+    return [{"part_id": r.part_id, "location_id": r.location_id, "cached": r.cached, "moves": int(r.moves)}
+            for r in rows if r.cached != int(r.moves)]

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from warehouse.db import Base
+
+STORES = ("NEW", "RETURNED")
+# Kinds whose on-hand is cached in `balance` and must never go negative. Counterparties (supplier, customer, ...)
+# are sources and sinks: their balance is a sum over moves when anyone asks, and may be negative.
+STOCK_KINDS = ("bin", "technician", "transit")
+KINDS = STOCK_KINDS + ("supplier", "dealer", "customer", "scrap", "adjustment", "pending")
+
+
+class Location(Base):
+    __tablename__ = "location"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), default="bin", index=True)
+    store: Mapped[str | None] = mapped_column(String(16), index=True)
+    zone: Mapped[str | None] = mapped_column(String(16))
+    name: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    @property
+    def holds_stock(self) -> bool:
+        return self.kind in STOCK_KINDS

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from scanners.codes import PATTERNS
+from warehouse.errors import AlreadyExists, UnknownLocation, ValidationError
+from warehouse.locations.models import KINDS, STORES, Location
+
+BIN_CODE = PATTERNS["bin"]  # the one definition of a bin code, shared with the scanner classifier
+STORE_PREFIX = {"NEW": "N", "RETURNED": "R"}
+
+# The counterparties every installation has; dealers and technicians get their own (`@D:<code>`, `@T:<user>`).
+VIRTUAL = {
+    "@SUPPLIER": "supplier",
+    "@CUSTOMER": "customer",
+    "@SCRAP": "scrap",
+    "@ADJUST": "adjustment",
+    "@TRANSIT": "transit",
+    "@PENDING": "pending",
+}
+
+
+def create_bin(session: Session, *, code: str, store: str, name: str | None = None) -> Location:
+    code = (code or "").strip().upper()
+    if store not in STORES:
+        raise ValidationError(f"store must be one of {', '.join(STORES)}", field="store")
+    if not BIN_CODE.match(code):
+        raise ValidationError("bin code must look like N-A01-03 (store letter, zone and aisle, level)", field="code")
+    if code[0] != STORE_PREFIX[store]:
+        raise ValidationError(f"a {store} bin code starts with {STORE_PREFIX[store]}-", field="code")
+    if session.scalar(select(Location.id).where(Location.code == code)) is not None:
+        raise AlreadyExists(f"bin {code} already exists", code=code)
+    loc = Location(code=code, kind="bin", store=store, zone=code[2], name=name)
+    session.add(loc)
+    session.flush()
+    return loc
+
+
+def get_location(session: Session, code: str) -> Location:
+    loc = session.scalar(select(Location).where(Location.code == (code or "").strip().upper()))
+    if loc is None or not loc.active:
+        raise UnknownLocation(f"unknown location {code!r}", location=code)
+    return loc
+
+
+def virtual(session: Session, code: str, kind: str | None = None, name: str | None = None) -> Location:
+    """Get or create a counterparty location; safe when two transactions create it at once."""
+    loc = session.scalar(select(Location).where(Location.code == code))
+    if loc is not None:
+        return loc
+    kind = kind or VIRTUAL[code]
+    assert kind in KINDS and code.startswith("@")
+    try:
+        with session.begin_nested():
+            loc = Location(code=code, kind=kind, name=name)
+            session.add(loc)
+    except IntegrityError:
+        loc = session.scalar(select(Location).where(Location.code == code))
+    return loc
+
+
+def ensure_virtual_locations(session: Session) -> None:
+    for code in VIRTUAL:
+        virtual(session, code)

@@ -1,0 +1,8 @@
+"""Imports every table module so `Base.metadata` is complete (Alembic autogenerate, create_all in tests)."""
+from warehouse.accounts.models import User  # noqa: F401
+from warehouse.catalog.models import Part, PartBarcode, Supplier  # noqa: F401
+from warehouse.db import Base  # noqa: F401
+from warehouse.documents.models import DocSequence, Document  # noqa: F401
+from warehouse.idempotency import IdempotencyRecord  # noqa: F401
+from warehouse.ledger.models import Balance, Move, Valuation  # noqa: F401
+from warehouse.locations.models import Location  # noqa: F401
