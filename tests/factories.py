@@ -1,0 +1,35 @@
+"""Plain factory functions: make_part(session, **overrides). Each flushes, none commits."""
+from __future__ import annotations
+
+import itertools
+
+from sqlalchemy import select
+
+from warehouse.accounts.models import User
+from warehouse.accounts.services import create_user
+from warehouse.catalog.services import create_part
+from warehouse.locations.models import Location
+from warehouse.locations.services import create_bin
+
+_seq = itertools.count(1)
+
+
+def make_user(session, *, username: str, role: str, password: str = "password-123") -> User:
+    existing = session.scalar(select(User).where(User.username == username))
+    return existing or create_user(session, username=username, password=password, role=role)
+
+
+def make_part(session, **overrides):
+    n = next(_seq)
+    data = {"part_number": f"T-{n:05d}", "name": f"测试零件{n}", "name_en": f"Test part {n}",
+            "standard_cost": "10.00", "dealer_price": "15.00"}
+    data.update(overrides)
+    return create_part(session, **data)
+
+
+def make_bin(session, code: str | None = None, store: str = "NEW") -> Location:
+    if code is None:
+        n = next(_seq)
+        code = f"{'N' if store == 'NEW' else 'R'}-{'ABCDEFGHJK'[n // 100 % 10]}{n % 100:02d}-{n % 7 + 1:02d}"
+    existing = session.scalar(select(Location).where(Location.code == code))
+    return existing or create_bin(session, code=code, store=store)
