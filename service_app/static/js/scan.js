@@ -9,7 +9,9 @@
   var input = document.getElementById("scan-input");
   var qtyInput = document.getElementById("qty");
   var result = document.getElementById("result");
-  var state = {mode: localStorage.getItem("scan.mode") || "receive", bin: null, to: null, doc: null};
+  var params = new URLSearchParams(location.search);
+  var state = {mode: params.get("mode") || localStorage.getItem("scan.mode") || "receive", bin: null, to: null,
+               doc: null, stocktake: params.get("stocktake") ? parseInt(params.get("stocktake"), 10) : null};
   var audio = null;
 
   function beep(ok) {
@@ -39,6 +41,8 @@
     document.getElementById("to-wrap").hidden = state.mode !== "transfer";
     document.getElementById("to-bin").textContent = state.to || "—";
     document.getElementById("doc").textContent = state.doc || "—";
+    document.getElementById("stocktake").textContent = state.stocktake ? "#" + state.stocktake : "—";
+    document.getElementById("st-wrap").hidden = state.mode !== "count";
   }
 
   function setMode(mode) {
@@ -94,6 +98,7 @@
     var body = {code: code, mode: state.mode, location: state.bin, to_location: state.to,
                 qty: isNaN(qty) ? 1 : qty, device: "scan-page"};
     if (state.mode === "receive" && state.doc) body.document = state.doc;
+    if (state.mode === "count" && state.stocktake) body.stocktake = state.stocktake;
     show("busy", code);
     post(api, body).then(function (r) {
       if (!r.ok) { show("err", code + " — " + r.body.error.message); return; }
@@ -105,6 +110,17 @@
         }
         state.bin = d.location; state.to = null; render();
         show("ok", msg.bin_set + ": " + d.location + " · " + (state.mode === "transfer" ? msg.scan_to : msg.scan_part));
+        return;
+      }
+      if (d.kind === "card") {
+        show("ok", "OK " + d.location + " / " + d.part_number + " · " + msg.card + " " + d.card);
+        return;
+      }
+      if (d.mode === "count" && d.counted !== undefined) {
+        addRow({mode: "count", part_number: d.part_number, name: d.name, location: d.location,
+                qty: body.qty, qty_on_hand: msg.counted + " " + d.counted});
+        qtyInput.value = 1;
+        show("ok", "OK " + d.part_number + " · " + (d.name || "") + " · " + msg.counted + " " + d.counted);
         return;
       }
       if (d.move_id) {
