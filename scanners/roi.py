@@ -22,6 +22,7 @@ _SMOOTH = 5  # cells averaged around each cell (20 px at full resolution)
 _LINEAR_COHERENCE = 0.55
 _MIN_ENERGY_RATIO = 5.0  # a code's edge energy stands this far above the frame's median
 _MIN_CELLS = 24
+_MIN_DENSITY = 0.3
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,13 @@ class Candidate:
     score: float
 
 
-def _tensor(gray: np.ndarray):
+def _features(gray: np.ndarray):
+    """Per cell: the structure tensor (Jxx, Jyy, Jxy) and the edge density, all averaged over _SMOOTH cells.
+
+    Edge density is (mean |g|)^2 / mean |g|^2, the fraction of pixels carrying the gradient: about 0.15 for a
+    single box edge in the window, 0.5 and more across bars. It keeps shelf and carton edges, which are as
+    coherent as bars, out of the linear candidates.
+    """
     gx = cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(gray, cv2.CV_32F, 0, 1, ksize=3)
     h, w = gray.shape
@@ -41,45 +48,56 @@ def _tensor(gray: np.ndarray):
     def cells(a):
         return cv2.blur(cv2.resize(a, size, interpolation=cv2.INTER_AREA), (_SMOOTH, _SMOOTH))
 
-    return cells(cv2.multiply(gx, gx)), cells(cv2.multiply(gy, gy)), cells(cv2.multiply(gx, gy))
+    jxx, jyy, jxy = cells(cv2.multiply(gx, gx)), cells(cv2.multiply(gy, gy)), cells(cv2.multiply(gx, gy))
+    mag = cells(cv2.magnitude(gx, gy))
+    density = mag * mag / (jxx + jyy + 1e-3)
+    return jxx, jyy, jxy, density
 
 
 def detect(gray: np.ndarray, *, limit: int = 8) -> list[Candidate]:
     """Up to `limit` likely code regions in a gray image, most promising first."""
-    jxx, jyy, jxy = _tensor(gray)
+    jxx, jyy, jxy, density = _features(gray)
     energy = jxx + jyy
     diff = jxx - jyy
     coherence = np.sqrt(diff * diff + 4 * jxy * jxy) / (energy + 1e-3)
     floor = max(float(np.median(energy)) * _MIN_ENERGY_RATIO, 400.0)
-    strong = energy > floor
+    strong = (energy > floor) & (density > _MIN_DENSITY)
     candidates = []
     for kind, mask in (("linear", strong & (coherence >= _LINEAR_COHERENCE)),
                        ("matrix", strong & (coherence < _LINEAR_COHERENCE))):
         mask = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
         count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-        for i in range(1, count):
-            if stats[i, cv2.CC_STAT_AREA] < _MIN_CELLS:
-                continue
-            x, y, w, h = stats[i, :4]
-            sel = labels[y:y + h, x:x + w] == i
-            ys, xs = np.nonzero(sel)
-            points = np.stack([xs + x, ys + y], 1).astype(np.float32)
-            (cx, cy), (bw, bh), angle = cv2.minAreaRect(points)
-            if kind == "matrix" and max(bw, bh) > 3 * min(bw, bh) + 2:
-                continue  # a 2D code is roughly square; long thin blobs are text lines and edges
-            box = ((cx * CELL + CELL / 2, cy * CELL + CELL / 2), ((bw + 1) * CELL, (bh + 1) * CELL), angle)
-            e = float(energy[y:y + h, x:x + w][sel].mean())
-            bar_angle = 0.0
-            if kind == "linear":
-                # Principal gradient direction of the whole region: the normal of its bars.
-                sxx = float(jxx[y:y + h, x:x + w][sel].sum())
-                syy = float(jyy[y:y + h, x:x + w][sel].sum())
-                sxy = float(jxy[y:y + h, x:x + w][sel].sum())
-                bar_angle = math.degrees(0.5 * math.atan2(2 * sxy, sxx - syy))
-            score = math.log1p(e / floor) * stats[i, cv2.CC_STAT_AREA]
-            candidates.append(Candidate(kind, box, bar_angle, score))
+        big = [i for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] >= _MIN_CELLS]
+        big.sort(key=lambda i: stats[i, cv2.CC_STAT_AREA], reverse=True)
+        for i in big[:3 * limit]:
+            cand = _candidate(kind, stats[i], labels, i, jxx, jyy, jxy, energy, coherence, density, floor)
+            if cand is not None:
+                candidates.append(cand)
     candidates.sort(key=lambda c: c.score, reverse=True)
     return candidates[:limit]
+
+
+def _candidate(kind, stat, labels, i, jxx, jyy, jxy, energy, coherence, density, floor) -> Candidate | None:
+    x, y, w, h, area = (int(v) for v in stat[:5])
+    sel = labels[y:y + h, x:x + w] == i
+    contours, _ = cv2.findContours(sel.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    (cx, cy), (bw, bh), angle = cv2.minAreaRect(np.concatenate(contours) + np.array([x, y], np.int32))
+    long_side, short_side = max(bw, bh) + 1, min(bw, bh) + 1
+    if kind == "matrix" and long_side > 3 * short_side:
+        return None  # a 2D code is roughly square; long thin blobs are text lines
+    if kind == "linear" and long_side > 12 * short_side:
+        return None  # a rack beam's row of holes, not a label
+    window = (slice(y, y + h), slice(x, x + w))
+    bar_angle = 0.0
+    if kind == "linear":
+        # Principal gradient direction, weighted to the cells most like bars (coherent and dense): the bar normal.
+        wgt = (coherence[window] ** 4 * density[window])[sel]
+        sxx, syy, sxy = ((j[window][sel] * wgt).sum() for j in (jxx, jyy, jxy))
+        bar_angle = math.degrees(0.5 * math.atan2(2 * sxy, sxx - syy))
+    quality = float((coherence[window] if kind == "linear" else density[window])[sel].mean())
+    score = math.log1p(float(energy[window][sel].mean()) / floor) * quality * math.sqrt(area)
+    box = ((cx * CELL + CELL / 2, cy * CELL + CELL / 2), ((bw + 1) * CELL, (bh + 1) * CELL), angle)
+    return Candidate(kind, box, bar_angle, score)
 
 
 def crop(gray: np.ndarray, cand: Candidate, *, margin: float = 0.25, max_side: int = 1400):

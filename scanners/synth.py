@@ -239,7 +239,7 @@ def _warehouse(rng, r, h, w) -> np.ndarray:
 
 # Per difficulty: in-plane rotation (deg, or None for any), perspective jitter (fraction of label size), blur
 # sigma, noise sigma, contrast factor, light falloff, P(shadow edge), P(glare), P(motion blur), JPEG quality,
-# and module size in camera pixels for 1D and 2D codes on label photos (frames use half of it).
+# and module size in camera pixels for 1D and 2D codes on label photos (frames use 0.65 of it).
 _DIFFICULTY = {
     "easy": dict(rot=8, persp=0.03, blur=(0.0, 0.6), noise=(1, 3), contrast=(0.8, 1.0), light=(0.0, 0.2),
                  shadow=0.05, glare=0.03, motion=0.0, jpeg=(80, 95), m1d=(2.6, 4.5), m2d=(5.0, 9.0)),
@@ -354,7 +354,7 @@ def sample(scene: str, kind: str | None, difficulty: str, index: int, base_seed:
     elif scene in ("frame", "negative"):
         h, w = 1080, 1920
         img, box = _warehouse(rng, r, h, w), (60, 60, w - 60, h - 60)
-        shrink = 0.5
+        shrink = 0.65
     else:
         raise ValueError(f"unknown scene {scene!r}")
     if scene == "negative":
