@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, request
 from flask_login import UserMixin, current_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -60,21 +60,24 @@ def actor_from_token(token: str) -> Actor:
 
 def api_actor() -> Actor:
     """Bearer token if given; else the web session (then the CSRF token is required for writes)."""
-    if "actor" in g:
-        return g.actor
+    # Cached on the request, not on `g`: an app context (and its `g`) can outlive one request.
+    cached = request.environ.get("service_app.actor")
+    if cached is not None:
+        return cached
     header = request.headers.get("Authorization", "")
     if header:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("use Authorization: Bearer <token>")
-        g.actor = actor_from_token(token.strip())
+        actor = actor_from_token(token.strip())
     elif current_user.is_authenticated:
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             csrf.protect()
-        g.actor = current_user
+        actor = current_user._get_current_object()
     else:
         raise Unauthorized("sign in or send Authorization: Bearer <token>")
-    return g.actor
+    request.environ["service_app.actor"] = actor
+    return actor
 
 
 def require(permission: str):
