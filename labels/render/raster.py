@@ -1,0 +1,98 @@
+"""Placed elements as 1-bit ink masks (True = ink) on the printer's dot grid, and whole labels as PNG.
+
+ZPL and TSPL take text and QR codes as bitmaps cut from these same masks, so the PNG preview, the PDF (drawn from
+the same placed geometry) and the printer output agree to the dot.
+"""
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from labels import code128, fonts
+from labels.layout import Placed, PlacedBars, PlacedQR, PlacedRect, PlacedText
+
+
+@lru_cache(maxsize=2048)  # captions and repeated values recur across a batch
+def text_ink(t: PlacedText) -> tuple[int, int, np.ndarray]:
+    """(x, y, mask). The mask overhangs the text box by a quarter em: accents and hinted strokes may rise above
+    the ascent line, and clipping them would drop the top stroke of characters like 王."""
+    pad = (t.size_px + 3) // 4
+    image = Image.new("1", (t.w + 2 * pad, t.h + 2 * pad), 0)
+    draw = ImageDraw.Draw(image)
+    with fonts.raster_lock:
+        font = fonts.raster_font(t.size_px)
+        for x, baseline, line in t.lines:
+            draw.text((x + pad, baseline + pad), line, font=font, fill=1, anchor="ls")
+    mask = np.asarray(image, dtype=bool)
+    mask.setflags(write=False)
+    return t.x - pad, t.y - pad, mask
+
+
+def bars_ink(b: PlacedBars) -> np.ndarray:
+    row = np.zeros(b.w, dtype=bool)
+    for start, width in code128.bar_runs(b.values):
+        row[start * b.module:(start + width) * b.module] = True
+    return np.broadcast_to(row, (b.h, b.w))
+
+
+def qr_ink(q: PlacedQR) -> np.ndarray:
+    return np.kron(q.dark, np.ones((q.module, q.module), dtype=bool))
+
+
+def rect_ink(r: PlacedRect) -> np.ndarray:
+    ink = np.ones((r.h, r.w), dtype=bool)
+    if r.line is not None:
+        ink[r.line:r.h - r.line, r.line:r.w - r.line] = False
+    return ink
+
+
+def ink(e: PlacedText | PlacedBars | PlacedQR | PlacedRect) -> tuple[int, int, np.ndarray]:
+    """(x, y, mask) of one element on the label."""
+    if isinstance(e, PlacedText):
+        return text_ink(e)
+    if isinstance(e, PlacedBars):
+        return e.x, e.y, bars_ink(e)
+    if isinstance(e, PlacedQR):
+        return e.x, e.y, qr_ink(e)
+    return e.x, e.y, rect_ink(e)
+
+
+def trim(mask: np.ndarray) -> tuple[int, int, np.ndarray]:
+    """(dx, dy, the smallest sub-mask holding all ink): bitmaps sent to a printer carry no blank margins."""
+    rows = np.flatnonzero(mask.any(axis=1))
+    if rows.size == 0:
+        return 0, 0, mask[:0, :0]
+    cols = np.flatnonzero(mask.any(axis=0))
+    return int(cols[0]), int(rows[0]), mask[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+
+
+def clip(x: int, y: int, mask: np.ndarray, width: int, height: int) -> tuple[int, int, np.ndarray]:
+    """The part of a mask at (x, y) that lies on a width x height label (printers refuse negative origins)."""
+    x0, y0 = max(x, 0), max(y, 0)
+    return x0, y0, mask[y0 - y:max(height - y, 0), x0 - x:max(width - x, 0)]
+
+
+def blit(canvas: np.ndarray, x: int, y: int, mask: np.ndarray) -> None:
+    """OR `mask` into `canvas` at (x, y), clipped to the canvas."""
+    h, w = mask.shape
+    x0, y0 = max(x, 0), max(y, 0)
+    x1, y1 = min(x + w, canvas.shape[1]), min(y + h, canvas.shape[0])
+    if x0 < x1 and y0 < y1:
+        canvas[y0:y1, x0:x1] |= mask[y0 - y:y1 - y, x0 - x:x1 - x]
+
+
+def label_ink(p: Placed) -> np.ndarray:
+    canvas = np.zeros((p.height, p.width), dtype=bool)
+    for e in p.elements:
+        blit(canvas, *ink(e))
+    return canvas
+
+
+def png(p: Placed) -> bytes:
+    image = Image.fromarray(~label_ink(p))  # mode "1": white paper, black ink
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", dpi=(p.dpi, p.dpi))
+    return buf.getvalue()
