@@ -5,15 +5,14 @@
   deskewing first.
 - zbar (through pyzbar's ctypes bindings): no DataMatrix, guesses QR text encodings, and reads short ITF off
   clutter, but its 1D scanner often reads binarised or unevenly lit bars that zxing gives up on. We drive the
-  C library directly (pyzbar's `decode()` hides the GS1 modifier and recreates the scanner on every call) with
-  only our symbologies enabled and ITF fixed to 14 digits.
+  C library directly (pyzbar's `decode()` hides the GS1 modifier and the scan-line count) with only our
+  symbologies enabled and ITF fixed to 14 digits.
 
 Text is normalised here so both engines agree: UPC-A is 12 digits (zxing and zbar report it as a 13-digit EAN-13
 with a leading 0), and GS1 data is returned raw (GS-separated element string, no symbology identifier).
 """
 from __future__ import annotations
 
-import threading
 from ctypes import POINTER, c_uint, c_void_p, cast, string_at
 from dataclasses import dataclass
 
@@ -52,6 +51,18 @@ class Read:
     polygon: tuple[tuple[float, float], ...]
     engine: str
     gs1: bool = False
+    lines: int = 0  # zbar: how many scan lines decoded the same text (0 = not reported)
+
+
+def overlaps(a, b) -> bool:
+    """True when the boxes around two polygons share more than half of the smaller one."""
+    (ax0, ay0), (ax1, ay1) = np.min(a, 0), np.max(a, 0)
+    (bx0, by0), (bx1, by1) = np.min(b, 0), np.max(b, 0)
+    iw, ih = min(ax1, bx1) - max(ax0, bx0), min(ay1, by1) - max(ay0, by0)
+    if iw <= 0 or ih <= 0:
+        return False
+    smaller = min((ax1 - ax0) * (ay1 - ay0), (bx1 - bx0) * (by1 - by0))
+    return iw * ih > 0.5 * max(smaller, 1.0)
 
 
 def _upca(symbology: str, text: str) -> tuple[str, str]:
@@ -82,32 +93,23 @@ def zxing_read(gray: np.ndarray, symbologies, *, rotate: bool = False, invert: b
     return reads
 
 
-class _ZbarScanner(threading.local):
-    """One configured zbar image scanner per thread (zbar scanners are not thread-safe)."""
-
-    def __init__(self):
-        global _zbar_get_modifiers
-        if _zbar_get_modifiers is None:
-            _zbar_get_modifiers = zb.zbar_function("zbar_symbol_get_modifiers", c_uint, POINTER(zb.zbar_symbol))
-        self.scanner = zb.zbar_image_scanner_create()
-        self.enabled: tuple = ()
-
-    def configure(self, symbologies: tuple):
-        if symbologies == self.enabled:
-            return
-        cfg = zb.ZBarConfig
-        zb.zbar_image_scanner_set_config(self.scanner, _ZB.NONE, cfg.CFG_ENABLE, 0)
-        for name in symbologies:
-            zb.zbar_image_scanner_set_config(self.scanner, _ZBAR_SYMBOLS[name], cfg.CFG_ENABLE, 1)
-        zb.zbar_image_scanner_set_config(self.scanner, _ZB.I25, cfg.CFG_MIN_LEN, ITF_LENGTH)
-        zb.zbar_image_scanner_set_config(self.scanner, _ZB.I25, cfg.CFG_MAX_LEN, ITF_LENGTH)
-        self.enabled = symbologies
-
-    def __del__(self):
-        zb.zbar_image_scanner_destroy(self.scanner)
-
-
-_zbar = _ZbarScanner()
+def _zbar_scanner(symbologies: tuple, rows_only: bool):
+    """A fresh, configured zbar image scanner. A reused one carries decoder state from image to image (results
+    then depend on what was scanned before), and creating one costs microseconds."""
+    global _zbar_get_modifiers
+    if _zbar_get_modifiers is None:
+        _zbar_get_modifiers = zb.zbar_function("zbar_symbol_get_modifiers", c_uint, POINTER(zb.zbar_symbol))
+    scanner = zb.zbar_image_scanner_create()
+    cfg = zb.ZBarConfig
+    zb.zbar_image_scanner_set_config(scanner, _ZB.NONE, cfg.CFG_ENABLE, 0)
+    for name in symbologies:
+        zb.zbar_image_scanner_set_config(scanner, _ZBAR_SYMBOLS[name], cfg.CFG_ENABLE, 1)
+    zb.zbar_image_scanner_set_config(scanner, _ZB.I25, cfg.CFG_MIN_LEN, ITF_LENGTH)
+    zb.zbar_image_scanner_set_config(scanner, _ZB.I25, cfg.CFG_MAX_LEN, ITF_LENGTH)
+    # Deskewed bars need only horizontal scan lines: half the work.
+    zb.zbar_image_scanner_set_config(scanner, _ZB.NONE, cfg.CFG_X_DENSITY, 0 if rows_only else 1)
+    zb.zbar_image_scanner_set_config(scanner, _ZB.NONE, cfg.CFG_Y_DENSITY, 1)
+    return scanner
 
 
 def _zbar_polygon(symbol) -> tuple[tuple[float, float], ...]:
@@ -119,11 +121,12 @@ def _zbar_polygon(symbol) -> tuple[tuple[float, float], ...]:
     return tuple((float(x), float(y)) for x, y in cv2.boxPoints(cv2.minAreaRect(points)))
 
 
-def zbar_read(gray: np.ndarray, symbologies) -> list[Read]:
+def zbar_read(gray: np.ndarray, symbologies, *, rows_only: bool = False) -> list[Read]:
+    """zbar over `gray`; `rows_only` scans horizontal lines only, for crops whose bars stand vertical."""
     wanted = tuple(s for s in ZBAR_SYMBOLOGIES if s in symbologies)
     if not wanted:
         return []
-    _zbar.configure(wanted)
+    scanner = _zbar_scanner(wanted, rows_only)
     gray = np.ascontiguousarray(gray)
     height, width = gray.shape
     image = zb.zbar_image_create()
@@ -131,7 +134,7 @@ def zbar_read(gray: np.ndarray, symbologies) -> list[Read]:
         zb.zbar_image_set_format(image, _Y800)
         zb.zbar_image_set_size(image, width, height)
         zb.zbar_image_set_data(image, cast(gray.ctypes.data, c_void_p), gray.size, None)
-        if zb.zbar_scan_image(_zbar.scanner, image) < 0:
+        if zb.zbar_scan_image(scanner, image) < 0:
             return []
         reads = []
         symbol = zb.zbar_image_first_symbol(image)
@@ -142,8 +145,13 @@ def zbar_read(gray: np.ndarray, symbologies) -> list[Read]:
                 is_gs1 = bool(_zbar_get_modifiers(symbol) & _ZBAR_MOD_GS1)
                 text = data.decode("latin-1") if is_gs1 else data.decode("utf-8", "replace")
                 name, text = _upca(name, text)
-                reads.append(Read(text, name, _zbar_polygon(symbol), "zbar", is_gs1))
+                reads.append(Read(text, name, _zbar_polygon(symbol), "zbar", is_gs1,
+                                  zb.zbar_symbol_get_quality(symbol)))
             symbol = zb.zbar_symbol_next(symbol)
-        return reads
+        # zbar can report one code twice with different text (a few blurred lines misread): trust the majority.
+        reads.sort(key=lambda r: r.lines, reverse=True)
+        return [r for i, r in enumerate(reads)
+                if not any(overlaps(r.polygon, k.polygon) for k in reads[:i] if k.polygon and r.polygon)]
     finally:
         zb.zbar_image_destroy(image)
+        zb.zbar_image_scanner_destroy(scanner)

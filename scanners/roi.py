@@ -36,16 +36,20 @@ class Candidate:
 def _features(gray: np.ndarray):
     """Per cell: the structure tensor (Jxx, Jyy, Jxy) and the edge density, all averaged over _SMOOTH cells.
 
+    Gradients are taken at full resolution, then every other one is kept: subsampling the gradient field keeps
+    its statistics (which is all the tensor needs) at a quarter of the arithmetic, whereas subsampling the image
+    first would blur 1.2 px modules into gray.
+
     Edge density is (mean |g|)^2 / mean |g|^2, the fraction of pixels carrying the gradient: about 0.15 for a
     single box edge in the window, 0.5 and more across bars. It keeps shelf and carton edges, which are as
     coherent as bars, out of the linear candidates.
     """
-    gx = cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3)
-    gy = cv2.Sobel(gray, cv2.CV_32F, 0, 1, ksize=3)
+    gx = cv2.Sobel(gray, cv2.CV_16S, 1, 0, ksize=3)[::2, ::2].astype(np.float32)
+    gy = cv2.Sobel(gray, cv2.CV_16S, 0, 1, ksize=3)[::2, ::2].astype(np.float32)
     h, w = gray.shape
     size = (max(1, w // CELL), max(1, h // CELL))
 
-    def cells(a):
+    def cells(a):  # mean over each cell, then over the _SMOOTH neighbourhood
         return cv2.blur(cv2.resize(a, size, interpolation=cv2.INTER_AREA), (_SMOOTH, _SMOOTH))
 
     jxx, jyy, jxy = cells(cv2.multiply(gx, gx)), cells(cv2.multiply(gy, gy)), cells(cv2.multiply(gx, gy))
@@ -69,7 +73,7 @@ def detect(gray: np.ndarray, *, limit: int = 8) -> list[Candidate]:
         count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
         big = [i for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] >= _MIN_CELLS]
         big.sort(key=lambda i: stats[i, cv2.CC_STAT_AREA], reverse=True)
-        for i in big[:3 * limit]:
+        for i in big[:limit + 4]:
             cand = _candidate(kind, stats[i], labels, i, jxx, jyy, jxy, energy, coherence, density, floor)
             if cand is not None:
                 candidates.append(cand)
@@ -103,11 +107,12 @@ def _candidate(kind, stat, labels, i, jxx, jyy, jxy, energy, coherence, density,
 def crop(gray: np.ndarray, cand: Candidate, *, margin: float = 0.25, max_side: int = 1400):
     """Cut the candidate out of `gray`, turned so that linear bars stand vertical, with a quiet-zone margin.
 
-    Returns (crop, matrix) where `matrix` (2x3 affine) maps full-image points into the crop.
+    Returns (crop, matrix) where `matrix` (2x3 affine) maps full-image points into the crop. Candidates that need
+    no turning are sliced rather than warped, which is free.
     """
     (cx, cy), (bw, bh), _ = cand.box
+    angle = cand.bar_angle if cand.kind == "linear" else 0.0
     if cand.kind == "linear":
-        angle = cand.bar_angle
         # Size in the deskewed frame: project the box onto the bar-normal (width) and bar (height) axes.
         corners = cv2.boxPoints(cand.box) - np.array([cx, cy], np.float32)
         t = math.radians(angle)
@@ -115,13 +120,19 @@ def crop(gray: np.ndarray, cand: Candidate, *, margin: float = 0.25, max_side: i
         along = np.abs(corners @ np.array([-math.sin(t), math.cos(t)], np.float32)).max() * 2
         width, height = across * (1 + 2 * margin) + 4 * CELL, along * (1 + margin) + 2 * CELL
     else:
-        angle = 0.0
         side = max(bw, bh) * math.sqrt(2)  # the axis-aligned square around a code at any rotation
         width = height = side * (1 + margin) + 4 * CELL
     scale = min(1.0, max_side / max(width, height))
+    if abs(angle) < 3:
+        h, w = gray.shape
+        x0, y0 = max(0, int(cx - width / 2)), max(0, int(cy - height / 2))
+        x1, y1 = min(w, int(cx + width / 2)), min(h, int(cy + height / 2))
+        out = gray[y0:y1, x0:x1]
+        if scale < 1.0:
+            out = cv2.resize(out, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        return np.ascontiguousarray(out), np.array([[scale, 0, -x0 * scale], [0, scale, -y0 * scale]])
     m = cv2.getRotationMatrix2D((cx, cy), angle, scale)
     m[0, 2] += width * scale / 2 - cx
     m[1, 2] += height * scale / 2 - cy
     size = (max(8, int(width * scale)), max(8, int(height * scale)))
-    out = cv2.warpAffine(gray, m, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    return out, m
+    return cv2.warpAffine(gray, m, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE), m

@@ -238,14 +238,15 @@ def _warehouse(rng, r, h, w) -> np.ndarray:
 
 
 # Per difficulty: in-plane rotation (deg, or None for any), perspective jitter (fraction of label size), blur
-# sigma, noise sigma, contrast factor, light falloff, P(shadow edge), P(glare), P(motion blur), JPEG quality,
-# and module size in camera pixels for 1D and 2D codes on label photos (frames use 0.65 of it).
+# sigma and motion-blur length as fractions of the module size (defocus that matters is relative to the
+# resolution), noise sigma, contrast factor, light falloff, P(shadow edge), P(glare), P(motion blur), JPEG quality,
+# and module size in camera pixels for 1D and 2D codes on label photos (frames use 0.75 of it).
 _DIFFICULTY = {
-    "easy": dict(rot=8, persp=0.03, blur=(0.0, 0.6), noise=(1, 3), contrast=(0.8, 1.0), light=(0.0, 0.2),
+    "easy": dict(rot=8, persp=0.03, blur=(0.0, 0.25), noise=(1, 3), contrast=(0.8, 1.0), light=(0.0, 0.2),
                  shadow=0.05, glare=0.03, motion=0.0, jpeg=(80, 95), m1d=(2.6, 4.5), m2d=(5.0, 9.0)),
-    "medium": dict(rot=25, persp=0.06, blur=(0.3, 1.0), noise=(2, 6), contrast=(0.55, 0.9), light=(0.1, 0.4),
+    "medium": dict(rot=25, persp=0.06, blur=(0.15, 0.4), noise=(2, 6), contrast=(0.55, 0.9), light=(0.1, 0.4),
                    shadow=0.3, glare=0.15, motion=0.1, jpeg=(60, 90), m1d=(2.0, 3.5), m2d=(4.0, 7.0)),
-    "hard": dict(rot=None, persp=0.1, blur=(0.5, 1.3), noise=(4, 9), contrast=(0.35, 0.7), light=(0.25, 0.55),
+    "hard": dict(rot=None, persp=0.1, blur=(0.3, 0.55), noise=(4, 9), contrast=(0.35, 0.7), light=(0.25, 0.55),
                  shadow=0.5, glare=0.25, motion=0.25, jpeg=(45, 80), m1d=(1.6, 2.8), m2d=(3.0, 5.5)),
 }
 
@@ -292,7 +293,7 @@ def _noise_tile() -> np.ndarray:
     return (np.random.default_rng(0).standard_normal((1280, 2240, 3), dtype=np.float32) * 256).astype(np.int16)
 
 
-def _photograph(img, r, rng, p, corners) -> np.ndarray:
+def _photograph(img, r, rng, p, corners, module: float) -> np.ndarray:
     """Lighting, shadow, glare, contrast, blur, noise and JPEG, as a camera and a warehouse add them."""
     h, w = img.shape[:2]
     # Light and glare vary smoothly, so their maps are computed at half resolution and scaled up.
@@ -324,11 +325,11 @@ def _photograph(img, r, rng, p, corners) -> np.ndarray:
     gain = cv2.resize(cv2.merge([gain] * 3), (w, h))
     offset = cv2.resize(cv2.merge([offset] * 3), (w, h))
     img = cv2.add(cv2.multiply(img, gain, scale=1 / 255), offset)
-    sigma = r.uniform(*p["blur"])
+    sigma = r.uniform(*p["blur"]) * module
     if sigma > 0.2:
         img = cv2.GaussianBlur(img, (0, 0), sigma)
     if r.random() < p["motion"]:
-        length = r.randint(3, 7)
+        length = max(2, round(module * r.uniform(0.8, 1.6)))
         kernel = np.zeros((length, length), np.float32)
         kernel[length // 2, :] = 1 / length
         rot = cv2.getRotationMatrix2D((length / 2 - 0.5, length / 2 - 0.5), r.uniform(0, 180), 1.0)
@@ -354,18 +355,18 @@ def sample(scene: str, kind: str | None, difficulty: str, index: int, base_seed:
     elif scene in ("frame", "negative"):
         h, w = 1080, 1920
         img, box = _warehouse(rng, r, h, w), (60, 60, w - 60, h - 60)
-        shrink = 0.65
+        shrink = 0.75
     else:
         raise ValueError(f"unknown scene {scene!r}")
     if scene == "negative":
         corners = np.array([[w / 2 - 200, h / 2 - 200], [w / 2 + 200, h / 2 - 200],
                             [w / 2 + 200, h / 2 + 200], [w / 2 - 200, h / 2 + 200]], np.float32)
-        return Sample(_photograph(img, r, rng, p, corners), (), scene, None, difficulty, seed)
+        return Sample(_photograph(img, r, rng, p, corners, 2.0), (), scene, None, difficulty, seed)
     art, truth, linear = render_code(kind, r)
     label = _label(art, truth, linear, r)
     module = r.uniform(*(p["m1d"] if linear else p["m2d"])) * shrink
     corners = _place(img, label, r, p, module, box)
-    return Sample(_photograph(img, r, rng, p, corners), (truth,), scene, kind, difficulty, seed)
+    return Sample(_photograph(img, r, rng, p, corners, module), (truth,), scene, kind, difficulty, seed)
 
 
 def corpus(scene: str, per_cell: int, *, kinds=KINDS, difficulties=DIFFICULTIES, base_seed: int = 0):

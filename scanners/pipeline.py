@@ -1,0 +1,162 @@
+"""`decode()`: the detector, the passes and the two engines, run cheapest first within a time budget.
+
+1. The ROI detector (`roi.detect`) finds likely code regions and, for bars, their angle.
+2. Cheap passes on every candidate: the crop as is (linear crops deskewed so bars stand vertical) and, for bars,
+   smoothed along the bars. zxing reads first; zbar reads linear crops too.
+3. Only if nothing was read: zxing on the whole frame (catches what the detector ranked low or missed).
+4. Only if still nothing, and while the budget lasts: the expensive passes (CLAHE, adaptive threshold,
+   sharpening, upscaling) on each candidate in rank order, with both engines for bars.
+
+So a frame whose code reads straight away costs the detector plus a few small crops, and the time a miss may cost
+is capped by `budget_ms`. Every read goes through `validate.accepted_text` (check digits, ITF-14, zbar QR
+encodings) and overlapping reads that disagree keep the one more scan lines agreed on.
+"""
+from __future__ import annotations
+
+import time
+
+import cv2
+import numpy as np
+
+from scanners import engines, preprocess, roi
+from scanners.images import load_gray
+from scanners.symbol import SYMBOLOGIES, Symbol
+from scanners.validate import accepted_text
+
+DEFAULT_BUDGET_MS = 120.0
+_WORK_MAX_SIDE = 2400  # larger photos are detected on a downscaled copy; crops still come from full resolution
+
+
+def _wanted(symbologies) -> tuple[str, ...]:
+    if symbologies is None:
+        return SYMBOLOGIES
+    names = tuple(s.lower() for s in ([symbologies] if isinstance(symbologies, str) else symbologies))
+    unknown = [s for s in names if s not in SYMBOLOGIES]
+    if unknown:
+        raise ValueError(f"unknown symbology {unknown[0]!r}; known: {', '.join(SYMBOLOGIES)}")
+    return names
+
+
+def _area(polygon) -> float:
+    return float(cv2.contourArea(np.asarray(polygon, np.float32))) if len(polygon) >= 3 else 0.0
+
+
+class _Target:
+    """One candidate, cropped (bars vertical) and ready for the engines."""
+
+    def __init__(self, gray: np.ndarray, cand: roi.Candidate, scale: float):
+        box = ((cand.box[0][0] / scale, cand.box[0][1] / scale),
+               (cand.box[1][0] / scale, cand.box[1][1] / scale), cand.box[2])
+        self.kind = cand.kind
+        self.crop, m = roi.crop(gray, roi.Candidate(cand.kind, box, cand.bar_angle, cand.score))
+        self.inverse = cv2.invertAffineTransform(m)
+        self.read = False
+
+    def to_image(self, polygon):
+        if not polygon:
+            return ()
+        return cv2.transform(np.asarray(polygon, np.float32).reshape(-1, 1, 2), self.inverse).reshape(-1, 2)
+
+
+class _Run:
+    def __init__(self, gray: np.ndarray, wanted: tuple[str, ...], budget_ms: float):
+        self.gray = gray
+        self.linear = tuple(s for s in wanted if s in engines.LINEAR)
+        self.matrix = tuple(s for s in wanted if s in engines.MATRIX)
+        self.deadline = time.perf_counter() + budget_ms / 1000
+        self.found: list[Symbol] = []
+
+    def expired(self) -> bool:
+        return time.perf_counter() > self.deadline
+
+    def keep(self, reads, to_image, pass_name: str) -> bool:
+        """Validate reads, map them to image coordinates and merge them into the result. True if any was new."""
+        new = False
+        for read in reads:
+            text = accepted_text(read)
+            if text is None:
+                continue
+            polygon = tuple((int(round(x)), int(round(y))) for x, y in to_image(read.polygon))
+            sym = Symbol(text, read.symbology, polygon, read.engine, pass_name, read.gs1)
+            new |= self._merge(sym)
+        return new
+
+    def _merge(self, sym: Symbol) -> bool:
+        kind = "linear" if sym.symbology in engines.LINEAR else "matrix"
+        for i, old in enumerate(self.found):
+            if (old.symbology, old.text) == (sym.symbology, sym.text):
+                return False
+            old_kind = "linear" if old.symbology in engines.LINEAR else "matrix"
+            if old_kind == kind and engines.overlaps(old.position, sym.position):
+                # Two different reads of one code: keep the one that more scan lines supported (the taller or
+                # wider outline), e.g. EAN-13 over an EAN-8 read off half of it, or a full-height read over a
+                # one-line misread at the bars' ragged end.
+                if _area(sym.position) > _area(old.position):
+                    self.found[i] = sym
+                    return True
+                return False
+        self.found.append(sym)
+        return True
+
+    def zxing(self, target: _Target, image, pass_name: str) -> None:
+        if target.kind == "linear":
+            reads = engines.zxing_read(image, self.linear, downscale=False)
+        else:
+            reads = engines.zxing_read(image, self.matrix, rotate=True)
+        target.read |= self.keep(reads, target.to_image, pass_name)
+
+    def zbar(self, target: _Target, image, pass_name: str) -> None:
+        if target.kind == "linear":
+            reads = engines.zbar_read(image, self.linear, rows_only=True)
+        else:
+            reads = engines.zbar_read(image, tuple(s for s in self.matrix if s == "qrcode"))
+        target.read |= self.keep(reads, target.to_image, pass_name)
+
+
+def _escalations(kind: str):
+    """The expensive passes for a crop nothing could read yet, cheapest and most rewarding first."""
+    if kind == "linear":
+        return (("clahe", lambda c: preprocess.clahe(preprocess.smooth_bars(c))),
+                ("threshold", lambda c: preprocess.threshold(preprocess.smooth_bars(c))),
+                ("sharpen", lambda c: preprocess.sharpen(preprocess.smooth_bars(c))),
+                ("upscale", lambda c: preprocess.upscale(preprocess.clahe(preprocess.smooth_bars(c)))))
+    return (("clahe", preprocess.clahe),
+            ("upscale", preprocess.upscale),
+            ("threshold", preprocess.threshold),
+            ("sharpen", preprocess.sharpen))
+
+
+def decode(image, *, symbologies=None, budget_ms=None) -> list[Symbol]:
+    wanted = _wanted(symbologies)
+    gray = load_gray(image)
+    run = _Run(gray, wanted, DEFAULT_BUDGET_MS if budget_ms is None else float(budget_ms))
+    scale = min(1.0, _WORK_MAX_SIDE / max(gray.shape))
+    work = gray if scale == 1.0 else cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    targets = [_Target(gray, c, scale) for c in roi.detect(work)
+               if (c.kind == "linear" and run.linear) or (c.kind == "matrix" and run.matrix)]
+    for t in targets:
+        run.zxing(t, t.crop, "roi")
+    if not run.found:
+        for t in targets:
+            if t.kind == "linear" and not run.expired():
+                run.zbar(t, t.crop, "roi")
+                smooth = preprocess.smooth_bars(t.crop)
+                if not t.read:
+                    run.zxing(t, smooth, "roi+smooth")
+                if not t.read:
+                    run.zbar(t, smooth, "roi+smooth")
+    if not run.found and not run.expired():
+        reads = engines.zxing_read(work, run.linear + run.matrix, rotate=True)
+        run.keep(reads, lambda p: np.asarray(p) / scale, "full")
+    step = 0
+    while not run.found and step < 4:
+        for t in targets:
+            if t.read or run.expired():
+                continue
+            name, fn = _escalations(t.kind)[step]
+            image = fn(t.crop)
+            run.zxing(t, image, f"roi+{name}")
+            if not t.read:
+                run.zbar(t, image, f"roi+{name}")
+        step += 1
+    return list(run.found)

@@ -1,0 +1,43 @@
+"""Which raw engine reads may be returned: the rule that keeps false and wrong reads out.
+
+- EAN-13, EAN-8, UPC-A and ITF must carry a valid GS1 mod-10 check digit, and ITF must be 14 digits (ITF-14):
+  zbar reads short "ITF" off EAN bars, rack holes and stripes, and more preprocessing makes that worse.
+- A 1D code read by zbar must have been decoded identically on at least ZBAR_MIN_LINES scan lines: zbar's EAN
+  decoder accepts a single blurred line, and a one-line EAN read can be wrong with a valid check digit.
+- A QR code read by zbar must be plain ASCII: zbar guesses the text encoding of QR data without an ECI (Shift-JIS
+  becomes mojibake), zxing decodes it properly, so only zxing's non-ASCII QR text is trusted.
+- GS1 data (FNC1 in first position) is returned in parenthesised form; GS1 data that fails its own rules (a bad
+  GTIN check digit, an unknown AI) is returned raw behind its AIM identifier (]C1, ]d2, ]Q3) so that
+  `codes.classify()` reports it as invalid with the reason, instead of the label silently "not scanning".
+"""
+from __future__ import annotations
+
+from scanners import gs1
+from scanners.engines import ITF_LENGTH, Read
+
+ZBAR_MIN_LINES = 3
+_GTIN_LENGTHS = {"ean13": 13, "ean8": 8, "upca": 12}
+_GS1_AIM = {"code128": "]C1", "datamatrix": "]d2", "qrcode": "]Q3"}
+
+
+def accepted_text(read: Read) -> str | None:
+    """The text to return for `read`, or None when the read must be dropped."""
+    text, symbology = read.text, read.symbology
+    if not text or "\ufffd" in text:
+        return None
+    if read.engine == "zbar" and symbology != "qrcode" and read.lines < ZBAR_MIN_LINES:
+        return None
+    if symbology in _GTIN_LENGTHS:
+        ok = len(text) == _GTIN_LENGTHS[symbology] and gs1.gtin_check_digit_ok(text)
+        return text if ok else None
+    if symbology == "itf":
+        ok = len(text) == ITF_LENGTH and gs1.gtin_check_digit_ok(text)
+        return text if ok else None
+    if symbology == "qrcode" and read.engine == "zbar" and not text.isascii():
+        return None
+    if read.gs1:
+        try:
+            return gs1.parse(text).hri()
+        except gs1.GS1Error:
+            return _GS1_AIM.get(symbology, "") + text
+    return text
