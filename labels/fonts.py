@@ -53,9 +53,17 @@ def pdf_font_name() -> str:
     return PDF_NAME
 
 
+@lru_cache(maxsize=None)
+def _advances() -> tuple[dict[int, float], float]:
+    face = _ttfont().face
+    return face.charWidths, face.defaultWidth
+
+
 def text_width(text: str, size: float) -> float:
-    """Advance width of `text` at em size `size`, in the unit of `size` (unhinted, so the same at every dpi)."""
-    return _ttfont().stringWidth(text, size)
+    """Advance width of `text` at em size `size`, in the unit of `size`: unhinted, so the same at every dpi, and
+    the sum of per-character advances (what reportlab draws), so widths of pieces add up."""
+    widths, default = _advances()
+    return size * sum(widths.get(ord(ch), default) for ch in text) / 1000
 
 
 def ascent() -> float:

@@ -101,20 +101,24 @@ GLYPH_HEIGHT = 1.02  # ascent + descent of the label font, in em
 
 def _wrap(value: str, size: float, width: float, max_lines: int) -> tuple[str, ...] | None:
     """Greedy wrap at spaces or between CJK characters; None when it needs more than max_lines lines."""
+    limit = width / size  # compare in em units: token widths are computed once, at size 1
     lines: list[str] = []
-    line = ""
+    line, line_w, pending_space = "", 0.0, ""
     for token in _TOKEN.findall(value):
-        candidate = line + token
-        if fonts.text_width(candidate.rstrip(), size) <= width:
-            line = candidate
+        if token.isspace():
+            pending_space = token if line else ""
             continue
-        if not line.strip() or len(lines) + 1 >= max_lines:
+        token_w = fonts.text_width(token, 1.0)
+        gap_w = fonts.text_width(pending_space, 1.0)
+        if line_w + gap_w + token_w <= limit:
+            line, line_w = line + pending_space + token, line_w + gap_w + token_w
+        elif token_w > limit or len(lines) + 1 >= max_lines:
             return None  # a single word wider than the line, or no line left for the rest
-        lines.append(line.rstrip())
-        line = token.lstrip()
-        if fonts.text_width(line, size) > width:
-            return None
-    lines.append(line.rstrip())
+        else:
+            lines.append(line)
+            line, line_w = token, token_w
+        pending_space = ""
+    lines.append(line)
     return tuple(lines)
 
 
@@ -135,9 +139,9 @@ def text(x: float, y: float, w: float, h: float, value: str, *, size: float, min
         return _wrap(value, s, width, n) if n else None
 
     steps = [round(size - 0.1 * k, 2) for k in range(int(round((size - smallest) / 0.1)) + 1)]
-    if max_lines == 1:  # width is proportional to size: jump straight to the largest step that can fit
+    if max_lines == 1:  # width is proportional to size: take the largest step that fits, no search needed
         natural = fonts.text_width(value, 1.0)
-        steps = [s for s in steps if natural * s <= width] or steps[-1:]
+        steps = [s for s in steps if natural * s <= width and _lines_that_fit(h, s)][:1] or steps[-1:]
     lo, hi, best = 0, len(steps) - 1, None
     while lo <= hi:  # fitting is monotonic in the size: binary-search the largest step that fits
         mid = (lo + hi) // 2

@@ -19,7 +19,7 @@ def bitmap(p: Placed, x: int, y: int, mask: np.ndarray) -> bytes:
     dx, dy, mask = raster.trim(mask)
     if mask.size == 0:
         return b""
-    packed = np.packbits(~mask, axis=1)  # 0 = black; the padding bits become 1 = white
+    packed = ~np.packbits(mask, axis=1)  # 0 = black; inverting after packing turns the row padding white too
     height, width_bytes = packed.shape
     return f"BITMAP {x + dx},{y + dy},{width_bytes},{height},0,".encode("ascii") + packed.tobytes() + b"\r\n"
 
