@@ -49,6 +49,7 @@ class Sample:
     kind: str | None
     difficulty: str
     seed: int
+    corners: np.ndarray | None = None  # the label's four corners in the image (None for negatives)
 
     @property
     def name(self) -> str:
@@ -366,7 +367,7 @@ def sample(scene: str, kind: str | None, difficulty: str, index: int, base_seed:
     label = _label(art, truth, linear, r)
     module = r.uniform(*(p["m1d"] if linear else p["m2d"])) * shrink
     corners = _place(img, label, r, p, module, box)
-    return Sample(_photograph(img, r, rng, p, corners, module), (truth,), scene, kind, difficulty, seed)
+    return Sample(_photograph(img, r, rng, p, corners, module), (truth,), scene, kind, difficulty, seed, corners)
 
 
 def corpus(scene: str, per_cell: int, *, kinds=KINDS, difficulties=DIFFICULTIES, base_seed: int = 0):
