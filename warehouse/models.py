@@ -6,3 +6,4 @@ from warehouse.documents.models import DocSequence, Document  # noqa: F401
 from warehouse.idempotency import IdempotencyRecord  # noqa: F401
 from warehouse.ledger.models import Balance, Move, Valuation  # noqa: F401
 from warehouse.locations.models import Location  # noqa: F401
+from warehouse.stocktake.models import BinCard, CardConfirmation, Stocktake, StocktakeBin, StocktakeLine  # noqa: F401,E501

@@ -14,6 +14,7 @@ from warehouse.documents.services import get_document
 from warehouse.errors import UnknownCode, ValidationError
 from warehouse.ledger import services as ledger
 from warehouse.locations.models import Location
+from warehouse.stocktake import cards, services as stocktakes
 
 MODES = ("receive", "issue", "transfer", "count")
 MAX_CODE = 512
@@ -80,11 +81,15 @@ def resolve(session: Session, code: str) -> dict:
 
 def scan_step(session: Session, *, code: str, mode: str, actor: str, location: str | None = None,
               to_location: str | None = None, qty: int = 1, device: str | None = None, document: str | None = None,
-              idempotency_key: str | None = None, role: str | None = None) -> dict:
-    """One scan on the scan page. Bins and mode codes only select; a part posts a move in the current mode."""
+              idempotency_key: str | None = None, role: str | None = None, stocktake: int | None = None) -> dict:
+    """One scan on the scan page. Bins and mode codes only select; a part posts a move in the current mode (in
+    count mode: adds to the count in the open stocktake); a bin card's code outside count mode confirms the card."""
     if mode not in MODES:
         raise ValidationError(f"mode must be one of {', '.join(MODES)}", field="mode")
     found = resolve(session, code)
+    if found["kind"] == "card" and mode != "count":
+        return cards.confirm_card(session, location=found["location"], part_number=found["part_number"],
+                                  actor=actor, device=device, role=role)
     if found["kind"] != "part":
         return found
     if not location:
@@ -101,5 +106,7 @@ def scan_step(session: Session, *, code: str, mode: str, actor: str, location: s
         posted = ledger.transfer(session, part_number=pn, from_location=location, to_location=to_location,
                                  qty=qty, **key)
     else:
-        raise ValidationError("counting needs an open stocktake for this bin", field="mode")
+        counted = stocktakes.count_scan(session, location=location, part_number=pn, qty=qty, actor=actor,
+                                        stocktake=stocktake, device=device, role=role)
+        return {**found, **counted}
     return {**found, "mode": mode, **posted.as_dict()}

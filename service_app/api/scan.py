@@ -34,6 +34,5 @@ def scan(body):
     permission = MODE_PERMISSION[body["mode"]]
     if not actor.can(permission):
         raise Forbidden(f"your role ({actor.role}) may not {body['mode']}", permission=permission)
-    body.pop("stocktake", None)
     return write(lambda key: scanning.scan_step(db.session, **body, actor=actor.username, role=actor.role,
                                                 idempotency_key=key))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask import Flask
 
+from service_app.web.stocktake import bp as stocktake_bp
 from service_app.web.views import bp
 
 
 def init_web(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.register_blueprint(stocktake_bp)
 
     @app.context_processor
     def _inject():

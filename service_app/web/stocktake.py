@@ -1,0 +1,214 @@
+"""Stocktake, reconciliation and bin-card pages. Counters count blind (on the scan page in count mode, or by typing
+here); managers open stocktakes, read the reconciliation, export it, approve or send lines back for recount."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from service_app.extensions import db
+from service_app.web.views import _post, permission_required
+from warehouse.reconciliation import export
+from warehouse.reconciliation.queries import reconcile
+from warehouse.reconciliation.rules import CAUSES, STATUSES
+from warehouse.stocktake import cards, queries, services
+
+bp = Blueprint("stocktake", __name__)
+
+
+class OpenForm(FlaskForm):
+    store = SelectField(_l("Store"), choices=[("NEW", _l("New-parts store")), ("RETURNED", _l("Returned-parts store"))])
+    locations = TextAreaField(_l("Bins (codes, one per line; empty: all)"), validators=[Optional(), Length(max=20000)])
+    zone = StringField(_l("Zone"), validators=[Optional(), Length(max=16)])
+    bin_from = StringField(_l("From bin"), validators=[Optional(), Length(max=40)])
+    bin_to = StringField(_l("To bin"), validators=[Optional(), Length(max=40)])
+    category = StringField(_l("Part category"), validators=[Optional(), Length(max=64)])
+    plan = SelectField(_l("Plan"), choices=[("full", _l("All bins in scope")),
+                                             ("cycle", _l("Cycle count: parts due (fast movers more often)"))])
+    blind = BooleanField(_l("Blind count (counters do not see expected quantities)"), default=True)
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Open stocktake"))
+
+
+class CountForm(FlaskForm):
+    location = StringField(_l("Bin"), validators=[DataRequired(), Length(max=40)])
+    part_number = StringField(_l("Part number"), validators=[DataRequired(), Length(max=64)])
+    physical = IntegerField(_l("Counted quantity"), validators=[NumberRange(min=0, max=services.MAX_QTY)])
+    card = IntegerField(_l("Card balance (paper card)"), validators=[Optional(), NumberRange(min=0)])
+    submit = SubmitField(_l("Record count"))
+
+
+class CardForm(FlaskForm):
+    location = StringField(_l("Bin"), validators=[DataRequired(), Length(max=40)])
+    part_number = StringField(_l("Part number"), validators=[DataRequired(), Length(max=64)])
+    submit = SubmitField(_l("Print bin card"))
+
+
+def _words() -> dict[str, str]:
+    """Status and cause codes in the reader's language."""
+    return {"ok": _("OK"), "account_physical": _("Shelf differs from account and card"),
+            "card_account": _("Card differs from account and shelf"),
+            "card_physical": _("Account differs from card and shelf"), "all_differ": _("All three differ"),
+            "not_counted": _("Not counted"), "wrong_bin": _("Found in another bin"), "miscount": _("Miscount?"),
+            "unconfirmed_moves": _("Moves not confirmed on the card"),
+            "moves_after_count": _("Moves after the count")}
+
+
+def _captions() -> dict[str, str]:
+    return {"location": _("Bin"), "part_number": _("Part number"), "name": _("Name"), "account": _("Account"),
+            "card": _("Card"), "physical": _("Physical"), "status": _("Status"), "cause": _("Likely cause"),
+            "value_diff": _("Value of difference"), "counter": _("Counter")}
+
+
+def _who() -> dict:
+    return {"actor": current_user.username, "role": current_user.role, "device": "web"}
+
+
+@bp.route("/stocktakes", methods=["GET", "POST"])
+@permission_required("stock.count")
+def stocktakes():
+    form = OpenForm()
+    if request.method == "POST":
+        if not current_user.can("stocktake.open"):
+            return redirect(url_for("stocktake.stocktakes"))
+        if form.validate_on_submit():
+            codes = form.locations.data.replace(",", " ").split() if form.locations.data else None
+            resp = _post(form, lambda: services.open_stocktake(
+                db.session, store=form.store.data, actor=current_user.username, locations=codes,
+                zone=form.zone.data or None, bin_from=form.bin_from.data or None, bin_to=form.bin_to.data or None,
+                category=form.category.data or None, plan=form.plan.data, blind=form.blind.data,
+                note=form.note.data or None),
+                lambda st: redirect(url_for("stocktake.detail", stocktake_id=st.id)))
+            if resp is not None:
+                flash(_("Stocktake opened."), "ok")
+                return resp
+    return render_template("stocktake/list.html", form=form, card_form=CardForm(formdata=None),
+                           stocktakes=queries.list_stocktakes(db.session))
+
+
+@bp.route("/stocktakes/<int:stocktake_id>")
+@permission_required("stock.count")
+def detail(stocktake_id):
+    st = queries.get_stocktake(db.session, stocktake_id)
+    reveal = not st.blind or current_user.can("stocktake.open")
+    sheet = queries.sheet(db.session, st, reveal=reveal, zone=request.args.get("zone") or None)
+    return render_template("stocktake/detail.html", sheet=sheet, form=CountForm(formdata=None))
+
+
+@bp.route("/stocktakes/<int:stocktake_id>/count", methods=["POST"])
+@permission_required("stock.count")
+def count(stocktake_id):
+    form = CountForm()
+    if form.validate_on_submit():
+        if _post(form, lambda: services.record_count(
+                db.session, stocktake_id=stocktake_id, part_number=form.part_number.data,
+                location=form.location.data, physical=form.physical.data, card=form.card.data, **_who()),
+                lambda line: line) is not None:
+            flash(_("Count recorded."), "ok")
+    else:
+        flash(_("Enter a bin, a part and a quantity of 0 or more."), "error")
+    return redirect(url_for("stocktake.detail", stocktake_id=stocktake_id))
+
+
+@bp.route("/stocktakes/<int:stocktake_id>/bins/<code>/done", methods=["POST"])
+@permission_required("stock.count")
+def bin_done(stocktake_id, code):
+    if _post(None, lambda: services.finish_bin(db.session, stocktake_id=stocktake_id, location=code,
+                                                      **_who()), lambda r: r) is not None:
+        flash(_("Bin %(code)s counted.", code=code), "ok")
+    return redirect(url_for("stocktake.detail", stocktake_id=stocktake_id))
+
+
+@bp.route("/stocktakes/<int:stocktake_id>/approve", methods=["POST"])
+@permission_required("stocktake.approve")
+def approve(stocktake_id):
+    done = _post(None, lambda: services.approve(db.session, stocktake_id=stocktake_id,
+                                                       actor=current_user.username), lambda r: r)
+    if done is not None:
+        flash(_("Approved: %(n)s adjustments posted.", n=len(done["adjustments"])), "ok")
+    return redirect(url_for("stocktake.reconciliation", stocktake=stocktake_id))
+
+
+@bp.route("/stocktakes/<int:stocktake_id>/reject", methods=["POST"])
+@permission_required("stocktake.approve")
+def reject(stocktake_id):
+    lines = [dict(zip(("location", "part_number"), v.split("|", 1))) for v in request.form.getlist("line")
+             if "|" in v]
+    if not lines:
+        flash(_("Tick the lines to recount."), "error")
+    elif (done := _post(None, lambda: services.reject(db.session, stocktake_id=stocktake_id, lines=lines,
+                                                             actor=current_user.username), lambda r: r)):
+        flash(_("%(n)s lines sent back for recount.", n=done["rejected"]), "ok")
+    return redirect(url_for("stocktake.reconciliation", stocktake=stocktake_id))
+
+
+def _report_args() -> dict:
+    args = {"store": request.args.get("store") or None, "stocktake": request.args.get("stocktake", type=int),
+            "status": request.args.get("status") or None, "zone": request.args.get("zone") or None}
+    if not args["store"] and not args["stocktake"]:
+        args["store"] = "NEW"
+    return args
+
+
+@bp.route("/reconciliation")
+@permission_required("stocktake.open")
+def reconciliation():
+    args = _report_args()
+    report = reconcile(db.session, **args, limit=2000)
+    st = queries.get_stocktake(db.session, args["stocktake"]) if args["stocktake"] else None
+    return render_template("stocktake/reconciliation.html", report=report, args=args, stocktake=st,
+                           statuses=STATUSES, causes=CAUSES, words=_words(),
+                           open_stocktakes=queries.list_stocktakes(db.session, store=report["store"]))
+
+
+def _title(report: dict) -> str:
+    store = _("New-parts store") if report["store"] == "NEW" else _("Returned-parts store")
+    st = f" · ST-{report['stocktake']}" if report["stocktake"] else ""
+    return f"{_('Reconciliation: account / item / card')} · {store}{st}"
+
+
+@bp.route("/reconciliation.xlsx")
+@permission_required("stocktake.open")
+def reconciliation_xlsx():
+    report = reconcile(db.session, **_report_args())
+    data = export.to_xlsx(report, title=_title(report), captions=_captions(), words=_words())
+    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": "attachment; filename=reconciliation.xlsx"})
+
+
+@bp.route("/reconciliation.pdf")
+@permission_required("stocktake.open")
+def reconciliation_pdf():
+    report = reconcile(db.session, **_report_args())
+    data = export.to_pdf(report, title=_title(report), captions=_captions(), words=_words(),
+                         more_rows=_("The first {shown} of {total} rows are printed; filter, or export XLSX."))
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": "inline; filename=reconciliation.pdf"})
+
+
+@bp.route("/cards", methods=["POST"])
+@permission_required("card.confirm")
+def start_card():
+    """Printing a card starts it: its opening balance is the account now (restarting a disagreeing card needs a
+    manager)."""
+    form = CardForm()
+    if form.validate_on_submit():
+        started = _post(form, lambda: cards.start_card(db.session, location=form.location.data,
+                                                       part_number=form.part_number.data, actor=current_user.username,
+                                                       role=current_user.role), lambda r: r)
+        if started is not None:
+            return redirect(url_for("stocktake.card_pdf", location=started["location"],
+                                    part_number=started["part_number"]))
+    return redirect(request.referrer or url_for("stocktake.stocktakes"))
+
+
+@bp.route("/cards/<location>/<path:part_number>.pdf")
+@permission_required("stock.read")
+def card_pdf(location, part_number):
+    data = cards.card_pdf(db.session, location=location, part_number=part_number)
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f"inline; filename=card-{location}.pdf"})

@@ -1,0 +1,80 @@
+"""Reads of stocktakes for counters and managers. Blind: nothing here shows an expected quantity unless asked to
+`reveal` it (a stocktake opened as not blind, or a reader who may see the reconciliation)."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from warehouse.catalog.models import Part
+from warehouse.ledger.models import Balance
+from warehouse.locations.models import Location
+from warehouse.stocktake.errors import UnknownStocktake
+from warehouse.stocktake.models import Stocktake, StocktakeBin, StocktakeLine
+
+
+def get_stocktake(session: Session, stocktake_id: int) -> Stocktake:
+    st = session.get(Stocktake, stocktake_id) if isinstance(stocktake_id, int) else None
+    if st is None:
+        raise UnknownStocktake(f"no stocktake {stocktake_id}", stocktake=stocktake_id)
+    return st
+
+
+def stocktake_dict(st: Stocktake) -> dict:
+    return {"id": st.id, "doc_no": st.doc_no, "store": st.store, "state": st.state, "scope": st.scope,
+            "category": st.category, "blind": st.blind, "note": st.note, "opened_by": st.opened_by,
+            "opened_at": st.opened_at.isoformat(), "approved_by": st.approved_by,
+            "approved_at": st.approved_at.isoformat() if st.approved_at else None}
+
+
+def line_dict(line: StocktakeLine) -> dict:
+    """A count as its counter may see it: what was counted, never what was expected."""
+    return {"line_id": line.id, "stocktake": line.stocktake_id, "part_number": line.part.part_number,
+            "location": line.location.code, "physical": line.physical, "card": line.card, "counter": line.counter,
+            "counted_at": line.counted_at.isoformat(), "state": line.state, "recount_of": line.recount_of}
+
+
+def list_stocktakes(session: Session, *, store: str | None = None, state: str | None = None,
+                    limit: int = 100) -> list[dict]:
+    stmt = select(Stocktake).order_by(Stocktake.id.desc()).limit(limit)
+    if store:
+        stmt = stmt.where(Stocktake.store == store)
+    if state:
+        stmt = stmt.where(Stocktake.state == state)
+    return [stocktake_dict(st) for st in session.scalars(stmt)]
+
+
+def sheet(session: Session, st: Stocktake, *, reveal: bool, zone: str | None = None) -> dict:
+    """The count sheet: bins in scope with their progress, the current counts, and — only when `reveal` — the
+    quantities the ledger expects."""
+    counted = (select(StocktakeLine.location_id, func.count().label("n"))
+               .where(StocktakeLine.stocktake_id == st.id, StocktakeLine.is_current.is_(True))
+               .group_by(StocktakeLine.location_id).subquery())
+    bins = (select(Location.code, Location.zone, StocktakeBin.done_by, StocktakeBin.done_at,
+                   func.coalesce(counted.c.n, 0).label("lines"))
+            .join(StocktakeBin, StocktakeBin.location_id == Location.id)
+            .outerjoin(counted, counted.c.location_id == Location.id)
+            .where(StocktakeBin.stocktake_id == st.id).order_by(Location.code))
+    lines = (select(StocktakeLine).join(Location, Location.id == StocktakeLine.location_id)
+             .where(StocktakeLine.stocktake_id == st.id, StocktakeLine.is_current.is_(True))
+             .order_by(Location.code, StocktakeLine.id))
+    if zone:
+        bins, lines = bins.where(Location.zone == zone), lines.where(Location.zone == zone)
+    rows = session.execute(bins).all()
+    out = {**stocktake_dict(st),
+           "bins": [{"location": r.code, "zone": r.zone, "lines": r.lines, "done_by": r.done_by,
+                     "done_at": r.done_at.isoformat() if r.done_at else None} for r in rows],
+           "lines": [line_dict(line) for line in session.scalars(lines)],
+           "progress": {"bins": len(rows), "done": sum(1 for r in rows if r.done_at)}}
+    if reveal:
+        expected = (select(Location.code, Part.part_number, Balance.qty)
+                    .join(Balance, Balance.location_id == Location.id).join(Part, Part.id == Balance.part_id)
+                    .join(StocktakeBin, StocktakeBin.location_id == Location.id)
+                    .where(StocktakeBin.stocktake_id == st.id, Balance.qty != 0)
+                    .order_by(Location.code, Part.part_number))
+        if st.category:
+            expected = expected.where(Part.category == st.category)
+        if zone:
+            expected = expected.where(Location.zone == zone)
+        out["expected"] = [{"location": r.code, "part_number": r.part_number, "qty": r.qty}
+                           for r in session.execute(expected)]
+    return out
