@@ -1,7 +1,8 @@
 """What a scanned string is, by syntax alone: our bin, bin-card, mode, claim, order, ticket and receipt codes,
 GS1 element strings, bare GTINs, or free text. No database: the warehouse resolves the result.
 
-Every format we print is defined once, in PATTERNS. Matching ignores letter case (a wedge scanner typed with
+Every format we print is defined once, in PATTERNS. A code of our syntax whose date or month cannot exist is
+kind "invalid" with a reason, like a GS1 string with a bad check digit. Matching ignores letter case (a wedge scanner typed with
 Caps Lock on still resolves) and values come back upper-cased; free text is returned as scanned.
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ PATTERNS: dict[str, re.Pattern] = {
     "bin": re.compile(rf"^{_BIN}$"),
     "card": re.compile(rf"^BC:(?P<location>{_BIN}):(?P<part_number>[^:\s][^:]*)$"),
     "mode": re.compile(r"^MODE:(?P<mode>RECEIVE|ISSUE|TRANSFER|COUNT)$"),
-    "claim": re.compile(r"^CLM-(?P<year>[0-9]{4})(?P<month>0[1-9]|1[0-2])-(?P<seq>[0-9]{5})$"),
+    "claim": re.compile(r"^CLM-(?P<year>[0-9]{4})(?P<month>[0-9]{2})-(?P<seq>[0-9]{5})$"),
     "order": re.compile(r"^SO-(?P<date>[0-9]{8})-(?P<seq>[0-9]{4})$"),
     "ticket": re.compile(r"^TK-(?P<date>[0-9]{8})-(?P<seq>[0-9]{4})$"),
     "receipt": re.compile(r"^RN-(?P<date>[0-9]{8})-(?P<seq>[0-9]{4})$"),
@@ -85,6 +86,8 @@ def classify(text: str) -> Classified:
         if kind == "mode":
             return Classified(kind, m.group("mode").lower())
         if kind == "claim":
+            if not 1 <= int(m.group("month")) <= 12:
+                return Classified("invalid", upper, {"reason": f"claim {upper} has no month {m.group('month')}"})
             return Classified(kind, upper, {"month": f"{m.group('year')}-{m.group('month')}",
                                             "seq": int(m.group("seq"))})
         return _dated(kind, m, upper)
