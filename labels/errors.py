@@ -15,7 +15,10 @@ class LabelError(ValueError):
         self.message = message
         self.field = field
         self.index = index
+        self.reason = message  # without the "label N:" prefix
 
     def at(self, index: int) -> LabelError:
-        """The same error, saying which label of a batch it is about."""
-        return LabelError(self.code, f"label {index + 1}: {self.message}", field=self.field, index=index)
+        """The same error, saying which label of a batch (counting from 1) it is about."""
+        err = LabelError(self.code, f"label {index + 1}: {self.reason}", field=self.field, index=index)
+        err.reason = self.reason
+        return err

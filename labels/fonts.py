@@ -78,6 +78,7 @@ def missing_glyphs(text: str) -> str:
 
 
 @lru_cache(maxsize=64)
-def raster_font(size_px: int) -> ImageFont.FreeTypeFont:
+def raster_font(size_px: float) -> ImageFont.FreeTypeFont:
+    """The font at an exact (fractional) pixel size, so that rasterised text is as wide as the PDF's."""
     path, index = font_file()
     return ImageFont.truetype(path, size_px, index=index)

@@ -170,7 +170,7 @@ class PlacedText:
     y: int
     w: int
     h: int
-    size_px: int
+    size_px: float  # em size in dots, unrounded
     size_mm: float
     lines: tuple[tuple[int, int, str], ...]  # (x, baseline y, text), relative to the box
 
@@ -234,7 +234,7 @@ def _place_text(e: Text, dpi: int) -> PlacedText:
         offset = {"left": 0.0, "center": (e.w - width) / 2, "right": e.w - width}[e.align]
         baseline = (i * LINE + fonts.ascent()) * e.size
         lines.append((dots(offset, dpi), dots(baseline, dpi), line))
-    return PlacedText(x, y, w, h, max(1, dots(e.size, dpi)), e.size, tuple(lines))
+    return PlacedText(x, y, w, h, e.size * dpi / MM_PER_INCH, e.size, tuple(lines))
 
 
 def _place_bars(e: Barcode, dpi: int) -> PlacedBars:

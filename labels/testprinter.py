@@ -66,14 +66,15 @@ class TestPrinter:
         listener.settimeout(0.05)
         self.port = listener.getsockname()[1]
         self._listener = listener
-        thread = threading.Thread(target=self._accept, args=(listener,), name=f"testprinter-{self.port}",
-                                  daemon=True)
-        self._threads.append(thread)
-        thread.start()
+        self._acceptor = threading.Thread(target=self._accept, args=(listener,), name=f"testprinter-{self.port}",
+                                          daemon=True)
+        self._acceptor.start()
 
     def _close_listener(self) -> None:
+        """Stop listening, and wait until the port really refuses connections."""
         listener, self._listener = self._listener, None
         if listener is not None:
+            self._acceptor.join()  # it sees `_listener` changed within one accept timeout
             listener.close()
 
     # --- behaviour ------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ the same placed geometry) and the printer output agree to the dot.
 from __future__ import annotations
 
 import io
+import math
 from functools import lru_cache
 
 import numpy as np
@@ -19,7 +20,7 @@ from labels.layout import Placed, PlacedBars, PlacedQR, PlacedRect, PlacedText
 def text_ink(t: PlacedText) -> tuple[int, int, np.ndarray]:
     """(x, y, mask). The mask overhangs the text box by a quarter em: accents and hinted strokes may rise above
     the ascent line, and clipping them would drop the top stroke of characters like 王."""
-    pad = (t.size_px + 3) // 4
+    pad = math.ceil(t.size_px / 4)
     image = Image.new("1", (t.w + 2 * pad, t.h + 2 * pad), 0)
     draw = ImageDraw.Draw(image)
     with fonts.raster_lock:
