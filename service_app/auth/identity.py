@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from functools import wraps
 
 from flask import Flask, current_app, request
@@ -45,6 +46,25 @@ def _load_active(user_id: int) -> User | None:
     return user if user is not None and user.active else None
 
 
+# Bearer calls come every second or two per scanner; re-reading the user row each time costs a round trip. A user
+# is re-read at most every ACTOR_TTL seconds per process, so deactivating a user or revoking tokens takes effect
+# within that time.
+ACTOR_TTL = 5.0
+_actors: dict[tuple[str, int], tuple[float, Actor | None]] = {}
+
+
+def _cached_actor(user_id: int) -> Actor | None:
+    key = (current_app.config["SQLALCHEMY_DATABASE_URI"], user_id)
+    hit = _actors.get(key)
+    now = time.monotonic()
+    if hit is not None and now - hit[0] < ACTOR_TTL:
+        return hit[1]
+    user = _load_active(user_id)
+    actor = Actor(user) if user is not None else None
+    _actors[key] = (now, actor)
+    return actor
+
+
 def actor_from_token(token: str) -> Actor:
     try:
         data = _serializer().loads(token, max_age=current_app.config["API_TOKEN_MAX_AGE"])
@@ -52,10 +72,10 @@ def actor_from_token(token: str) -> Actor:
         raise Unauthorized("the token has expired; ask for a new one") from None
     except BadSignature:
         raise Unauthorized("the token is not valid") from None
-    user = _load_active(data.get("u")) if isinstance(data, dict) and isinstance(data.get("u"), int) else None
-    if user is None or data.get("g") != user.token_generation:
+    actor = _cached_actor(data["u"]) if isinstance(data, dict) and isinstance(data.get("u"), int) else None
+    if actor is None or data.get("g") != actor.generation:
         raise Unauthorized("the token is not valid")
-    return Actor(user)
+    return actor
 
 
 def api_actor() -> Actor:

@@ -5,22 +5,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import bindparam, case, func, insert, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from warehouse.catalog.models import Part
-from warehouse.catalog.queries import get_part
-from warehouse.db import utcnow
+from warehouse.db import COST, utcnow
 from warehouse.documents.models import Document
 from warehouse.documents.services import get_document, open_document
 from warehouse.accounts.roles import store_allowed
-from warehouse.errors import (AlreadyReversed, Conflict, Forbidden, InsufficientStock, NotFound, ValidationError,
-                              WrongStore)
+from warehouse.errors import (AlreadyReversed, Conflict, Forbidden, InsufficientStock, NotFound, UnknownLocation,
+                              UnknownPart, ValidationError, WrongStore)
 from warehouse.ledger.models import Balance, Move, Valuation
-from warehouse.locations.models import Location
-from warehouse.locations.services import VIRTUAL, get_location, virtual
+from warehouse.locations.models import STOCK_KINDS, Location
+from warehouse.locations.services import VIRTUAL, virtual
 
 FOUR = Decimal("0.0001")
 
@@ -53,112 +52,189 @@ def check_qty(qty) -> int:
     return qty
 
 
-def _insert(session: Session):
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+# The hot path (a scan every second or two per clerk, hundreds per second per site) runs pre-built Core statements
+# on the session's connection: no ORM unit of work, no expression building per call. ORM objects and these refs are
+# interchangeable as arguments (same attribute names).
+_bal, _val, _mov = Balance.__table__, Valuation.__table__, Move.__table__
+_part_t, _loc_t = Part.__table__, Location.__table__
 
 
-def _take(session: Session, part: Part, loc: Location, qty: int) -> int:
+@dataclass(frozen=True)
+class PartRef:
+    id: int
+    part_number: str
+    name: str
+    standard_cost: Decimal
+
+
+@dataclass(frozen=True)
+class LocRef:
+    id: int
+    code: str
+    kind: str
+    store: str | None
+
+    @property
+    def holds_stock(self) -> bool:
+        return self.kind in STOCK_KINDS
+
+
+@dataclass
+class PostedMove:
+    id: int
+    part_id: int
+    qty: int
+    unit_cost: Decimal
+    doc_type: str
+    doc_no: str | None
+    on_hand: dict  # {location id: qty after the move} for the stock-holding ends
+
+
+_PART = select(_part_t.c.id, _part_t.c.part_number, _part_t.c.name, _part_t.c.standard_cost).where(
+    _part_t.c.part_number == bindparam("pn"), _part_t.c.active.is_(True))
+_LOC = select(_loc_t.c.id, _loc_t.c.code, _loc_t.c.kind, _loc_t.c.store).where(
+    _loc_t.c.code == bindparam("code"), _loc_t.c.active.is_(True))
+_TAKE = (update(_bal).where(_bal.c.part_id == bindparam("p"), _bal.c.location_id == bindparam("l"),
+                            _bal.c.qty >= bindparam("n"))
+         .values(qty=_bal.c.qty - bindparam("n"), updated_at=bindparam("t")).returning(_bal.c.qty))
+_HAVE = select(_bal.c.qty).where(_bal.c.part_id == bindparam("p"), _bal.c.location_id == bindparam("l"))
+_AVG = func.round(_val.c.value / _val.c.qty, 4)
+_VALUE_OUT = {  # at moving-average cost, or at a given cost (reversals)
+    avg: update(_val).where(_val.c.part_id == bindparam("p"), _val.c.store == bindparam("s"),
+                            _val.c.qty >= bindparam("n"))
+    .values(last_cost=cost, value=case((_val.c.qty == bindparam("n"), 0), else_=_val.c.value - cost * bindparam("n")),
+            qty=_val.c.qty - bindparam("n")).returning(_val.c.last_cost)
+    for avg, cost in ((True, _AVG), (False, bindparam("c", type_=COST)))
+}
+_INSERT_MOVE = insert(_mov).returning(_mov.c.id)
+_REPLAY = select(_mov.c.id, _mov.c.part_id, _mov.c.qty, _mov.c.unit_cost, _mov.c.doc_no).where(
+    _mov.c.idempotency_key == bindparam("k"))
+_UPSERTS: dict[str, tuple] = {}
+
+
+def _upserts(conn) -> tuple:
+    """(balance put, valuation in) upserts for this dialect, built once."""
+    name = conn.dialect.name
+    if name not in _UPSERTS:
+        ins = (postgresql.insert if name == "postgresql" else sqlite.insert)
+        b = ins(_bal).values(part_id=bindparam("p"), location_id=bindparam("l"), qty=bindparam("n"), card_qty=0,
+                             updated_at=bindparam("t"))
+        b = b.on_conflict_do_update(index_elements=[_bal.c.part_id, _bal.c.location_id],
+                                    set_={"qty": _bal.c.qty + b.excluded.qty, "updated_at": b.excluded.updated_at}
+                                    ).returning(_bal.c.qty)
+        v = ins(_val).values(part_id=bindparam("p"), store=bindparam("s"), qty=bindparam("n"),
+                             value=bindparam("v", type_=COST), last_cost=bindparam("c", type_=COST))
+        v = v.on_conflict_do_update(index_elements=[_val.c.part_id, _val.c.store],
+                                    set_={"qty": _val.c.qty + v.excluded.qty, "value": _val.c.value + v.excluded.value,
+                                          "last_cost": v.excluded.last_cost})
+        _UPSERTS[name] = (b, v)
+    return _UPSERTS[name]
+
+
+def part_ref(session: Session, part_number: str) -> PartRef:
+    row = session.connection().execute(_PART, {"pn": (part_number or "").strip()}).first() \
+        if isinstance(part_number, str) else None
+    if row is None:
+        raise UnknownPart(f"unknown part {part_number!r}", part_number=part_number)
+    return PartRef(*row)
+
+
+# Counterparty rows never change once created: remember them per database so a scan costs no look-up for them.
+_VIRTUAL_REFS: dict[tuple[str, str], LocRef] = {}
+
+
+def loc_ref(session: Session, code: str) -> LocRef:
+    if code in VIRTUAL:  # counterparties are created on first use
+        key = (str(session.get_bind().url), code)
+        if key not in _VIRTUAL_REFS:
+            v = virtual(session, code)
+            session.flush()
+            _VIRTUAL_REFS[key] = LocRef(v.id, v.code, v.kind, v.store)
+        return _VIRTUAL_REFS[key]
+    row = session.connection().execute(_LOC, {"code": (code or "").strip().upper()}).first() \
+        if isinstance(code, str) else None
+    if row is None:
+        raise UnknownLocation(f"unknown location {code!r}", location=code)
+    return LocRef(*row)
+
+
+def _take(conn, part, loc, qty: int) -> int:
     """Decrement a cached balance only if enough is there; the row lock makes it race-free."""
-    new_qty = session.execute(
-        update(Balance)
-        .where(Balance.part_id == part.id, Balance.location_id == loc.id, Balance.qty >= qty)
-        .values(qty=Balance.qty - qty, updated_at=utcnow())
-        .returning(Balance.qty)
-    ).scalar_one_or_none()
+    new_qty = conn.execute(_TAKE, {"p": part.id, "l": loc.id, "n": qty, "t": utcnow()}).scalar()
     if new_qty is None:
-        have = session.scalar(select(Balance.qty).where(Balance.part_id == part.id, Balance.location_id == loc.id))
-        raise InsufficientStock(
-            f"only {have or 0} of {part.part_number} in {loc.code}, cannot take {qty}",
-            part_number=part.part_number, location=loc.code, on_hand=have or 0, requested=qty)
+        have = conn.execute(_HAVE, {"p": part.id, "l": loc.id}).scalar() or 0
+        raise InsufficientStock(f"only {have} of {part.part_number} in {loc.code}, cannot take {qty}",
+                                part_number=part.part_number, location=loc.code, on_hand=have, requested=qty)
     return new_qty
 
 
-def _put(session: Session, part: Part, loc: Location, qty: int) -> int:
-    ins = _insert(session)(Balance).values(part_id=part.id, location_id=loc.id, qty=qty, card_qty=0,
-                                           updated_at=utcnow())
-    ins = ins.on_conflict_do_update(
-        index_elements=[Balance.part_id, Balance.location_id],
-        set_={"qty": Balance.qty + ins.excluded.qty, "updated_at": ins.excluded.updated_at},
-    ).returning(Balance.qty)
-    return session.execute(ins).scalar_one()
+def _put(conn, part, loc, qty: int) -> int:
+    return conn.execute(_upserts(conn)[0], {"p": part.id, "l": loc.id, "n": qty, "t": utcnow()}).scalar()
 
 
-def _value_out(session: Session, part: Part, store: str, qty: int, unit_cost: Decimal | None) -> Decimal:
+def _value_out(conn, part, store: str, qty: int, unit_cost: Decimal | None) -> Decimal:
     """Take qty out of a store's valuation at moving-average cost (or at `unit_cost` for a reversal).
 
     One UPDATE computes the average from the row it locks, so concurrent issues each see the value the previous
     one left (right-hand sides read the old row, on both databases).
     """
-    avg = func.round(Valuation.value / Valuation.qty, 4)
-    cost_expr = avg if unit_cost is None else unit_cost
-    cost = session.execute(
-        update(Valuation)
-        .where(Valuation.part_id == part.id, Valuation.store == store, Valuation.qty >= qty)
-        .values(last_cost=cost_expr,
-                value=case((Valuation.qty == qty, 0), else_=Valuation.value - cost_expr * qty),
-                qty=Valuation.qty - qty)
-        .returning(Valuation.last_cost)
-    ).scalar_one_or_none()
+    params = {"p": part.id, "s": store, "n": qty}
+    if unit_cost is not None:
+        params["c"] = unit_cost
+    cost = conn.execute(_VALUE_OUT[unit_cost is None], params).scalar()
     if cost is None:  # only reachable if balance and valuation disagree, which check_ledger reports
         raise InsufficientStock(f"store {store} valuation holds less than {qty} of {part.part_number}",
                                 part_number=part.part_number)
     return Decimal(cost).quantize(FOUR)
 
 
-def _value_in(session: Session, part: Part, store: str, qty: int, unit_cost: Decimal) -> None:
-    ins = _insert(session)(Valuation).values(part_id=part.id, store=store, qty=qty, value=unit_cost * qty,
-                                             last_cost=unit_cost)
-    ins = ins.on_conflict_do_update(
-        index_elements=[Valuation.part_id, Valuation.store],
-        set_={"qty": Valuation.qty + ins.excluded.qty, "value": Valuation.value + ins.excluded.value,
-              "last_cost": ins.excluded.last_cost},
-    )
-    session.execute(ins)
+def _value_in(conn, part, store: str, qty: int, unit_cost: Decimal) -> None:
+    conn.execute(_upserts(conn)[1], {"p": part.id, "s": store, "n": qty, "v": unit_cost * qty, "c": unit_cost})
 
 
-def post_move(session: Session, *, part: Part, qty: int, src: Location, dst: Location, doc_type: str,
-              actor: str, doc_no: str | None = None, device: str | None = None,
-              unit_cost: Decimal | None = None, idempotency_key: str | None = None,
-              reverses_id: int | None = None, note: str | None = None, at: datetime | None = None) -> Move:
-    """The single writer of the ledger. Returns the new move; raises a DomainError and writes nothing on refusal."""
+def post_move(session: Session, *, part, qty: int, src, dst, doc_type: str, actor: str,
+              doc_no: str | None = None, device: str | None = None, unit_cost: Decimal | None = None,
+              idempotency_key: str | None = None, reverses_id: int | None = None, note: str | None = None,
+              at: datetime | None = None) -> PostedMove:
+    """The single writer of the ledger (parts and locations as ORM objects or refs). Raises a DomainError on
+    refusal; the caller then rolls back, so nothing is written."""
     check_qty(qty)
     if src.id == dst.id:
         raise ValidationError("from and to are the same location", location=src.code)
+    conn = session.connection()
+    on_hand = {}
     # Touch the cached balances in location-id order so two opposite transfers cannot deadlock.
     for loc, sign in sorted(((src, -1), (dst, +1)), key=lambda p: p[0].id):
         if loc.holds_stock:
-            (_take if sign < 0 else _put)(session, part, loc, qty)
+            on_hand[loc.id] = (_take if sign < 0 else _put)(conn, part, loc, qty)
     cost = unit_cost
     if src.store and src.store != dst.store:
-        cost = _value_out(session, part, src.store, qty, unit_cost)
+        cost = _value_out(conn, part, src.store, qty, unit_cost)
     if dst.store and dst.store != src.store:
-        if cost is None:
-            cost = part.standard_cost
-        _value_in(session, part, dst.store, qty, Decimal(cost))
-    move = Move(part_id=part.id, qty=qty, from_location_id=src.id, to_location_id=dst.id,
-                unit_cost=Decimal(cost if cost is not None else part.standard_cost), doc_type=doc_type,
-                doc_no=doc_no, actor=actor, device=device, created_at=at or utcnow(),
-                idempotency_key=idempotency_key, reverses_id=reverses_id, note=note)
-    session.add(move)
+        cost = Decimal(part.standard_cost if cost is None else cost)
+        _value_in(conn, part, dst.store, qty, cost)
+    cost = Decimal(part.standard_cost if cost is None else cost)
+    row = dict(part_id=part.id, qty=qty, from_location_id=src.id, to_location_id=dst.id, unit_cost=cost,
+               doc_type=doc_type, doc_no=doc_no, actor=actor, device=device, created_at=at or utcnow(),
+               idempotency_key=idempotency_key, reverses_id=reverses_id, note=note)
     try:
-        with session.begin_nested():
-            session.flush([move])
-    except IntegrityError as exc:
+        move_id = conn.execute(_INSERT_MOVE, row).scalar_one()
+    except IntegrityError as exc:  # the unique reverses_id / idempotency_key: a concurrent twin committed first
         if reverses_id is not None:
             raise AlreadyReversed(f"move {reverses_id} has already been reversed", move_id=reverses_id) from exc
         raise Conflict("this movement was already posted (duplicate idempotency key)") from exc
-    return move
+    return PostedMove(move_id, part.id, qty, cost, doc_type, doc_no, on_hand)
 
 
-def _replay(session: Session, key: str | None, location: Location) -> Posted | None:
+def _replay(session: Session, key: str | None, part, location) -> Posted | None:
     if key is None:
         return None
-    move = session.scalar(select(Move).where(Move.idempotency_key == key))
-    if move is None:
+    conn = session.connection()
+    row = conn.execute(_REPLAY, {"k": key}).first()
+    if row is None:
         return None
-    on_hand = session.scalar(select(Balance.qty).where(Balance.part_id == move.part_id,
-                                                       Balance.location_id == location.id)) or 0
-    return Posted(move.id, move.part.part_number, location.code, move.qty, on_hand, move.unit_cost, move.doc_no,
+    on_hand = conn.execute(_HAVE, {"p": row.part_id, "l": location.id}).scalar() or 0
+    return Posted(row.id, part.part_number, location.code, row.qty, on_hand, row.unit_cost, row.doc_no,
                   replayed=True)
 
 
@@ -172,8 +248,28 @@ def _document(session: Session, doc_no: str | None, doc_type: str, *, actor: str
     return doc
 
 
-def _bin(session: Session, code: str, role: str | None) -> Location:
-    loc = get_location(session, code)
+_PART_AND_BIN = select(*_PART.selected_columns, *_LOC.selected_columns).select_from(
+    _part_t.join(_loc_t, true())).where(
+    _part_t.c.part_number == bindparam("pn"), _part_t.c.active.is_(True),
+    _loc_t.c.code == bindparam("code"), _loc_t.c.active.is_(True))
+
+
+def _part_and_bin(session: Session, part_number: str, code: str, role: str | None) -> tuple[PartRef, LocRef]:
+    """Both in one round trip (the common case); on a miss, the single look-ups say which one is unknown."""
+    row = None
+    if isinstance(part_number, str) and isinstance(code, str):
+        row = session.connection().execute(
+            _PART_AND_BIN, {"pn": part_number.strip(), "code": code.strip().upper()}).first()
+    if row is None:
+        return part_ref(session, part_number), _bin(session, code, role)
+    return PartRef(*row[:4]), _check_bin(LocRef(*row[4:]), role)
+
+
+def _bin(session: Session, code: str, role: str | None) -> LocRef:
+    return _check_bin(loc_ref(session, code), role)
+
+
+def _check_bin(loc: LocRef, role: str | None) -> LocRef:
     if loc.kind != "bin":
         raise WrongStore(f"{loc.code} is not a bin", location=loc.code)
     if role is not None and not store_allowed(role, loc.store):
@@ -181,10 +277,8 @@ def _bin(session: Session, code: str, role: str | None) -> Location:
     return loc
 
 
-def _posted(session: Session, move: Move, part: Part, loc: Location) -> Posted:
-    on_hand = session.scalar(select(Balance.qty).where(Balance.part_id == part.id,
-                                                       Balance.location_id == loc.id)) or 0
-    return Posted(move.id, part.part_number, loc.code, move.qty, on_hand, move.unit_cost, move.doc_no)
+def _posted(move: PostedMove, part, loc) -> Posted:
+    return Posted(move.id, part.part_number, loc.code, move.qty, move.on_hand[loc.id], move.unit_cost, move.doc_no)
 
 
 def receive(session: Session, *, part_number: str, location: str, qty: int, actor: str,
@@ -192,20 +286,19 @@ def receive(session: Session, *, part_number: str, location: str, qty: int, acto
             device: str | None = None, idempotency_key: str | None = None, role: str | None = None) -> Posted:
     """Receive purchased or allocated parts into a new-parts bin, on a receipt note (入库单)."""
     check_qty(qty)
-    part = get_part(session, part_number)
-    loc = _bin(session, location, role)
+    part, loc = _part_and_bin(session, part_number, location, role)
     if loc.store != "NEW":
         raise WrongStore(f"{loc.code} is in the returned-parts store: it takes parts only through an assessed "
                          "return", location=loc.code, store=loc.store)
-    if (replay := _replay(session, idempotency_key, loc)) is not None:
+    if (replay := _replay(session, idempotency_key, part, loc)) is not None:
         return replay
     if unit_cost is not None and unit_cost < 0:
         raise ValidationError("unit cost cannot be negative", field="unit_cost")
     doc = _document(session, document, "receipt", actor=actor, store="NEW", reference=reference)
-    move = post_move(session, part=part, qty=qty, src=virtual(session, "@SUPPLIER"), dst=loc, doc_type="receipt",
+    move = post_move(session, part=part, qty=qty, src=loc_ref(session, "@SUPPLIER"), dst=loc, doc_type="receipt",
                      doc_no=doc.doc_no, actor=actor, device=device, unit_cost=unit_cost,
                      idempotency_key=idempotency_key, note=reference)
-    return _posted(session, move, part, loc)
+    return _posted(move, part, loc)
 
 
 def issue(session: Session, *, part_number: str, location: str, qty: int, actor: str, to: str = "@CUSTOMER",
@@ -213,19 +306,17 @@ def issue(session: Session, *, part_number: str, location: str, qty: int, actor:
           device: str | None = None, idempotency_key: str | None = None, role: str | None = None) -> Posted:
     """Issue parts out of a bin to a counterparty (customer by default; a dealer, a technician, scrap)."""
     check_qty(qty)
-    part = get_part(session, part_number)
-    loc = _bin(session, location, role)
-    if (replay := _replay(session, idempotency_key, loc)) is not None:
+    part, loc = _part_and_bin(session, part_number, location, role)
+    if (replay := _replay(session, idempotency_key, part, loc)) is not None:
         return replay
-    dst = virtual(session, to) if to in VIRTUAL else get_location(session, to)
+    dst = loc_ref(session, to)
     if dst.kind == "bin":
         raise ValidationError("use a transfer to move parts between bins", field="to")
-    doc_no = document
-    if doc_type == "issue":
-        doc_no = _document(session, document, "issue", actor=actor, store=loc.store, reference=reference).doc_no
-    move = post_move(session, part=part, qty=qty, src=loc, dst=dst, doc_type=doc_type, doc_no=doc_no, actor=actor,
+    # A plain issue carries the caller's document (order, ticket, claim number) rather than a numbered issue
+    # note: a per-issue day sequence would make every issue in the building queue on one counter row.
+    move = post_move(session, part=part, qty=qty, src=loc, dst=dst, doc_type=doc_type, doc_no=document, actor=actor,
                      device=device, idempotency_key=idempotency_key, note=reference)
-    return _posted(session, move, part, loc)
+    return _posted(move, part, loc)
 
 
 def transfer(session: Session, *, part_number: str, from_location: str, to_location: str, qty: int, actor: str,
@@ -233,15 +324,15 @@ def transfer(session: Session, *, part_number: str, from_location: str, to_locat
              idempotency_key: str | None = None, role: str | None = None) -> Posted:
     """Move parts between two bins of the same store. The answer's on-hand is the destination's."""
     check_qty(qty)
-    part = get_part(session, part_number)
+    part = part_ref(session, part_number)
     src, dst = _bin(session, from_location, role), _bin(session, to_location, role)
     if src.store != dst.store:
         raise WrongStore(f"{src.code} and {dst.code} are in different stores", location=dst.code)
-    if (replay := _replay(session, idempotency_key, dst)) is not None:
+    if (replay := _replay(session, idempotency_key, part, dst)) is not None:
         return replay
     move = post_move(session, part=part, qty=qty, src=src, dst=dst, doc_type="transfer", actor=actor,
                      device=device, idempotency_key=idempotency_key, note=reference)
-    return _posted(session, move, part, dst)
+    return _posted(move, part, dst)
 
 
 def reverse(session: Session, *, move_id: int, actor: str, reason: str | None = None,
@@ -263,4 +354,4 @@ def reverse(session: Session, *, move_id: int, actor: str, reason: str | None = 
                      note=(reason or "")[:200] or None)
     # Report the bin the clerk sees: the original's stock side.
     shown = original.to_location if original.to_location.holds_stock else original.from_location
-    return _posted(session, move, original.part, shown)
+    return _posted(move, original.part, shown)
