@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,12 @@ def _pg_reachable() -> bool:
 @pytest.fixture
 def pg_url():
     """A fresh PostgreSQL schema with the full table set, dropped afterwards."""
+    with fresh_pg_schema() as url:
+        yield url
+
+
+@contextmanager
+def fresh_pg_schema():
     if not PG_URL:
         pytest.skip(NO_PG_REASON)
     if not _pg_reachable():
