@@ -8,8 +8,9 @@
    sharpening, upscaling) on each candidate in rank order, with both engines for bars.
 
 So a frame whose code reads straight away costs the detector plus a few small crops, and the time a miss may cost
-is capped by `budget_ms`. Every read goes through `validate.accepted_text` (check digits, ITF-14, zbar QR
-encodings) and overlapping reads that disagree keep the one more scan lines agreed on.
+is capped by `budget_ms`. Every read goes through `validate` (check digits, ITF-14, zbar QR encodings; a 1D read
+resting on a few scan lines counts only once a second pass or engine agrees) and overlapping reads that disagree
+keep the one more scan lines agreed on.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ import numpy as np
 from scanners import engines, preprocess, roi
 from scanners.images import load_gray
 from scanners.symbol import SYMBOLOGIES, Symbol
-from scanners.validate import accepted_text
+from scanners.validate import accepted_text, is_weak
 
 DEFAULT_BUDGET_MS = 120.0
 _WORK_MAX_SIDE = 2400  # larger photos are detected on a downscaled copy; crops still come from full resolution
@@ -65,6 +66,7 @@ class _Run:
         self.matrix = tuple(s for s in wanted if s in engines.MATRIX)
         self.deadline = time.perf_counter() + budget_ms / 1000
         self.found: list[Symbol] = []
+        self.tentative: dict[tuple[str, str], Symbol] = {}
 
     def expired(self) -> bool:
         return time.perf_counter() > self.deadline
@@ -78,6 +80,12 @@ class _Run:
                 continue
             polygon = tuple((int(round(x)), int(round(y))) for x, y in to_image(read.polygon))
             sym = Symbol(text, read.symbology, polygon, read.engine, pass_name, read.gs1)
+            key = (sym.symbology, sym.text)
+            if is_weak(read):
+                first = self.tentative.setdefault(key, sym)
+                if (first.engine, first.pass_name) == (sym.engine, sym.pass_name):
+                    continue  # not confirmed yet: a second pass or the other engine must agree
+                sym = first
             new |= self._merge(sym)
         return new
 

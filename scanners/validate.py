@@ -2,8 +2,10 @@
 
 - EAN-13, EAN-8, UPC-A and ITF must carry a valid GS1 mod-10 check digit, and ITF must be 14 digits (ITF-14):
   zbar reads short "ITF" off EAN bars, rack holes and stripes, and more preprocessing makes that worse.
-- A 1D code read by zbar must have been decoded identically on at least ZBAR_MIN_LINES scan lines: zbar's EAN
-  decoder accepts a single blurred line, and a one-line EAN read can be wrong with a valid check digit.
+- A 1D read that rests on a few scan lines (zbar: fewer than MIN_LINES lines agreed; zxing: an outline less
+  than MIN_LINES pixels tall) is only *tentative*: on a blurred or tilted code one line can decode to a wrong
+  number with a valid check digit. The pipeline returns it only when a second pass or the other engine reads
+  the same text (`is_weak`).
 - A QR code read by zbar must be plain ASCII: zbar guesses the text encoding of QR data without an ECI (Shift-JIS
   becomes mojibake), zxing decodes it properly, so only zxing's non-ASCII QR text is trusted.
 - GS1 data (FNC1 in first position) is returned in parenthesised form; GS1 data that fails its own rules (a bad
@@ -12,20 +14,32 @@
 """
 from __future__ import annotations
 
-from scanners import gs1
-from scanners.engines import ITF_LENGTH, Read
+import cv2
+import numpy as np
 
-ZBAR_MIN_LINES = 3
+from scanners import gs1
+from scanners.engines import ITF_LENGTH, LINEAR, Read
+
+MIN_LINES = 8
 _GTIN_LENGTHS = {"ean13": 13, "ean8": 8, "upca": 12}
 _GS1_AIM = {"code128": "]C1", "datamatrix": "]d2", "qrcode": "]Q3"}
+
+
+def is_weak(read: Read) -> bool:
+    if read.symbology not in LINEAR:
+        return False
+    if read.engine == "zbar":
+        return read.lines < MIN_LINES
+    if len(read.polygon) < 3:
+        return True
+    (_, _), (w, h), _ = cv2.minAreaRect(np.asarray(read.polygon, np.float32))
+    return min(w, h) < MIN_LINES
 
 
 def accepted_text(read: Read) -> str | None:
     """The text to return for `read`, or None when the read must be dropped."""
     text, symbology = read.text, read.symbology
     if not text or "\ufffd" in text:
-        return None
-    if read.engine == "zbar" and symbology != "qrcode" and read.lines < ZBAR_MIN_LINES:
         return None
     if symbology in _GTIN_LENGTHS:
         ok = len(text) == _GTIN_LENGTHS[symbology] and gs1.gtin_check_digit_ok(text)
