@@ -184,3 +184,49 @@ class AuthActions:
 @pytest.fixture
 def auth(app, client):
     return AuthActions(app, client)
+
+
+# --- real browser against a real server -----------------------------------------------------------------------------
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served by a real HTTP server on 127.0.0.1 (a thread), for the browser."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    app.config["WTF_CSRF_ENABLED"] = True  # the browser goes through the real CSRF protection
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def _playwright_browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("REQUIRE_CHROMIUM"):
+            pytest.fail(f"{CHROMIUM} is missing (REQUIRE_CHROMIUM is set)")
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(_playwright_browser):
+    """A fresh browser context (cookies, storage) per test, sized like a 10-inch tablet."""
+    context = _playwright_browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    pg = context.new_page()
+    pg.set_default_timeout(10_000)
+    yield pg
+    context.close()
