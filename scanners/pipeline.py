@@ -14,6 +14,7 @@ keep the one more scan lines agreed on.
 """
 from __future__ import annotations
 
+import functools
 import time
 
 import cv2
@@ -43,15 +44,20 @@ def _area(polygon) -> float:
 
 
 class _Target:
-    """One candidate, cropped (bars vertical) and ready for the engines."""
+    """One candidate, cropped (bars vertical) on first use and ready for the engines."""
 
     def __init__(self, gray: np.ndarray, cand: roi.Candidate, scale: float):
         box = ((cand.box[0][0] / scale, cand.box[0][1] / scale),
                (cand.box[1][0] / scale, cand.box[1][1] / scale), cand.box[2])
-        self.kind = cand.kind
-        self.crop, m = roi.crop(gray, roi.Candidate(cand.kind, box, cand.bar_angle, cand.score))
-        self.inverse = cv2.invertAffineTransform(m)
+        self.gray, self.kind, self.score = gray, cand.kind, cand.score
+        self.cand = roi.Candidate(cand.kind, box, cand.bar_angle, cand.score)
         self.read = False
+
+    @functools.cached_property
+    def crop(self) -> np.ndarray:
+        crop, m = roi.crop(self.gray, self.cand)
+        self.inverse = cv2.invertAffineTransform(m)
+        return crop
 
     def to_image(self, polygon):
         if not polygon:
@@ -142,8 +148,13 @@ def decode(image, *, symbologies=None, budget_ms=None) -> list[Symbol]:
     work = gray if scale == 1.0 else cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     targets = [_Target(gray, c, scale) for c in roi.detect(work)
                if (c.kind == "linear" and run.linear) or (c.kind == "matrix" and run.matrix)]
+    best = 0.0
     for t in targets:
+        if t.score < best / 2:
+            break  # once a code is read, clutter ranked far below it is not worth cropping
         run.zxing(t, t.crop, "roi")
+        if t.read:
+            best = max(best, t.score)
     if not run.found:
         for t in targets:
             if t.kind == "linear" and not run.expired():
