@@ -19,13 +19,16 @@ class Fields:
         self.template = template
         self.data = data
 
-    def text(self, name: str, *, required: bool = True) -> str:
-        """Whitespace-normalised text ('' when optional and absent); refuses characters the font cannot draw."""
+    def _raw(self, name: str) -> str:
         raw = self.data.get(name)
         if isinstance(raw, bool) or not isinstance(raw, (str, int, type(None))):
             raise LabelError("bad_value", f"{self.template}: field {name!r} must be text, not "
                              f"{type(raw).__name__}", field=name)
-        value = _SPACES.sub(" ", str(raw)).strip() if raw is not None else ""
+        return "" if raw is None else str(raw)
+
+    def text(self, name: str, *, required: bool = True) -> str:
+        """Whitespace-normalised text ('' when optional and absent); refuses characters the font cannot draw."""
+        value = _SPACES.sub(" ", self._raw(name)).strip()
         if not value:
             if required:
                 raise LabelError("missing_field", f"{self.template}: missing field {name!r}", field=name)
@@ -40,12 +43,16 @@ class Fields:
         return value
 
     def code(self, name: str) -> str:
-        """A required value that goes into a barcode: printable ASCII only, no surrounding spaces."""
-        value = self.text(name)
+        """A required value that goes into a barcode exactly as given: printable ASCII, nothing to trim."""
+        value = self._raw(name)
+        self.text(name)  # presence and length
         bad = code128.unencodable(value)
         if bad:
             raise LabelError("unencodable", f"{self.template}: field {name!r} = {value!r} has characters a "
                              f"barcode cannot carry: {bad!r} (printable ASCII only)", field=name)
+        if value != value.strip():
+            raise LabelError("bad_value", f"{self.template}: field {name!r} = {value!r} starts or ends with a "
+                             f"space; a scanner would read it back with the space", field=name)
         return value
 
     def count(self, name: str, *, required: bool = True, minimum: int = 0) -> int | None:

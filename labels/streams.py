@@ -77,7 +77,7 @@ class Reader:
             command = bytes(rest[:end]).strip()
             self.pos += end
             if command.startswith(b"PRINT"):
-                events.append(("label", bytes(self.buffer[:self.pos]).strip()))
+                events.append(("label", bytes(self.buffer[:self.pos]).lstrip()))  # keeps PRINT's line end
                 del self.buffer[:self.pos]
                 self.pos = 0
 

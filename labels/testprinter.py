@@ -5,7 +5,8 @@ complete label (a real printer would print it), and can be told to misbehave the
 
     down           not listening (connection refused), until told otherwise
     refuse         accepts, then closes at once
-    close_mid_job  closes after `cut_after` bytes of the connection; labels completed before the cut are kept
+    close_mid_job  stops after `cut_after` bytes of the connection: answers what it read, closes its side, and
+                   ignores the rest; labels completed before the cut are kept (they would print)
     reset          answers the status query before the job, then reads and discards the job and closes cleanly
                    when asked for status again (the silent loss of port 9100)
 
@@ -159,7 +160,21 @@ class TestPrinter:
                         conn.sendall(self.answer())
                 job_started = job_started or bool(reader.pending)
                 if cut:
+                    conn.shutdown(socket.SHUT_WR)  # answers already sent still reach the host
+                    self._discard(conn)
                     return
+
+    def _discard(self, conn: socket.socket) -> None:
+        """Read and drop until the host closes: closing with unread data would reset the connection, and a reset
+        destroys answers still in flight."""
+        while not self._stopped.is_set():
+            try:
+                if not conn.recv(65536):
+                    return
+            except (TimeoutError, socket.timeout):
+                continue
+            except OSError:
+                return
 
     def _record(self, label: bytes) -> None:
         with self._changed:

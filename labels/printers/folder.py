@@ -40,12 +40,9 @@ class FolderPrinter:
                                status=PrinterStatus.unreachable(str(err))) from None
 
     def status(self) -> PrinterStatus:
-        existing = self.path
-        while not os.path.isdir(existing):  # the folder is created on the first job
-            parent = os.path.dirname(existing) or "."
-            if parent == existing:
-                break
-            existing = parent
-        if os.access(existing, os.W_OK | os.X_OK):
+        existing = os.path.abspath(self.path)
+        while not os.path.exists(existing):  # the folder is created on the first job
+            existing = os.path.dirname(existing)
+        if os.path.isdir(existing) and os.access(existing, os.W_OK | os.X_OK):
             return PrinterStatus(reachable=True, ready=True, detail=f"writes to {os.path.abspath(self.path)}")
         return PrinterStatus.unreachable(f"{self.path} is not writable")

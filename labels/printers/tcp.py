@@ -16,6 +16,9 @@ from labels.printers.base import PrinterError, PrinterStatus
 from labels.printers.status import Answers
 from labels.streams import STATUS_QUERY, JobError, split_labels
 
+# Labels sent ahead of their status answers. Pipelining keeps a batch from costing a round trip per label; the
+# bound keeps an abortive close (which can destroy answers in flight) from repeating more than this many labels.
+WINDOW = 8
 NO_ANSWER = "no status answer (out of paper or ribbon, head open, or not a {lang} printer)"
 
 
@@ -87,27 +90,42 @@ class TcpPrinter:
                                delivered=confirmed)
 
     def _deliver(self, sock: socket.socket, labels: list[bytes]) -> tuple[int, str]:
-        """Send each label followed by a status query; count the answers. Returns (confirmed, why it stopped)."""
-        answers, confirmed = Answers(self.lang), 0
+        """Send each label followed by a status query, with at most WINDOW labels unanswered at a time, and count
+        the answers (including those still arriving after a failure). Returns (labels confirmed, why short)."""
+        answers, confirmed, sent = Answers(self.lang), 0, 0
         query = STATUS_QUERY[self.lang]
+
+        def wait_until(target: int, patience: float) -> str:
+            """Read answers until `target` are in (with patience 0: only those that have already arrived). Returns
+            why the connection is over, or ""."""
+            nonlocal confirmed
+            deadline = time.monotonic() + patience
+            while confirmed < target:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 and patience:
+                    return f"no status answer within {self.timeout:g} s"
+                try:
+                    got = self._read(sock, answers, max(remaining, 0))
+                except OSError as err:
+                    return f"connection failed mid-job: {err.strerror or err}"
+                if got is None:
+                    return "the printer closed the connection mid-job"
+                if not got and not patience:
+                    return ""
+                if got:
+                    confirmed += len(got)
+                    deadline = time.monotonic() + patience  # still answering: allow the next one as long
+            return ""
+
+        reason = ""
         try:
             for label in labels:
                 sock.sendall(label + query)
-                got = self._read(sock, answers, 0)
-                if got is None:
-                    return confirmed, "the printer closed the connection mid-job"
-                confirmed += len(got)
-            deadline = time.monotonic() + self.timeout
-            while confirmed < len(labels):
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return confirmed, f"no status answer within {self.timeout:g} s after the job"
-                got = self._read(sock, answers, remaining)
-                if got is None:
-                    return confirmed, "the printer closed the connection without answering"
-                if got:
-                    confirmed += len(got)
-                    deadline = time.monotonic() + self.timeout  # still answering: allow the next one as long
+                sent += 1
+                reason = wait_until(sent - WINDOW + 1, self.timeout) or wait_until(sent, 0)
+                if reason:
+                    break
         except OSError as err:
-            return confirmed, f"connection failed mid-job: {err.strerror or err}"
-        return min(confirmed, len(labels)), ""
+            reason = f"connection failed mid-job: {err.strerror or err}"
+        reason = wait_until(sent, self.timeout) or reason  # answers to what was sent may still be on their way
+        return min(confirmed, sent), reason

@@ -20,8 +20,8 @@ def draw(f: Fields, w: float, h: float) -> list[Element]:
     opening = f.count("opening_balance", required=False)
     card_code = f.code("card_code")
     if card_code != f"BC:{location}:{part_number}":
-        raise LabelError("bad_value", f"bin_card: card_code {card_code!r} must be 'BC:{location}:{part_number}'",
-                         field="card_code")
+        raise LabelError("bad_value", f"bin_card: field 'card_code' = {card_code!r} must be "
+                         f"'BC:{location}:{part_number}'", field="card_code")
 
     inner = w - 2 * MARGIN
     bars = barcode_fits(card_code, w)

@@ -17,7 +17,8 @@ def draw(f: Fields, w: float, h: float) -> list[Element]:
     parcels = f.count("parcels", minimum=1)
     date = f.date("date")
     if parcel > parcels:
-        raise LabelError("bad_value", f"shipment: parcel {parcel} of {parcels} is impossible", field="parcel")
+        raise LabelError("bad_value", f"shipment: field 'parcel' = {parcel} is more than 'parcels' = {parcels}",
+                         field="parcel")
 
     inner = w - 2 * MARGIN
     (head, bars, number, rule1, dealer_cap, dealer_box, addr_cap, addr_box, rule2, parcel_cap, parcel_box) = rows(
