@@ -40,7 +40,7 @@ def reset_watermark(session: Session, *, part_id: int, location_id: int, after_m
         session.add(card)
     card.after_move_id = max(card.after_move_id, after_move_id)
     card.opening_qty, card.reset_reason, card.reset_by, card.reset_at = opening_qty, reason, actor, utcnow()
-    session.flush([card])
+    session.flush()
 
 
 def start_card(session: Session, *, location: str, part_number: str, actor: str, role: str | None = None) -> dict:

@@ -178,7 +178,7 @@ def _count(session: Session, st: Stocktake, part: Part, loc: Location, *, actor:
         cur.physical += add  # the counter's own tally goes on; the count is as of this scan
         cur.counted_at, cur.account_at_count, cur.card_at_count = at, now.qty, now.card_qty
         cur.last_move_id, cur.device = now.last_move_id, device
-        session.flush([cur])
+        session.flush()
         return cur
     if add is not None:
         base = _own_tally(session, st, part, loc, actor)
@@ -191,13 +191,13 @@ def _count(session: Session, st: Stocktake, part: Part, loc: Location, *, actor:
         if cur.state == "counted":
             cur.state = "superseded"
         cur.is_current = False
-        session.flush([cur])  # free the one-current-line index before the new line takes it
+        session.flush()  # free the one-current-line index before the new line takes it
     line = StocktakeLine(stocktake_id=st.id, location_id=loc.id, part_id=part.id, physical=physical, card=card,
                          counter=actor, device=device, counted_at=at, account_at_count=now.qty,
                          card_at_count=now.card_qty, last_move_id=now.last_move_id, state="counted",
                          is_current=True, recount_of=recount_of)
     session.add(line)
-    session.flush([line])
+    session.flush()
     return line
 
 
@@ -253,7 +253,7 @@ def finish_bin(session: Session, *, stocktake_id: int, location: str, actor: str
     for part in session.scalars(missing.order_by(Part.id)).all():
         _count(session, st, part, loc, actor=actor, device=device, physical=0)
     sb.done_by, sb.done_at = actor, utcnow()
-    session.flush([sb])
+    session.flush()
     return {"stocktake": st.id, "location": loc.code, "done_by": actor, "done_at": sb.done_at.isoformat()}
 
 
