@@ -138,10 +138,12 @@ def session(app):
     """A plain session on the app's engine, for arranging data and asserting on what requests committed."""
     from service_app.extensions import db
 
+    # No app context stays pushed during the test: requests must each get their own (and their own `g`).
     with app.app_context():
-        s = sessionmaker(bind=db.engine, expire_on_commit=False)()
-        yield s
-        s.close()
+        engine = db.engine
+    s = sessionmaker(bind=engine, expire_on_commit=False)()
+    yield s
+    s.close()
 
 
 @pytest.fixture

@@ -85,7 +85,8 @@ def test_part_and_bin_pages_show_history_and_reverse(client, session, setup):
     assert sorted(session.scalars(select(Balance.qty))) == [0, 4]
     session.rollback()
     client.get("/lang/en")
-    assert "Empty bin." in client.get("/bins/N-A01-02").get_data(as_text=True)
+    page = client.get("/bins/N-A01-02").get_data(as_text=True)
+    assert "Empty bin." in page
 
 
 def test_forms_need_a_csrf_token(app, client, setup):
