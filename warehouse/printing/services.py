@@ -1,0 +1,184 @@
+"""Print-queue use cases: queue labels, reprint, cancel, name printers, and the queue as the web page shows it.
+
+Every label is validated (and the whole job rendered) before a row is written, so bad data queues nothing. These
+functions flush but never commit: the caller frames the transaction. Delivery is the worker's (worker.py).
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+import labels
+from labels.printers import Printer, PrinterStatus, PrinterUrlError, from_url
+from warehouse.db import utcnow
+from warehouse.errors import Conflict, DomainError, NotFound, ValidationError
+from warehouse.printing.models import LabelPrinter, PrintJob
+
+MAX_COPIES = 500
+MAX_LABELS = 2000  # per job; a bigger batch is several jobs, so that one failure does not hold up the rest
+
+
+class InvalidLabel(DomainError):
+    """Label data that cannot make a scannable label; `code` is the label error's (missing_field, too_long, …)."""
+
+    status = 400
+
+    def __init__(self, err: labels.LabelError):
+        super().__init__(err.message, field=err.field, index=err.index)
+        self.code = err.code
+
+
+class BadPrinterUrl(DomainError):
+    code = "bad_printer_url"
+    status = 400
+
+
+def printer_for(url: str) -> Printer:
+    try:
+        return from_url(url)
+    except PrinterUrlError as err:
+        raise BadPrinterUrl(str(err), url=url) from None
+
+
+def _render(template: str, items: list[dict], copies: int, printer: Printer) -> bytes:
+    """The job's bytes, each label repeated `copies` times in a row (part, part, next part, next part).
+    render_batch lays out every label before rendering any, so bad data fails before work is wasted."""
+    expanded = [item for item in items for _ in range(copies)]
+    try:
+        return labels.render_batch(template, expanded, fmt=printer.lang, dpi=printer.dpi, size_mm=printer.size_mm)
+    except labels.LabelError as err:
+        if err.index is not None:  # name the caller's item, not the expanded copy
+            err = labels.LabelError(err.code, err.reason, field=err.field).at(err.index // copies)
+        raise InvalidLabel(err) from None
+
+
+def enqueue(session: Session, *, template: str, items: list[dict], printer_url: str, copies: int = 1,
+            actor: str) -> PrintJob:
+    """Store one job of `items` × `copies` labels for `printer_url`, rendered for that printer, state `queued`."""
+    if not isinstance(items, list) or not items:
+        raise ValidationError("a print job needs a non-empty list of labels", field="items")
+    if isinstance(copies, bool) or not isinstance(copies, int) or not 1 <= copies <= MAX_COPIES:
+        raise ValidationError(f"copies must be a whole number from 1 to {MAX_COPIES}", field="copies")
+    if len(items) * copies > MAX_LABELS:
+        raise ValidationError(f"{len(items) * copies} labels in one job; split it into jobs of at most "
+                              f"{MAX_LABELS}", field="items")
+    printer = printer_for(printer_url)
+    rendered = _render(template, items, copies, printer)
+    job = PrintJob(template=template, payload=json.loads(json.dumps(items, default=str)), lang=printer.lang,
+                   dpi=printer.dpi, printer_url=printer_url, copies=copies, labels_count=len(items) * copies,
+                   labels_done=0, state="queued", attempts=0, next_attempt_at=utcnow(), created_by=actor,
+                   rendered=rendered)
+    session.add(job)
+    session.flush()
+    return job
+
+
+def _get(session: Session, job_id: int) -> PrintJob:
+    job = session.get(PrintJob, job_id)
+    if job is None:
+        raise NotFound(f"no print job {job_id}", job_id=job_id)
+    return job
+
+
+def reprint(session: Session, *, job_id: int, actor: str, printer_url: str | None = None) -> PrintJob:
+    """A person's decision to print a finished job's labels again: a new queued job (the same bytes, or rendered
+    anew for another printer). Jobs still queued or being sent are refused: they will print anyway."""
+    original = _get(session, job_id)
+    if original.state in ("queued", "sending"):
+        raise Conflict(f"print job {job_id} is still {original.state}; it will print without a reprint",
+                       job_id=job_id)
+    if printer_url is None or printer_url == original.printer_url:
+        printer_url, lang, dpi, rendered = original.printer_url, original.lang, original.dpi, original.rendered
+    else:
+        printer = printer_for(printer_url)
+        lang, dpi = printer.lang, printer.dpi
+        rendered = _render(original.template, original.payload, original.copies, printer)
+    job = PrintJob(template=original.template, payload=original.payload, lang=lang, dpi=dpi,
+                   printer_url=printer_url, copies=original.copies, labels_count=original.labels_count,
+                   labels_done=0, state="queued", attempts=0, next_attempt_at=utcnow(), created_by=actor,
+                   reprint_of_id=original.id, rendered=rendered)
+    session.add(job)
+    session.flush()
+    return job
+
+
+def cancel(session: Session, *, job_id: int, actor: str) -> PrintJob:
+    """Stop a job that has not printed: queued, failed, or stuck in `sending` under an expired lease. The UPDATE
+    is conditional, so it cannot overtake a worker that has just claimed the job. Cancelling twice is a no-op."""
+    now = utcnow()
+    cancellable = or_(PrintJob.state.in_(("queued", "failed")),
+                      (PrintJob.state == "sending") & (PrintJob.lease_until < now))
+    result = session.execute(
+        update(PrintJob).where(PrintJob.id == job_id, cancellable)
+        .values(state="cancelled", cancelled_by=actor, lease_token=None, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    job = _get(session, job_id)
+    session.refresh(job)  # the UPDATE went around the session
+    if result.rowcount:
+        return job
+    if job.state == "done":
+        raise Conflict(f"print job {job_id} has already printed; reprint it instead", job_id=job_id)
+    elif job.state == "sending":
+        raise Conflict(f"print job {job_id} is being sent right now", job_id=job_id)
+    return job
+
+
+@dataclass(frozen=True)
+class QueueView:
+    jobs: list[PrintJob]  # newest first
+    counts: dict[str, int]  # jobs per state, over the whole queue
+    printers: list[LabelPrinter]
+
+
+def queue_view(session: Session, *, states: Iterable[str] | None = None, printer_url: str | None = None,
+               limit: int = 100, offset: int = 0) -> QueueView:
+    query = select(PrintJob).order_by(PrintJob.id.desc()).limit(limit).offset(offset)
+    if states:
+        query = query.where(PrintJob.state.in_(list(states)))
+    if printer_url:
+        query = query.where(PrintJob.printer_url == printer_url)
+    counts = dict(session.execute(select(PrintJob.state, func.count()).group_by(PrintJob.state)).all())
+    printers = session.scalars(select(LabelPrinter).order_by(LabelPrinter.name, LabelPrinter.url)).all()
+    return QueueView(list(session.scalars(query)), counts, list(printers))
+
+
+def register_printer(session: Session, *, name: str, url: str) -> LabelPrinter:
+    """Name a printer URL (creating or renaming its row)."""
+    printer_for(url)
+    row = session.scalar(select(LabelPrinter).where(LabelPrinter.url == url))
+    if row is None:
+        row = LabelPrinter(url=url)
+        session.add(row)
+    row.name = name
+    session.flush()
+    return row
+
+
+def record_status(session: Session, *, url: str, status: PrinterStatus, at: datetime | None = None) -> None:
+    """Upsert a printer's last known state (an INSERT … ON CONFLICT, so two workers cannot collide)."""
+    values = dict(reachable=status.reachable, ready=status.ready, paper_out=status.paper_out,
+                  head_open=status.head_open, paused=status.paused, detail=status.detail[:500],
+                  checked_at=at or utcnow())
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(insert(LabelPrinter).values(url=url, **values)
+                    .on_conflict_do_update(index_elements=[LabelPrinter.url], set_=values))
+
+
+def refresh_printers(session: Session, *, resolver=from_url) -> int:
+    """Ask every named printer, and every printer with jobs waiting, for its status. Opens connections."""
+    urls = set(session.scalars(select(LabelPrinter.url)))
+    urls |= set(session.scalars(select(PrintJob.printer_url).where(PrintJob.state.in_(("queued", "sending")))))
+    for url in sorted(urls):
+        try:
+            status = resolver(url).status()
+        except PrinterUrlError as err:
+            status = PrinterStatus.unreachable(str(err))
+        record_status(session, url=url, status=status)
+    return len(urls)
