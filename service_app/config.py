@@ -40,4 +40,7 @@ def from_env(instance_path: str) -> dict:
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+        # Rate-limit counters: per process by default; redis://… shares them across gunicorn hosts.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "CAMERA_HOLDOFF": float(os.environ.get("CAMERA_HOLDOFF", 2.0)),
     }

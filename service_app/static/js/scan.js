@@ -144,6 +144,7 @@
   });
   qtyInput.addEventListener("change", function () { input.focus(); });
   Wedge.attach({input: input, onScan: onScan});
+  window.ScanPage = {onScan: onScan, show: show, msg: msg, csrf: csrf, input: input};
   render();
   input.focus();
 })();
