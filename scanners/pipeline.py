@@ -59,10 +59,14 @@ class _Target:
         self.inverse = cv2.invertAffineTransform(m)
         return crop
 
-    def to_image(self, polygon):
-        if not polygon:
-            return ()
-        return cv2.transform(np.asarray(polygon, np.float32).reshape(-1, 1, 2), self.inverse).reshape(-1, 2)
+    def mapper(self, zoom: float = 1.0):
+        """Maps points of the crop (scaled by `zoom` in a pass) back to image coordinates."""
+        def to_image(polygon):
+            if not polygon:
+                return ()
+            points = np.asarray(polygon, np.float32).reshape(-1, 1, 2) / zoom
+            return cv2.transform(points, self.inverse).reshape(-1, 2)
+        return to_image
 
 
 class _Run:
@@ -112,32 +116,70 @@ class _Run:
         self.found.append(sym)
         return True
 
-    def zxing(self, target: _Target, image, pass_name: str) -> None:
+    def zxing(self, target: _Target, image, pass_name: str, zoom: float = 1.0) -> None:
         if target.kind == "linear":
             reads = engines.zxing_read(image, self.linear, downscale=False)
         else:
             reads = engines.zxing_read(image, self.matrix, rotate=True)
-        target.read |= self.keep(reads, target.to_image, pass_name)
+        target.read |= self.keep(reads, target.mapper(zoom), pass_name)
 
-    def zbar(self, target: _Target, image, pass_name: str) -> None:
+    def zbar(self, target: _Target, image, pass_name: str, zoom: float = 1.0) -> None:
         if target.kind == "linear":
             reads = engines.zbar_read(image, self.linear, rows_only=True)
         else:
             reads = engines.zbar_read(image, tuple(s for s in self.matrix if s == "qrcode"))
-        target.read |= self.keep(reads, target.to_image, pass_name)
+        target.read |= self.keep(reads, target.mapper(zoom), pass_name)
 
 
 def _escalations(kind: str):
-    """The expensive passes for a crop nothing could read yet, cheapest and most rewarding first."""
+    """The expensive passes for a crop nothing could read yet, cheapest and most rewarding first:
+    (name, function, zoom of its output relative to the crop)."""
+    zoom = preprocess.UPSCALE
     if kind == "linear":
-        return (("clahe", lambda c: preprocess.clahe(preprocess.smooth_bars(c))),
-                ("threshold", lambda c: preprocess.threshold(preprocess.smooth_bars(c))),
-                ("sharpen", lambda c: preprocess.sharpen(preprocess.smooth_bars(c))),
-                ("upscale", lambda c: preprocess.upscale(preprocess.clahe(preprocess.smooth_bars(c)))))
-    return (("clahe", preprocess.clahe),
-            ("upscale", preprocess.upscale),
-            ("threshold", preprocess.threshold),
-            ("sharpen", preprocess.sharpen))
+        return (("clahe", lambda c: preprocess.clahe(preprocess.smooth_bars(c)), 1.0),
+                ("threshold", lambda c: preprocess.threshold(preprocess.smooth_bars(c)), 1.0),
+                ("sharpen", lambda c: preprocess.sharpen(preprocess.smooth_bars(c)), 1.0),
+                ("upscale", lambda c: preprocess.upscale(preprocess.clahe(preprocess.smooth_bars(c))), zoom))
+    return (("clahe", preprocess.clahe, 1.0),
+            ("upscale", preprocess.upscale, zoom),
+            ("threshold", preprocess.threshold, 1.0),
+            ("sharpen", preprocess.sharpen, 1.0))
+
+
+def _cheap_passes(run: _Run, targets: list[_Target]) -> None:
+    best = 0.0
+    for t in targets:  # zxing on every crop, best ranked first
+        if t.score < best / 2:
+            break  # once a code is read, clutter ranked far below it is not worth cropping
+        run.zxing(t, t.crop, "roi")
+        if t.read:
+            best = max(best, t.score)
+    if run.found:
+        return
+    for t in targets:  # zbar on the bars, then both on the bars smoothed
+        if t.kind != "linear" or run.expired():
+            continue
+        run.zbar(t, t.crop, "roi")
+        smooth = preprocess.smooth_bars(t.crop)
+        if not t.read:
+            run.zxing(t, smooth, "roi+smooth")
+        if not t.read:
+            run.zbar(t, smooth, "roi+smooth")
+
+
+def _escalate(run: _Run, targets: list[_Target]) -> None:
+    """One expensive pass at a time over all unread crops, so the budget goes to the likeliest first."""
+    for step in range(4):
+        for t in targets:
+            if run.found or run.expired():
+                return
+            if t.read:
+                continue
+            name, fn, zoom = _escalations(t.kind)[step]
+            image = fn(t.crop)
+            run.zxing(t, image, f"roi+{name}", zoom)
+            if not t.read:
+                run.zbar(t, image, f"roi+{name}", zoom)
 
 
 def decode(image, *, symbologies=None, budget_ms=None) -> list[Symbol]:
@@ -148,34 +190,10 @@ def decode(image, *, symbologies=None, budget_ms=None) -> list[Symbol]:
     work = gray if scale == 1.0 else cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     targets = [_Target(gray, c, scale) for c in roi.detect(work)
                if (c.kind == "linear" and run.linear) or (c.kind == "matrix" and run.matrix)]
-    best = 0.0
-    for t in targets:
-        if t.score < best / 2:
-            break  # once a code is read, clutter ranked far below it is not worth cropping
-        run.zxing(t, t.crop, "roi")
-        if t.read:
-            best = max(best, t.score)
-    if not run.found:
-        for t in targets:
-            if t.kind == "linear" and not run.expired():
-                run.zbar(t, t.crop, "roi")
-                smooth = preprocess.smooth_bars(t.crop)
-                if not t.read:
-                    run.zxing(t, smooth, "roi+smooth")
-                if not t.read:
-                    run.zbar(t, smooth, "roi+smooth")
+    _cheap_passes(run, targets)
     if not run.found and not run.expired():
         reads = engines.zxing_read(work, run.linear + run.matrix, rotate=True)
         run.keep(reads, lambda p: np.asarray(p) / scale, "full")
-    step = 0
-    while not run.found and step < 4:
-        for t in targets:
-            if t.read or run.expired():
-                continue
-            name, fn = _escalations(t.kind)[step]
-            image = fn(t.crop)
-            run.zxing(t, image, f"roi+{name}")
-            if not t.read:
-                run.zbar(t, image, f"roi+{name}")
-        step += 1
+    if not run.found:
+        _escalate(run, targets)
     return list(run.found)

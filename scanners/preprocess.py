@@ -33,6 +33,9 @@ def sharpen(crop: np.ndarray) -> np.ndarray:
     return cv2.addWeighted(crop, 2.0, soft, -1.0, 0)
 
 
-def upscale(crop: np.ndarray, factor: float = 2.0) -> np.ndarray:
-    """Cubic upscaling: modules of ~1.5 px become ~3 px, above both engines' minimum."""
-    return cv2.resize(crop, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+UPSCALE = 2.0
+
+
+def upscale(crop: np.ndarray) -> np.ndarray:
+    """Cubic upscaling by UPSCALE: modules of ~1.5 px become ~3 px, above both engines' minimum."""
+    return cv2.resize(crop, None, fx=UPSCALE, fy=UPSCALE, interpolation=cv2.INTER_CUBIC)
