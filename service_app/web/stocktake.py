@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from service_app.extensions import db
@@ -21,14 +22,16 @@ bp = Blueprint("stocktake", __name__)
 
 
 class OpenForm(FlaskForm):
-    store = SelectField(_l("Store"), choices=[("NEW", _l("New-parts store")), ("RETURNED", _l("Returned-parts store"))])
+    store = SelectField(_l("Store"), choices=[SelectChoice("NEW", _l("New-parts store")),
+                                              SelectChoice("RETURNED", _l("Returned-parts store"))])
     locations = TextAreaField(_l("Bins (codes, one per line; empty: all)"), validators=[Optional(), Length(max=20000)])
     zone = StringField(_l("Zone"), validators=[Optional(), Length(max=16)])
     bin_from = StringField(_l("From bin"), validators=[Optional(), Length(max=40)])
     bin_to = StringField(_l("To bin"), validators=[Optional(), Length(max=40)])
     category = StringField(_l("Part category"), validators=[Optional(), Length(max=64)])
-    plan = SelectField(_l("Plan"), choices=[("full", _l("All bins in scope")),
-                                             ("cycle", _l("Cycle count: parts due (fast movers more often)"))])
+    plan = SelectField(_l("Plan"), choices=[
+        SelectChoice("full", _l("All bins in scope")),
+        SelectChoice("cycle", _l("Cycle count: parts due (fast movers more often)"))])
     blind = BooleanField(_l("Blind count (counters do not see expected quantities)"), default=True)
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Open stocktake"))

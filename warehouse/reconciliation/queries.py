@@ -79,7 +79,7 @@ def _report(base):
             .subquery("report"))
 
 
-def reconcile(session: Session, *, store: str | None, stocktake: int | None = None, status: str | None = None,
+def reconcile(session: Session, *, store: str | None = None, stocktake: int | None = None, status: str | None = None,
               zone: str | None = None, limit: int | None = None, offset: int = 0) -> dict:
     """Every bin–part of a store (or of a stocktake's scope; then `store` may be omitted) with its three numbers,
     and the number of rows and value of differences by status."""
