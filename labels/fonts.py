@@ -54,7 +54,8 @@ def pdf_font_name() -> str:
 
 
 @lru_cache(maxsize=None)
-def _advances() -> tuple[dict[int, float], float]:
+def advances() -> tuple[dict[int, float], float]:
+    """Per-character advance widths in thousandths of an em, and the width of characters not in the table."""
     face = _ttfont().face
     return face.charWidths, face.defaultWidth
 
@@ -62,7 +63,7 @@ def _advances() -> tuple[dict[int, float], float]:
 def text_width(text: str, size: float) -> float:
     """Advance width of `text` at em size `size`, in the unit of `size`: unhinted, so the same at every dpi, and
     the sum of per-character advances (what reportlab draws), so widths of pieces add up."""
-    widths, default = _advances()
+    widths, default = advances()
     return size * sum(widths.get(ord(ch), default) for ch in text) / 1000
 
 
@@ -81,4 +82,4 @@ def missing_glyphs(text: str) -> str:
 def raster_font(size_px: float) -> ImageFont.FreeTypeFont:
     """The font at an exact (fractional) pixel size, so that rasterised text is as wide as the PDF's."""
     path, index = font_file()
-    return ImageFont.truetype(path, size_px, index=index)
+    return ImageFont.truetype(path, size_px, index=index, layout_engine=ImageFont.Layout.BASIC)
