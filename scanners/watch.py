@@ -26,6 +26,9 @@ def _now_iso() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="milliseconds")
 
 
+WATCH_BUDGET_MS = 50.0  # per frame: a code in view stays for many frames, so no frame needs the full budget
+
+
 class CodeWatcher:
     def __init__(self, spec, *, holdoff: float = 2.0, on_event=None, reconnect_backoff=(0.5, 8.0),
                  budget_ms: float | None = None, decode=None):
@@ -33,7 +36,7 @@ class CodeWatcher:
         self.holdoff = holdoff
         self.on_event = on_event or (lambda event: None)
         self.backoff = reconnect_backoff
-        self.budget_ms = budget_ms
+        self.budget_ms = WATCH_BUDGET_MS if budget_ms is None else budget_ms
         if decode is None:
             from scanners.pipeline import decode
         self._decode = decode
