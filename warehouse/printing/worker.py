@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import sessionmaker as SessionMaker
+from sqlalchemy.orm import undefer
 
 from labels.printers import PrinterError, PrinterStatus, PrinterUrlError, from_url
 from labels.streams import split_labels
@@ -93,7 +94,7 @@ def claim_due(sessionmaker: SessionMaker, *, now: datetime, lease: timedelta = L
     with sessionmaker.begin() as session:
         due = or_(and_(PrintJob.state == "queued", PrintJob.next_attempt_at <= now),
                   and_(PrintJob.state == "sending", PrintJob.lease_until < now))
-        query = select(PrintJob).where(due)
+        query = select(PrintJob).options(undefer(PrintJob.rendered)).where(due)
         if skip_urls:
             query = query.where(PrintJob.printer_url.not_in(skip_urls))
         query = query.order_by(PrintJob.next_attempt_at, PrintJob.id).limit(1).with_for_update(skip_locked=True)
@@ -143,10 +144,11 @@ def _deliver(claim: Claim, resolver) -> Outcome:
     except Exception as err:  # a driver bug must not lose the job: it is recorded as failed, for a person
         log.exception("print job %s: unexpected error", claim.job_id)
         return Outcome(False, f"{type(err).__name__}: {err}", retryable=False)
-    return Outcome(True, status=PrinterStatus(reachable=True, ready=True, detail=f"took {claim.name}"))
+    return Outcome(True, status=PrinterStatus(reachable=True, ready=True, detail="took the last job"))
 
 
-def _record(sessionmaker: SessionMaker, claim: Claim, outcome: Outcome, now: datetime) -> None:
+def _record(sessionmaker: SessionMaker, claim: Claim, outcome: Outcome, now: datetime, *,
+            printer_changed: bool = True) -> None:
     if outcome.ok:
         values = dict(state="done", labels_done=PrintJob.labels_count, sent_at=now, last_error=None)
     else:
@@ -160,7 +162,7 @@ def _record(sessionmaker: SessionMaker, claim: Claim, outcome: Outcome, now: dat
         if not result.rowcount:
             log.warning("print job %s: lease lost (cancelled or taken over); outcome not recorded: %s",
                         claim.job_id, outcome.error or "printed")
-        if outcome.status is not None:
+        if outcome.status is not None and printer_changed:
             record_status(session, url=claim.printer_url, status=outcome.status, at=now)
 
 
@@ -170,6 +172,7 @@ def deliver_due(sessionmaker: SessionMaker, *, now: datetime | None = None, reso
     one printer that is off costs one connection timeout, not one per waiting job."""
     clock = _clock(now)
     stats, skip = DeliveryStats(), set()
+    seen: dict[str, PrinterStatus | None] = {}  # printer states already recorded in this pass
     while stats.claimed < limit:
         claim = claim_due(sessionmaker, now=clock(), lease=lease, skip_urls=frozenset(skip))
         if claim is None:
@@ -177,7 +180,8 @@ def deliver_due(sessionmaker: SessionMaker, *, now: datetime | None = None, reso
         stats.claimed += 1
         with _LeaseKeeper(sessionmaker, claim, lease, clock):
             outcome = _deliver(claim, resolver)
-        _record(sessionmaker, claim, outcome, clock())
+        _record(sessionmaker, claim, outcome, clock(), printer_changed=seen.get(claim.printer_url) != outcome.status)
+        seen[claim.printer_url] = outcome.status
         if outcome.ok:
             stats.done += 1
             stats.labels += claim.labels_left
