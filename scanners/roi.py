@@ -66,6 +66,12 @@ def detect(gray: np.ndarray, *, limit: int = 8) -> list[Candidate]:
     coherence = np.sqrt(diff * diff + 4 * jxy * jxy) / (energy + 1e-3)
     floor = max(float(np.median(energy[::4, ::4])) * _MIN_ENERGY_RATIO, 400.0)  # a sampled median is plenty
     strong = (energy > floor) & (density > _MIN_DENSITY)
+    # Bar orientation is averaged with weights favouring the cells most like bars (coherent and dense), so label
+    # edges and printed text around the bars hardly pull it.
+    c2 = coherence * coherence
+    weight = c2 * c2 * density  # coherence⁴ · density
+    grids = {"energy": energy, "coherence": coherence, "density": density,
+             "wxx": jxx * weight, "wyy": jyy * weight, "wxy": jxy * weight}
     candidates = []
     for kind, mask in (("linear", strong & (coherence >= _LINEAR_COHERENCE)),
                        ("matrix", strong & (coherence < _LINEAR_COHERENCE))):
@@ -75,32 +81,33 @@ def detect(gray: np.ndarray, *, limit: int = 8) -> list[Candidate]:
         for i in np.argsort(-areas)[:limit] + 1:
             if stats[i, cv2.CC_STAT_AREA] < _MIN_CELLS:
                 break
-            cand = _candidate(kind, stats[i], labels, i, jxx, jyy, jxy, energy, coherence, density, floor)
+            cand = _candidate(kind, stats[i], labels, i, grids, floor)
             if cand is not None:
                 candidates.append(cand)
     candidates.sort(key=lambda c: c.score, reverse=True)
     return candidates[:limit]
 
 
-def _candidate(kind, stat, labels, i, jxx, jyy, jxy, energy, coherence, density, floor) -> Candidate | None:
+def _candidate(kind, stat, labels, i, grids, floor) -> Candidate | None:
     x, y, w, h, area = (int(v) for v in stat[:5])
-    sel = labels[y:y + h, x:x + w] == i
-    contours, _ = cv2.findContours(sel.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    window = (slice(y, y + h), slice(x, x + w))
+    sel = (labels[window] == i).astype(np.uint8)
+    contours, _ = cv2.findContours(sel, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     (cx, cy), (bw, bh), angle = cv2.minAreaRect(np.concatenate(contours) + np.array([x, y], np.int32))
     long_side, short_side = max(bw, bh) + 1, min(bw, bh) + 1
     if kind == "matrix" and long_side > 3 * short_side:
         return None  # a 2D code is roughly square; long thin blobs are text lines
     if kind == "linear" and long_side > 12 * short_side:
         return None  # a rack beam's row of holes, not a label
-    window = (slice(y, y + h), slice(x, x + w))
+
+    def mean(name):
+        return cv2.mean(grids[name][window], sel)[0]
+
     bar_angle = 0.0
-    if kind == "linear":
-        # Principal gradient direction, weighted to the cells most like bars (coherent and dense): the bar normal.
-        wgt = (coherence[window] ** 4 * density[window])[sel]
-        sxx, syy, sxy = ((j[window][sel] * wgt).sum() for j in (jxx, jyy, jxy))
-        bar_angle = math.degrees(0.5 * math.atan2(2 * sxy, sxx - syy))
-    quality = float((coherence[window] if kind == "linear" else density[window])[sel].mean())
-    score = math.log1p(float(energy[window][sel].mean()) / floor) * quality * math.sqrt(area)
+    if kind == "linear":  # principal gradient direction of the region: the normal of its bars
+        bar_angle = math.degrees(0.5 * math.atan2(2 * mean("wxy"), mean("wxx") - mean("wyy")))
+    quality = mean("coherence" if kind == "linear" else "density")
+    score = math.log1p(mean("energy") / floor) * quality * math.sqrt(area)
     box = ((cx * CELL + CELL / 2, cy * CELL + CELL / 2), ((bw + 1) * CELL, (bh + 1) * CELL), angle)
     return Candidate(kind, box, bar_angle, score)
 
