@@ -18,7 +18,7 @@ from labels.errors import LabelError
 
 MM_PER_INCH = 25.4
 LINE = 1.15  # line pitch as a multiple of the em size
-FIT_MARGIN = 0.97  # fitted text keeps 3% spare width: rasterisers hint glyphs a little wider than the metrics
+FIT_MARGIN = 0.97  # fitted text keeps 3% spare width: glyph ink may overhang its advance, hinting thickens
 MIN_MODULE_MM = 0.25  # narrowest Code 128 bar that still scans after thermal ink spread: 2 dots at 203 dpi
 MIN_QR_MODULE_MM = 0.33  # 3 dots at 203 dpi
 

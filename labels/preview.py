@@ -15,7 +15,7 @@ from labels.code128 import PATTERNS
 from labels.layout import MM_PER_INCH
 from labels.streams import split_labels
 
-_ZPL_COMMAND = re.compile(r"([\^~])([A-Z@][A-Z0-9@]?)([^\^~]*)")
+_ZPL_COMMAND = re.compile(r"[\^~]([A-Z@][A-Z0-9@]?)([^\^~]*)")
 
 
 def _draw(canvas: np.ndarray, x: int, y: int, mask: np.ndarray) -> None:
@@ -68,20 +68,18 @@ def _code128(vals: list[int], module: int, height: int) -> np.ndarray:
 def zpl(job: bytes) -> list[Image.Image]:
     images = []
     for fmt in split_labels(job, "zpl"):
-        width = height = None
-        canvas = None
+        width, canvas = None, None
         home = origin = (0, 0)
-        module, barcode, field = 2, None, None
-        for prefix, cmd, arg in _ZPL_COMMAND.findall(fmt.decode("ascii").replace("\n", "").replace("\r", "")):
+        module, barcode = 2, None
+        for cmd, arg in _ZPL_COMMAND.findall(fmt.decode("ascii").replace("\n", "").replace("\r", "")):
             params = arg.split(",")
             if cmd in ("XA", "XZ", "FS"):
                 if cmd == "FS":
-                    barcode = field = None
+                    barcode = None
             elif cmd == "PW":
                 width = int(arg)
             elif cmd == "LL":
-                height = int(arg)
-                canvas = np.zeros((height, width), dtype=bool)
+                canvas = np.zeros((int(arg), width), dtype=bool)
             elif cmd == "LH":
                 home = (int(params[0]), int(params[1]))
             elif cmd == "FO":
@@ -100,16 +98,15 @@ def zpl(job: bytes) -> list[Image.Image]:
                     raise ValueError(f"preview draws ^BC only unrotated, mode N, no interpretation line: ^BC{arg}")
                 barcode = int(params[1])
             elif cmd == "FD":
-                field = arg
                 if barcode is not None:
-                    _draw(canvas, *origin, _code128(_bc_values(field), module, barcode))
+                    _draw(canvas, *origin, _code128(_bc_values(arg), module, barcode))
             elif cmd == "GB":
                 w, h, t = (int(v) for v in params[:3])
                 box = np.ones((h, w), dtype=bool)
                 box[t:h - t, t:w - t] = False
                 _draw(canvas, *origin, box)
             else:
-                raise ValueError(f"preview does not know {prefix}{cmd}")
+                raise ValueError(f"preview does not know the ZPL command {cmd}")
         images.append(_image(canvas))
     return images
 
