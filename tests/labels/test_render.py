@@ -5,6 +5,7 @@ import io
 import re
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pypdfium2 as pdfium
@@ -14,6 +15,7 @@ from pyzbar import pyzbar
 
 import labels
 from labels import templates
+from labels.render import raster
 from labels.layout import PlacedBars, place
 from tests.labels.conftest import CHINESE, SAMPLES, decode, expected_symbols, ink, rasterise
 
@@ -187,3 +189,14 @@ def test_png_is_one_bit_white_paper():
     image = Image.open(io.BytesIO(labels.render("bin", SAMPLES["bin"], fmt="png")))
     assert image.mode == "1" and image.info["dpi"] == pytest.approx((203, 203), rel=1e-3)
     assert ink(image)[0, 0] == False  # noqa: E712
+
+
+def test_rendering_from_several_threads_gives_the_same_bytes():
+    """Web requests and the print worker render at once; the shared font and caches must not mix them up."""
+    items = [dict(SAMPLES["part"], part_number=f"T-{k:04d}", name=f"零件 {k}") for k in range(24)]
+    expected = {(fmt, k): labels.render("part", item, fmt=fmt) for fmt in ("pdf", "zpl") for k, item in enumerate(items)}
+    raster.glyph.cache_clear()
+    raster.text_ink.cache_clear()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        got = dict(zip(expected, pool.map(lambda key: labels.render("part", items[key[1]], fmt=key[0]), expected)))
+    assert got == expected
