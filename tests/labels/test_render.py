@@ -194,7 +194,8 @@ def test_png_is_one_bit_white_paper():
 def test_rendering_from_several_threads_gives_the_same_bytes():
     """Web requests and the print worker render at once; the shared font and caches must not mix them up."""
     items = [dict(SAMPLES["part"], part_number=f"T-{k:04d}", name=f"零件 {k}") for k in range(24)]
-    expected = {(fmt, k): labels.render("part", item, fmt=fmt) for fmt in ("pdf", "zpl") for k, item in enumerate(items)}
+    expected = {(fmt, k): labels.render("part", item, fmt=fmt)
+                for fmt in ("pdf", "zpl") for k, item in enumerate(items)}
     raster.glyph.cache_clear()
     raster.text_ink.cache_clear()
     with ThreadPoolExecutor(max_workers=4) as pool:
