@@ -90,11 +90,13 @@ class StocktakeLine(Base):
         CheckConstraint("state IN ('counted', 'superseded', 'rejected', 'approved')", name="state_known"),
         Index("uq_stocktake_line_current", "stocktake_id", "location_id", "part_id", unique=True,
               sqlite_where=text("is_current"), postgresql_where=text("is_current")),
+        # The reconciliation joins every balance row of a stocktake to its line by these three.
+        Index("ix_stocktake_line_take_bin_part", "stocktake_id", "location_id", "part_id"),
         Index("ix_stocktake_line_bin_part", "location_id", "part_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    stocktake_id: Mapped[int] = mapped_column(ForeignKey("stocktake.id", ondelete="CASCADE"), index=True)
+    stocktake_id: Mapped[int] = mapped_column(ForeignKey("stocktake.id", ondelete="CASCADE"))
     location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
     part_id: Mapped[int] = mapped_column(ForeignKey("part.id"))
     physical: Mapped[int] = mapped_column(Integer)
