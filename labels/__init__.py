@@ -22,9 +22,12 @@ DPI_RANGE = (100, 600)
 __all__ = ["FORMATS", "TEMPLATES", "LabelError", "render", "render_batch", "validate"]
 
 
-def _check_output(fmt: str, dpi: int) -> None:
+def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:
         raise LabelError("bad_value", f"unknown output format {fmt!r}; known: {', '.join(FORMATS)}", field="format")
+
+
+def _check_dpi(dpi: int) -> None:
     if isinstance(dpi, bool) or not isinstance(dpi, int) or not DPI_RANGE[0] <= dpi <= DPI_RANGE[1]:
         raise LabelError("bad_value", f"dpi must be a whole number of dots per inch such as 203 or 300, not "
                          f"{dpi!r}", field="dpi")
@@ -37,14 +40,15 @@ def _placed(template: str, data: Mapping, dpi: int, size_mm: tuple[float, float]
 def validate(template: str, data: Mapping, *, dpi: int = 203, size_mm: tuple[float, float] | None = None) -> None:
     """Raise LabelError (code unknown_template, missing_field, too_long, unencodable or bad_value) if `data` cannot
     make a scannable `template` label at `dpi` on `size_mm` stock (the template's default size when None)."""
-    _check_output("pdf", dpi)
+    _check_dpi(dpi)
     _placed(template, data, dpi, size_mm)
 
 
 def render(template: str, data: Mapping, *, fmt: str, dpi: int = 203,
            size_mm: tuple[float, float] | None = None) -> bytes:
     """One label as a PDF page, a PNG, a ZPL format or a TSPL block."""
-    _check_output(fmt, dpi)
+    _check_format(fmt)
+    _check_dpi(dpi)
     return _render([_placed(template, data, dpi, size_mm)], fmt)
 
 
@@ -52,7 +56,8 @@ def render_batch(template: str, items: Sequence[Mapping], *, fmt: str, dpi: int 
                  size_mm: tuple[float, float] | None = None) -> bytes:
     """Many labels as one job (multi-page PDF, concatenated ZPL formats, successive TSPL PRINTs). Every item is
     laid out before anything is rendered; an error names the label by its position."""
-    _check_output(fmt, dpi)
+    _check_format(fmt)
+    _check_dpi(dpi)
     templates.get(template)
     if isinstance(items, (str, bytes, Mapping)) or not isinstance(items, Sequence) or not items:
         raise LabelError("bad_value", "a batch needs a non-empty list of label data", field="items")
