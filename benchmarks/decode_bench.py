@@ -28,11 +28,11 @@ from pyzbar import pyzbar  # noqa: E402
 
 import scanners  # noqa: E402
 from scanners import gs1, synth  # noqa: E402
-from scanners.engines import _ZBAR_SYMBOLS, _ZXING_FORMATS  # noqa: E402
+from scanners.engines import ZBAR_SYMBOLS, ZXING_FORMATS  # noqa: E402
 from scanners.watch import WATCH_BUDGET_MS  # noqa: E402
 
-_PYZBAR_NAMES = {sym.name: name for name, sym in _ZBAR_SYMBOLS.items()}
-_ZXING_NAMES = {fmt: name for name, fmt in _ZXING_FORMATS.items()}
+_PYZBAR_NAMES = {sym.name: name for name, sym in ZBAR_SYMBOLS.items()}
+_ZXING_NAMES = {fmt: name for name, fmt in ZXING_FORMATS.items()}
 
 
 def _normal(symbology: str, text: str) -> tuple[str, str]:
@@ -50,12 +50,12 @@ def _normal(symbology: str, text: str) -> tuple[str, str]:
 
 def pyzbar_alone(gray):
     return {_normal(_PYZBAR_NAMES.get(d.type, d.type.lower()), d.data.decode("utf-8", "replace"))
-            for d in pyzbar.decode(gray, symbols=list(_ZBAR_SYMBOLS.values()))}
+            for d in pyzbar.decode(gray, symbols=list(ZBAR_SYMBOLS.values()))}
 
 
 def zxing_alone(gray):
     return {_normal(_ZXING_NAMES.get(b.format, str(b.format)), b.text)
-            for b in zxingcpp.read_barcodes(gray, formats=list(_ZXING_FORMATS.values()))}
+            for b in zxingcpp.read_barcodes(gray, formats=list(ZXING_FORMATS.values()))}
 
 
 PASSES = collections.Counter()  # (engine, pass) that found each code our pipeline returned

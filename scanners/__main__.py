@@ -7,6 +7,7 @@ import logging
 import signal
 import sys
 import threading
+import time
 
 from scanners.symbol import SYMBOLOGIES
 
@@ -58,13 +59,11 @@ def _watch(args) -> int:
         return 2
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    deadline = None if args.max_seconds is None else time.monotonic() + args.max_seconds
     try:
         # Ends when a finite source has been decoded, after --max-seconds, or on Ctrl-C / SIGTERM.
-        deadline = args.max_seconds
-        waited = 0.0
         while not stop.is_set() and not watcher.wait(0.2):
-            waited += 0.2
-            if deadline is not None and waited >= deadline:
+            if deadline is not None and time.monotonic() >= deadline:
                 break
     except KeyboardInterrupt:
         pass

@@ -25,7 +25,7 @@ LINEAR = ("code128", "code39", "ean13", "ean8", "upca", "itf")
 MATRIX = ("qrcode", "datamatrix")
 
 _ZX = zxingcpp.BarcodeFormat
-_ZXING_FORMATS = {"code128": _ZX.Code128, "code39": _ZX.Code39, "ean13": _ZX.EAN13, "ean8": _ZX.EAN8,
+ZXING_FORMATS = {"code128": _ZX.Code128, "code39": _ZX.Code39, "ean13": _ZX.EAN13, "ean8": _ZX.EAN8,
                   "upca": _ZX.UPCA, "itf": _ZX.ITF, "qrcode": _ZX.QRCode, "datamatrix": _ZX.DataMatrix}
 _FROM_ZXING = {
     _ZX.Code128: "code128", _ZX.Code39: "code39", _ZX.Code39Std: "code39", _ZX.Code39Ext: "code39",
@@ -34,10 +34,10 @@ _FROM_ZXING = {
 }
 
 _ZB = zb.ZBarSymbol
-_ZBAR_SYMBOLS = {"code128": _ZB.CODE128, "code39": _ZB.CODE39, "ean13": _ZB.EAN13, "ean8": _ZB.EAN8,
+ZBAR_SYMBOLS = {"code128": _ZB.CODE128, "code39": _ZB.CODE39, "ean13": _ZB.EAN13, "ean8": _ZB.EAN8,
                  "upca": _ZB.UPCA, "itf": _ZB.I25, "qrcode": _ZB.QRCODE}
-_FROM_ZBAR = {v: k for k, v in _ZBAR_SYMBOLS.items()}
-ZBAR_SYMBOLOGIES = tuple(_ZBAR_SYMBOLS)
+_FROM_ZBAR = {v: k for k, v in ZBAR_SYMBOLS.items()}
+ZBAR_SYMBOLOGIES = tuple(ZBAR_SYMBOLS)
 ITF_LENGTH = 14  # ITF-14 (a GTIN-14 on outer cartons): the only ITF a warehouse meets; shorter ones are clutter
 _ZBAR_MOD_GS1 = 1 << 0
 _Y800 = 0x30303859  # fourcc "Y800": 8-bit gray
@@ -71,14 +71,13 @@ def _upca(symbology: str, text: str) -> tuple[str, str]:
     return symbology, text
 
 
-def zxing_read(gray: np.ndarray, symbologies, *, rotate: bool = False, invert: bool = False,
-               downscale: bool = True, binarizer=None) -> list[Read]:
-    formats = [_ZXING_FORMATS[s] for s in symbologies if s in _ZXING_FORMATS]
+def zxing_read(gray: np.ndarray, symbologies, *, rotate: bool = False, downscale: bool = True) -> list[Read]:
+    """zxing-cpp over `gray`; `rotate` adds its 90° turns (which deskewed crops do not need)."""
+    formats = [ZXING_FORMATS[s] for s in symbologies if s in ZXING_FORMATS]
     if not formats:
         return []
-    kwargs = {"binarizer": binarizer} if binarizer is not None else {}
-    found = zxingcpp.read_barcodes(gray, formats=formats, try_rotate=rotate, try_invert=invert,
-                                   try_downscale=downscale, **kwargs)
+    found = zxingcpp.read_barcodes(gray, formats=formats, try_rotate=rotate, try_invert=False,
+                                   try_downscale=downscale)
     reads = []
     for b in found:
         symbology = _FROM_ZXING.get(b.format)
@@ -103,7 +102,7 @@ def _zbar_scanner(symbologies: tuple, rows_only: bool):
     cfg = zb.ZBarConfig
     zb.zbar_image_scanner_set_config(scanner, _ZB.NONE, cfg.CFG_ENABLE, 0)
     for name in symbologies:
-        zb.zbar_image_scanner_set_config(scanner, _ZBAR_SYMBOLS[name], cfg.CFG_ENABLE, 1)
+        zb.zbar_image_scanner_set_config(scanner, ZBAR_SYMBOLS[name], cfg.CFG_ENABLE, 1)
     zb.zbar_image_scanner_set_config(scanner, _ZB.I25, cfg.CFG_MIN_LEN, ITF_LENGTH)
     zb.zbar_image_scanner_set_config(scanner, _ZB.I25, cfg.CFG_MAX_LEN, ITF_LENGTH)
     # Deskewed bars need only horizontal scan lines: half the work.

@@ -70,8 +70,9 @@ class _Target:
 
 
 class _Run:
-    def __init__(self, gray: np.ndarray, wanted: tuple[str, ...], budget_ms: float):
-        self.gray = gray
+    """The state of one decode: what is wanted, the deadline, and the reads so far."""
+
+    def __init__(self, wanted: tuple[str, ...], budget_ms: float):
         self.linear = tuple(s for s in wanted if s in engines.LINEAR)
         self.matrix = tuple(s for s in wanted if s in engines.MATRIX)
         self.deadline = time.perf_counter() + budget_ms / 1000
@@ -185,7 +186,7 @@ def _escalate(run: _Run, targets: list[_Target]) -> None:
 def decode(image, *, symbologies=None, budget_ms=None) -> list[Symbol]:
     wanted = _wanted(symbologies)
     gray = load_gray(image)
-    run = _Run(gray, wanted, DEFAULT_BUDGET_MS if budget_ms is None else float(budget_ms))
+    run = _Run(wanted, DEFAULT_BUDGET_MS if budget_ms is None else float(budget_ms))
     scale = min(1.0, _WORK_MAX_SIDE / max(gray.shape))
     work = gray if scale == 1.0 else cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     targets = [_Target(gray, c, scale) for c in roi.detect(work)

@@ -146,7 +146,7 @@ class CodeWatcher:
             frame = self._take()
             if frame is None:
                 if self._reader_done and not self._stop.is_set():
-                    self._status("ended", f"{self.frames_decoded} frames decoded")
+                    self._status("ended", f"{self.frames_read} frames read, {self.frames_decoded} decoded")
                     self._ended.set()
                     return
                 continue

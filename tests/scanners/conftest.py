@@ -12,7 +12,7 @@ from pyzbar import pyzbar
 
 import scanners
 from scanners import gs1, synth
-from scanners.engines import _ZBAR_SYMBOLS, _ZXING_FORMATS
+from scanners.engines import ZBAR_SYMBOLS, ZXING_FORMATS
 
 LABELS_PER_CELL = 3  # label photos per symbology x difficulty
 FRAMES_PER_CELL = 2  # cluttered 1080p frames per symbology x difficulty
@@ -54,12 +54,12 @@ def normal(symbology: str, text: str) -> tuple[str, str]:
 
 def _baselines(gray) -> dict:
     """What pyzbar alone and zxing-cpp alone (library defaults, our symbologies) read in `gray`."""
-    zbar_names = {sym.name: name for name, sym in _ZBAR_SYMBOLS.items()}
-    zxing_names = {fmt: name for name, fmt in _ZXING_FORMATS.items()}
+    zbar_names = {sym.name: name for name, sym in ZBAR_SYMBOLS.items()}
+    zxing_names = {fmt: name for name, fmt in ZXING_FORMATS.items()}
     zbar = {normal(zbar_names.get(d.type, d.type), d.data.decode("utf-8", "replace"))
-            for d in pyzbar.decode(gray, symbols=list(_ZBAR_SYMBOLS.values()))}
+            for d in pyzbar.decode(gray, symbols=list(ZBAR_SYMBOLS.values()))}
     zxing = {normal(zxing_names.get(b.format, str(b.format)), b.text)
-             for b in zxingcpp.read_barcodes(gray, formats=list(_ZXING_FORMATS.values()))}
+             for b in zxingcpp.read_barcodes(gray, formats=list(ZXING_FORMATS.values()))}
     return {"pyzbar": zbar, "zxing": zxing}
 
 
