@@ -118,10 +118,11 @@ class ReconRow(Schema):
     account = fields.Integer(metadata={"description": "ledger balance now"})
     card = fields.Integer(metadata={"description": "bin card balance (a typed paper-card balance when counted)"})
     physical = fields.Integer(allow_none=True, metadata={"description": "the count, plus moves posted after it"})
-    status = Str(metadata={"description": "ok | account_physical (a=c≠p) | card_account (a=p≠c) | card_physical "
-                                          "(c=p≠a) | all_differ | not_counted"})
-    cause = Str(allow_none=True, metadata={"description": "wrong_bin | miscount | unconfirmed_moves | "
-                                                          "moves_after_count"})
+    status = Str(metadata={"description": "ok (a=c=p) | account_physical (a=c≠p) | card_account (a=p≠c) | "
+                                          "card_physical (c=p≠a) | all_differ | not_counted (no count)",
+                           "enum": list(recon_rules.STATUSES)})
+    cause = Str(allow_none=True, metadata={"description": "the likely cause, first that applies; see "
+                                                          "docs/stocktake.md", "enum": list(recon_rules.CAUSES)})
     value_diff = Str(allow_none=True, metadata={"description": "(physical − account) × moving-average cost"})
     physical_counted = fields.Integer(allow_none=True)
     moves_after_count = fields.Integer(allow_none=True)

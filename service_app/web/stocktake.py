@@ -15,7 +15,7 @@ from service_app.extensions import db
 from service_app.web.views import _post, permission_required
 from warehouse.reconciliation import export
 from warehouse.reconciliation.queries import reconcile
-from warehouse.reconciliation.rules import CAUSES, STATUSES
+from warehouse.reconciliation.rules import STATUSES
 from warehouse.stocktake import cards, queries, services
 
 bp = Blueprint("stocktake", __name__)
@@ -164,7 +164,7 @@ def reconciliation():
     report = reconcile(db.session, **args, limit=2000)
     st = queries.get_stocktake(db.session, args["stocktake"]) if args["stocktake"] else None
     return render_template("stocktake/reconciliation.html", report=report, args=args, stocktake=st,
-                           statuses=STATUSES, causes=CAUSES, words=_words(),
+                           statuses=STATUSES, words=_words(),
                            open_stocktakes=queries.list_stocktakes(db.session, store=report["store"]))
 
 

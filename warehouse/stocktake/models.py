@@ -11,10 +11,9 @@ from warehouse.db import Base, utcnow
 from warehouse.ledger.models import BigId
 from warehouse.locations.models import Location
 
-STOCKTAKE_STATES = ("open", "approved")
-# counted: awaiting approval · superseded: a later count replaced it · rejected: the manager wants a recount by
-# someone else · approved: its adjustment is posted.
-LINE_STATES = ("counted", "superseded", "rejected", "approved")
+# Line states — counted: awaiting approval · superseded: a later count replaced it · rejected: the manager wants a
+# recount by someone else · approved: its adjustment is posted. A stocktake is open until approved with no line
+# awaiting a recount.
 
 
 class BinCard(Base):
