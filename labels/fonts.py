@@ -60,11 +60,16 @@ def advances() -> tuple[dict[int, float], float]:
     return face.charWidths, face.defaultWidth
 
 
+@lru_cache(maxsize=65536)  # words, captions and CJK characters recur from label to label
+def _em_width(text: str) -> float:
+    widths, default = advances()
+    return sum(widths.get(ord(ch), default) for ch in text) / 1000
+
+
 def text_width(text: str, size: float) -> float:
     """Advance width of `text` at em size `size`, in the unit of `size`: unhinted, so the same at every dpi, and
     the sum of per-character advances (what reportlab draws), so widths of pieces add up."""
-    widths, default = advances()
-    return size * sum(widths.get(ord(ch), default) for ch in text) / 1000
+    return size * _em_width(text)
 
 
 def ascent() -> float:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from functools import lru_cache
 
 import numpy as np
@@ -20,7 +21,7 @@ from labels.layout import Placed, PlacedBars, PlacedQR, PlacedRect, PlacedText
 def glyph(ch: str, size_px: float) -> tuple[int, int, np.ndarray]:
     """(dx, dy, mask) of one character rendered by FreeType (hinted, 1-bit) with its pen origin at (0, 0).
     Rendering each glyph once and placing it by the font's own advances is several times faster than laying out
-    every string anew, and puts each glyph where the PDF puts it."""
+    every string anew, and puts each glyph where the PDF puts it (to the nearest dot)."""
     with fonts.raster_lock:
         font = fonts.raster_font(size_px)
         left, top, right, bottom = font.getbbox(ch, anchor="ls")
@@ -33,21 +34,49 @@ def glyph(ch: str, size_px: float) -> tuple[int, int, np.ndarray]:
     return left, top, mask
 
 
-@lru_cache(maxsize=2048)  # captions and repeated values recur across a batch
+_WORDS = re.compile(r"\S+|\s+")
+
+
+@lru_cache(maxsize=8192)  # words and captions recur from label to label
+def word_ink(word: str, size_px: float) -> tuple[int, int, np.ndarray, float]:
+    """(dx, dy, mask, advance) of a run of characters without spaces, each glyph at its pen position rounded to a
+    whole dot, measured from the word's own pen origin."""
+    widths, default = fonts.advances()
+    scale = size_px / 1000
+    placed, pen = [], 0.0
+    for ch in word:
+        dx, dy, mask = glyph(ch, size_px)
+        if mask.size:
+            placed.append((round(pen) + dx, dy, mask))
+        pen += widths.get(ord(ch), default) * scale
+    if not placed:
+        return 0, 0, np.zeros((0, 0), dtype=bool), pen
+    left, top = min(x for x, _, _ in placed), min(y for _, y, _ in placed)
+    right = max(x + m.shape[1] for x, _, m in placed)
+    bottom = max(y + m.shape[0] for _, y, m in placed)
+    canvas = np.zeros((bottom - top, right - left), dtype=bool)
+    for x, y, mask in placed:
+        blit(canvas, x - left, y - top, mask)
+    canvas.setflags(write=False)
+    return left, top, canvas, pen
+
+
+@lru_cache(maxsize=2048)  # whole texts recur too: captions, and copies of a label
 def text_ink(t: PlacedText) -> tuple[int, int, np.ndarray]:
     """(x, y, mask). The mask overhangs the text box by a quarter em: accents and hinted strokes may rise above
     the ascent line, and clipping them would drop the top stroke of characters like 王."""
     pad = math.ceil(t.size_px / 4)
     canvas = np.zeros((t.h + 2 * pad, t.w + 2 * pad), dtype=bool)
-    widths, default = fonts.advances()
-    scale = t.size_px / 1000
     for x, baseline, line in t.lines:
         pen = float(x + pad)
-        for ch in line:
-            dx, dy, mask = glyph(ch, t.size_px)
+        for word in _WORDS.findall(line):
+            if word.isspace():
+                pen += fonts.text_width(word, t.size_px)
+                continue
+            dx, dy, mask, advance = word_ink(word, t.size_px)
             if mask.size:
                 blit(canvas, round(pen) + dx, baseline + pad + dy, mask)
-            pen += widths.get(ord(ch), default) * scale
+            pen += advance
     canvas.setflags(write=False)
     return t.x - pad, t.y - pad, canvas
 
