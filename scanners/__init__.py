@@ -6,8 +6,9 @@ Public entry points:
 - `scanners.sources.open_source(spec)`, `scanners.watch.CodeWatcher(spec, ...)`
 - `python -m scanners decode|watch ...`
 
-This package imports nothing else of ours and never imports flask. Importing it is cheap: OpenCV and the decoder
-engines load on the first decode, and nothing opens a camera until a source is opened.
+This package imports nothing else of ours and never imports flask. Importing it is cheap: the decoder engines
+(zxing-cpp, zbar) load on the first decode, `gs1` and `codes` are pure Python, and nothing opens a camera until
+a source's frames are read.
 """
 from scanners.errors import ImageError
 from scanners.symbol import SYMBOLOGIES, Symbol

@@ -183,7 +183,7 @@ def _desk(rng, r, h, w) -> np.ndarray:
     return img
 
 
-def _stripes(img, r, rng, x, y, w, h):
+def _stripes(img, r, x, y, w, h):
     """Parallel bars — a vent, a cable bundle, stacked sheets: what fools bar detectors and zbar's ITF."""
     patch = np.full((h, w), 200, np.uint8)
     pos, regular = 0, r.random() < 0.5
@@ -225,7 +225,7 @@ def _warehouse(rng, r, h, w) -> np.ndarray:
             cv2.rectangle(img, (x, top + pitch - 22), (x + 6, top + pitch - 10), (20, 20, 20), -1)
     for _ in range(r.randint(1, 3)):
         sw, sh = r.randint(80, 260), r.randint(60, 200)
-        _stripes(img, r, rng, r.randint(0, w - sw), r.randint(0, h - sh), sw, sh)
+        _stripes(img, r, r.randint(0, w - sw), r.randint(0, h - sh), sw, sh)
     for _ in range(r.randint(0, 2)):
         mw, mh = r.randint(100, 300), r.randint(80, 200)
         _mesh(img, r, r.randint(0, w - mw), r.randint(0, h - mh), mw, mh)

@@ -96,6 +96,17 @@ def test_rotated_1d_code_beyond_zxing_tolerance():
     assert [s.text for s in scanners.decode(turned)] == ["PN-48213-A"]
 
 
+def test_huge_photo_is_detected_downscaled_and_positioned_in_full_resolution():
+    sample = synth.sample("label", "qrcode", "easy", 0)
+    factor = 6.25  # 1280x960 -> 8000x6000, a 48 MP phone photo
+    big = cv2.resize(sample.image, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+    (sym,) = scanners.decode(big)
+    assert sym.text == sample.truths[0].text
+    centre = np.mean(sym.position, axis=0)
+    lo, hi = sample.corners.min(0) * factor, sample.corners.max(0) * factor
+    assert (lo <= centre).all() and (centre <= hi).all()
+
+
 def test_budget_caps_the_time_spent_on_a_frame_without_code():
     frame = cv2.cvtColor(synth.sample("negative", None, "hard", 1).image, cv2.COLOR_BGR2GRAY)
     start = time.perf_counter()
