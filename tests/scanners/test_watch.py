@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import time
 from pathlib import Path
 
@@ -166,3 +167,46 @@ def test_open_source_does_not_open_anything(spec, kind):
 def test_unknown_spec():
     with pytest.raises(SourceError, match="no such file"):
         open_source("/nonexistent/camera")
+
+
+def test_snapshot_url_is_polled(scenes):
+    """An HTTP camera that answers one JPEG per request (a snapshot URL) is polled like a stream."""
+    (jpeg, text), _, _ = scenes[0]
+    requests = []
+
+    class Snapshot(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            requests.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/jpeg")
+            self.send_header("Content-Length", str(len(jpeg)))
+            self.end_headers()
+            self.wfile.write(jpeg)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Snapshot)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        source = HttpSource(f"http://127.0.0.1:{server.server_address[1]}/snap.jpg", poll_s=0.01)
+        frames = []
+        for frame in source.frames():
+            frames.append(frame)
+            if len(frames) == 3:
+                break
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(requests) == 3 and frames[0].shape == (960, 1280)
+
+
+def test_missing_usb_camera_is_retried_not_fatal():
+    events = Events()
+    watcher = CodeWatcher("9", on_event=events, reconnect_backoff=(0.05, 0.1)).start()
+    try:
+        assert events.wait_for(lambda ev: sum(e.get("state") == "reconnecting" for e in ev) >= 2, 20)
+    finally:
+        watcher.stop()
+    assert events.codes() == []
+    assert "cannot open 9" in [e["detail"] for e in events.items if e.get("state") == "disconnected"][0]
