@@ -23,7 +23,7 @@ install: $(BIN)/.installed translations
 run: install
 	$(FLASK) init-db
 	$(FLASK) seed-demo
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	PRINT_WORKER=inline $(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install
 	@sh scripts/sysdeps.sh test

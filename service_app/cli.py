@@ -50,6 +50,53 @@ def register_cli(app: Flask) -> None:
             _fail(exc)
         click.echo(f"user {username} ({role}) created")
 
+    @app.cli.command("print-label")
+    @click.argument("template")
+    @click.option("--data", required=True, help="JSON object (one label) or list of objects (a batch)")
+    @click.option("--printer", default=None, help="printer URL (default: PRINTER_URL)")
+    @click.option("--copies", default=1, type=click.IntRange(1, 500))
+    def print_label(template, data, printer, copies):
+        """Queue a label job (validated and rendered now, delivered by print-worker); prints the job id."""
+        import json
+
+        from warehouse.printing.services import enqueue
+
+        try:
+            items = json.loads(data)
+        except json.JSONDecodeError as exc:
+            raise click.ClickException(f"--data is not valid JSON: {exc}") from None
+        if isinstance(items, dict):
+            items = [items]
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items) or not items:
+            raise click.ClickException("--data must be a JSON object or a non-empty list of objects")
+        try:
+            job = enqueue(db.session, template=template, items=items, copies=copies, actor="cli",
+                          printer_url=printer or app.config["PRINTER_URL"])
+            db.session.commit()
+        except DomainError as exc:
+            _fail(exc)
+        click.echo(job.id)
+
+    @app.cli.command("print-worker")
+    @click.option("--once", is_flag=True, help="deliver until nothing is deliverable, then exit")
+    @click.option("--poll", default=1.0, type=float, help="seconds between looks at an empty queue")
+    def print_worker(once, poll):
+        """Deliver queued label jobs to their printers, retrying with back-off; stops cleanly on SIGTERM."""
+        import signal
+        import threading
+
+        from sqlalchemy.orm import sessionmaker
+
+        from warehouse.printing.worker import run_worker
+
+        stop = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+        stats = run_worker(sessionmaker(bind=db.engine, expire_on_commit=False), once=once, poll=poll,
+                           stop_event=stop)
+        click.echo(f"delivered {stats.done} job(s), {stats.labels} label(s); {stats.retried} to retry, "
+                   f"{stats.failed} failed")
+
     @app.cli.command("check-ledger")
     def check_ledger():
         """Rebuild every cached balance from the moves and report any difference (exit 1 if there is one)."""

@@ -14,6 +14,7 @@ from warehouse.documents.services import get_document
 from warehouse.errors import UnknownCode, ValidationError
 from warehouse.ledger import services as ledger
 from warehouse.locations.models import Location
+from warehouse.printing import services as printing
 from warehouse.stocktake import cards, services as stocktakes
 
 MODES = ("receive", "issue", "transfer", "count")
@@ -81,7 +82,8 @@ def resolve(session: Session, code: str) -> dict:
 
 def scan_step(session: Session, *, code: str, mode: str, actor: str, location: str | None = None,
               to_location: str | None = None, qty: int = 1, device: str | None = None, document: str | None = None,
-              idempotency_key: str | None = None, role: str | None = None, stocktake: int | None = None) -> dict:
+              idempotency_key: str | None = None, role: str | None = None, stocktake: int | None = None,
+              label_printer: str | None = None) -> dict:
     """One scan on the scan page. Bins and mode codes only select; a part posts a move in the current mode (in
     count mode: adds to the count in the open stocktake); a bin card's code outside count mode confirms the card."""
     if mode not in MODES:
@@ -98,6 +100,11 @@ def scan_step(session: Session, *, code: str, mode: str, actor: str, location: s
     key = dict(actor=actor, device=device, idempotency_key=idempotency_key, role=role)
     if mode == "receive":
         posted = ledger.receive(session, part_number=pn, location=location, qty=qty, document=document, **key)
+        if label_printer:  # the station prints a label for every unit received, in the same transaction
+            job = printing.enqueue(session, template="part", copies=qty, actor=actor, printer_url=label_printer,
+                                   items=[{"part_number": pn, "name": found["name"], "name_en": found["name_en"],
+                                           "location": posted.location}])
+            return {**found, "mode": mode, **posted.as_dict(), "print_job": job.id}
     elif mode == "issue":
         posted = ledger.issue(session, part_number=pn, location=location, qty=qty, **key)
     elif mode == "transfer":

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask import current_app
 from flask_smorest import Blueprint
 
 from service_app.api import schemas
@@ -7,6 +8,7 @@ from service_app.api.common import read, write
 from service_app.auth.identity import api_actor, require
 from service_app.extensions import db
 from warehouse import scanning
+from warehouse.printing import services as printing
 from warehouse.errors import Forbidden
 
 blp = Blueprint("api_scan", __name__, description="What a scanned code is; one scan-page step")
@@ -34,5 +36,13 @@ def scan(body):
     permission = MODE_PERMISSION[body["mode"]]
     if not actor.can(permission):
         raise Forbidden(f"your role ({actor.role}) may not {body['mode']}", permission=permission)
-    return write(lambda key: scanning.scan_step(db.session, **body, actor=actor.username, role=actor.role,
-                                                idempotency_key=key))
+    print_labels, printer = body.pop("print_labels"), body.pop("printer", None)
+
+    def run(key):
+        label_printer = None
+        if print_labels and body["mode"] == "receive":
+            label_printer = printing.allowed_printer(db.session, printer, default=current_app.config["PRINTER_URL"])
+        return scanning.scan_step(db.session, **body, actor=actor.username, role=actor.role, idempotency_key=key,
+                                  label_printer=label_printer)
+
+    return write(run)

@@ -164,6 +164,10 @@ class ScanStep(Schema):
     document = Str(allow_none=True, validate=validate.Length(max=32))
     stocktake = fields.Integer(strict=True, allow_none=True)
     device = Str(allow_none=True, validate=validate.Length(max=64))
+    print_labels = fields.Boolean(load_default=False,
+                                  metadata={"description": "receive mode: queue a part label per unit received"})
+    printer = Str(allow_none=True, validate=validate.Length(max=500),
+                  metadata={"description": "the station's printer (registered URL); default PRINTER_URL"})
 
 
 class Resolved(Schema):

@@ -124,12 +124,12 @@ class ReconRow(Schema):
     cause = Str(allow_none=True, metadata={"description": "the likely cause, first that applies; see "
                                                           "docs/stocktake.md", "enum": list(recon_rules.CAUSES)})
     value_diff = Str(allow_none=True, metadata={"description": "(physical − account) × moving-average cost"})
-    physical_counted = fields.Integer(allow_none=True)
-    moves_after_count = fields.Integer(allow_none=True)
+    name = Str()
+    name_en = Str(allow_none=True)
+    moves_after_count = fields.Integer(allow_none=True, metadata={"description": "net moves posted after the count "
+                                                                                 "(physical − this = the count)"})
     counter = Str(allow_none=True)
-    counted_at = Str(allow_none=True)
-    line_id = fields.Integer(allow_none=True)
-    line_state = Str(allow_none=True)
+    line_state = Str(allow_none=True, metadata={"description": "counted | rejected (awaits a recount) | approved"})
 
 
 class ReconOut(Schema):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from service_app.web.printing import bp as printing_bp, printer_choices
 from service_app.web.stocktake import bp as stocktake_bp
 from service_app.web.views import bp
 
@@ -11,10 +12,11 @@ from service_app.web.views import bp
 def init_web(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(stocktake_bp)
+    app.register_blueprint(printing_bp)
 
     @app.context_processor
     def _inject():
         from flask_babel import get_locale
         from flask_login import current_user
 
-        return {"current_locale": str(get_locale()), "me": current_user}
+        return {"current_locale": str(get_locale()), "me": current_user, "printer_choices": printer_choices}

@@ -18,7 +18,8 @@ PERMISSIONS: dict[str, set[str]] = {
 }
 # The manager approves exceptions (adjustments, stocktakes) and reads everything; admin also manages users.
 _ALL = set().union(*PERMISSIONS.values()) | {"stocktake.approve", "stocktake.open", "users.manage", "reports.read",
-                                             "export", "warranty.write", "claims.write", "dealers.write"}
+                                             "export", "warranty.write", "claims.write", "dealers.write",
+                                             "printers.manage"}
 PERMISSIONS["manager"] = _ALL - {"users.manage"}
 PERMISSIONS["admin"] = _ALL
 # Store clerks work in their own store only.

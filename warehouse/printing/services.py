@@ -130,6 +130,20 @@ def cancel(session: Session, *, job_id: int, actor: str) -> PrintJob:
     return job
 
 
+def job_dict(job: PrintJob) -> dict:
+    return {"job_id": job.id, "template": job.template, "state": job.state, "printer": job.printer_url,
+            "labels": job.labels_count, "labels_done": job.labels_done, "copies": job.copies,
+            "attempts": job.attempts, "last_error": job.last_error, "created_by": job.created_by,
+            "created_at": job.created_at.isoformat(), "sent_at": job.sent_at.isoformat() if job.sent_at else None,
+            "reprint_of": job.reprint_of_id}
+
+
+def printer_dict(p: LabelPrinter) -> dict:
+    return {"name": p.name, "url": p.url, "reachable": p.reachable, "ready": p.ready, "paper_out": p.paper_out,
+            "head_open": p.head_open, "paused": p.paused, "detail": p.detail,
+            "checked_at": p.checked_at.isoformat() if p.checked_at else None}
+
+
 @dataclass(frozen=True)
 class QueueView:
     jobs: list[PrintJob]  # newest first
@@ -147,6 +161,16 @@ def queue_view(session: Session, *, states: Iterable[str] | None = None, printer
     counts = dict(session.execute(select(PrintJob.state, func.count()).group_by(PrintJob.state)).all())
     printers = session.scalars(select(LabelPrinter).order_by(LabelPrinter.name, LabelPrinter.url)).all()
     return QueueView(list(session.scalars(query)), counts, list(printers))
+
+
+def allowed_printer(session: Session, url: str | None, *, default: str) -> str:
+    """The printer a request may use: the site default or a named (registered) one. A browser must not be able to
+    make the server open connections to any host it names."""
+    if not url or url == default:
+        return default
+    if session.scalar(select(LabelPrinter.id).where(LabelPrinter.url == url)) is None:
+        raise BadPrinterUrl("that printer is not registered; pick one from the printer list", url=url)
+    return url
 
 
 def register_printer(session: Session, *, name: str, url: str) -> LabelPrinter:

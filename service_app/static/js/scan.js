@@ -13,6 +13,23 @@
   var state = {mode: params.get("mode") || localStorage.getItem("scan.mode") || "receive", bin: null, to: null,
                doc: null, stocktake: params.get("stocktake") ? parseInt(params.get("stocktake"), 10) : null};
   var audio = null;
+  // Per-station settings live in this browser (a receiving bench prints labels by itself, a tablet does not).
+  var station = JSON.parse(localStorage.getItem("scan.station") || "{}");
+  var autoprint = document.getElementById("autoprint"), stationPrinter = document.getElementById("station-printer");
+  if (autoprint) {
+    autoprint.checked = !!station.autoprint;
+    if (station.printer) stationPrinter.value = station.printer;
+    station.printer = stationPrinter.value;
+    [autoprint, stationPrinter].forEach(function (el) {
+      el.addEventListener("change", function () {
+        station = {autoprint: autoprint.checked, printer: stationPrinter.value};
+        localStorage.setItem("scan.station", JSON.stringify(station));
+        input.focus();
+      });
+    });
+  } else {
+    station = {};
+  }
 
   function beep(ok) {
     try {
@@ -98,6 +115,7 @@
     var body = {code: code, mode: state.mode, location: state.bin, to_location: state.to,
                 qty: isNaN(qty) ? 1 : qty, device: "scan-page"};
     if (state.mode === "receive" && state.doc) body.document = state.doc;
+    if (state.mode === "receive" && station.autoprint) { body.print_labels = true; body.printer = station.printer; }
     if (state.mode === "count" && state.stocktake) body.stocktake = state.stocktake;
     show("busy", code);
     post(api, body).then(function (r) {
@@ -140,7 +158,10 @@
   });
   // Keep the scan field focused: a wedge scanner types into whatever has focus.
   input.addEventListener("blur", function () {
-    setTimeout(function () { if (document.activeElement !== qtyInput) input.focus(); }, 0);
+    setTimeout(function () {
+      var a = document.activeElement;
+      if (a === document.body || a === null) input.focus();  // not when the clerk chose another control
+    }, 0);
   });
   qtyInput.addEventListener("change", function () { input.focus(); });
   Wedge.attach({input: input, onScan: onScan});

@@ -1,0 +1,107 @@
+"""Pages for labels: the print queue with printer states, reprint/cancel, bin labels for a range, labels for a
+receipt note."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from service_app.extensions import db
+from service_app.web.views import permission_required
+from warehouse.errors import DomainError
+from warehouse.ledger.models import Move
+from warehouse.locations.models import Location
+from warehouse.printing import services as printing
+
+bp = Blueprint("printing", __name__)
+
+
+def _commit(action, ok_message: str) -> bool:
+    try:
+        result = action()
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return False
+    flash(ok_message.format(result=result), "ok")
+    return True
+
+
+def printer_choices() -> list[tuple[str, str]]:
+    default = current_app.config["PRINTER_URL"]
+    named = db.session.scalars(select(printing.LabelPrinter).where(printing.LabelPrinter.url != default)).all()
+    return [(default, _("Default printer") + f" ({default})")] + [(p.url, p.name or p.url) for p in named]
+
+
+@bp.route("/print-queue")
+@permission_required("labels.print")
+def queue():
+    states = request.args.getlist("state")
+    view = printing.queue_view(db.session, states=states or None, limit=200)
+    return render_template("printing/queue.html", view=view, states=states, default=current_app.config["PRINTER_URL"])
+
+
+@bp.route("/print-queue/<int:job_id>/<action>", methods=["POST"])
+@permission_required("labels.print")
+def job_action(job_id, action):
+    if action == "reprint":
+        _commit(lambda: printing.reprint(db.session, job_id=job_id, actor=current_user.username).id,
+                _("Reprint queued as job {result}."))
+    elif action == "cancel":
+        _commit(lambda: printing.cancel(db.session, job_id=job_id, actor=current_user.username).id,
+                _("Job {result} cancelled."))
+    return redirect(url_for("printing.queue"))
+
+
+@bp.route("/print-queue/check-printers", methods=["POST"])
+@permission_required("labels.print")
+def check_printers():
+    _commit(lambda: printing.refresh_printers(db.session), _("{result} printer(s) checked."))
+    return redirect(url_for("printing.queue"))
+
+
+@bp.route("/labels/bins", methods=["GET", "POST"])
+@permission_required("labels.print")
+def bin_labels():
+    """Bin labels for a range of bins (by code, inclusive), one job."""
+    if request.method == "POST":
+        first = request.form.get("first", "").strip().upper()
+        last = request.form.get("last", "").strip().upper() or first
+        codes = db.session.scalars(select(Location.code).where(Location.kind == "bin", Location.code >= first,
+                                                               Location.code <= last).order_by(Location.code)).all()
+        if not codes:
+            flash(_("No bins in that range."), "error")
+        else:
+            def run():
+                url = printing.allowed_printer(db.session, request.form.get("printer"),
+                                               default=current_app.config["PRINTER_URL"])
+                return printing.enqueue(db.session, template="bin", items=[{"code": c} for c in codes],
+                                        printer_url=url, actor=current_user.username).id
+
+            if _commit(run, _("Bin labels queued as job {result}.")):
+                return redirect(url_for("printing.queue"))
+    return render_template("printing/bin_labels.html", printers=printer_choices())
+
+
+@bp.route("/receipts/<doc_no>/labels", methods=["POST"])
+@permission_required("labels.print")
+def receipt_labels(doc_no):
+    """A part label for every unit on a receipt note: one job (a receipt of 200 parts is one job of 200 labels)."""
+    moves = db.session.scalars(select(Move).where(Move.doc_no == doc_no, Move.doc_type == "receipt")).all()
+    reversed_ids = set(db.session.scalars(select(Move.reverses_id).where(Move.reverses_id.in_([m.id for m in moves]))))
+    items = [{"part_number": m.part.part_number, "name": m.part.name, "name_en": m.part.name_en,
+              "location": m.to_location.code, "date": m.created_at.date().isoformat()}
+             for m in moves if m.id not in reversed_ids for _unit in range(m.qty)]
+    if not items:
+        flash(_("Nothing to label on this receipt note."), "error")
+    else:
+        def run():
+            url = printing.allowed_printer(db.session, request.form.get("printer"),
+                                           default=current_app.config["PRINTER_URL"])
+            return printing.enqueue(db.session, template="part", items=items, printer_url=url,
+                                    actor=current_user.username).id
+
+        _commit(run, _("Part labels queued as job {result}."))
+    return redirect(url_for("web.receipt", doc_no=doc_no))
