@@ -70,11 +70,11 @@ class Conn:
 class Server:
     """gunicorn with 2 workers (gthread), the contract's production command."""
 
-    def __init__(self, db_url: str, workers: int = 2, threads: int = 4):
+    def __init__(self, db_url: str, workers: int = 2, threads: int = 4, worker_class: str = "gthread"):
         self.port = free_port()
         env = {**os.environ, "DATABASE_URL": db_url, "SECRET_KEY": "bench-secret"}
         self.proc = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-k", "gthread", "--threads", str(threads),
+            [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-k", worker_class, "--threads", str(threads),
              "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", "service_app:create_app()"],
             cwd=ROOT, env=env, start_new_session=True)
         deadline = time.time() + 30
@@ -203,9 +203,10 @@ async def last_units(port: int, tok: str, clients: int = 32) -> dict:
     return {"issued": ok, "refused": refused, "other": other, "seconds": time.perf_counter() - t0}
 
 
-def run_db(name: str, db_url: str, clients_list: list[int], seconds: float) -> list[dict]:
+def run_db(name: str, db_url: str, clients_list: list[int], seconds: float, worker_class: str = "gthread",
+           threads: int = 4) -> list[dict]:
     prepare(db_url)
-    server = Server(db_url)
+    server = Server(db_url, worker_class=worker_class, threads=threads)
     rows = []
     try:
         tok = asyncio.run(token(server.port))
@@ -250,15 +251,19 @@ def main() -> int:
     ap.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     ap.add_argument("--clients", default="1,8,32")
     ap.add_argument("--seconds", type=float, default=10.0)
+    ap.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
+    ap.add_argument("--threads", type=int, default=4)
     ap.add_argument("--json", help="also write the results to this file")
     args = ap.parse_args()
     clients = [int(c) for c in args.clients.split(",")]
-    print(f"# scan_load: {' '.join(sys.argv)}  ({os.cpu_count()} cores, gunicorn -w 2 -k gthread --threads 4)")
+    print(f"# scan_load: {' '.join(sys.argv)}  ({os.cpu_count()} cores, gunicorn -w 2 -k {args.worker_class} "
+          f"--threads {args.threads})")
     results, ok = [], True
     if args.db in ("sqlite", "both"):
         tmp = Path(tempfile.mkdtemp(prefix="scanload-"))
         try:
-            rows = run_db("sqlite", f"sqlite:///{tmp / 'bench.db'}", clients, args.seconds)
+            rows = run_db("sqlite", f"sqlite:///{tmp / 'bench.db'}", clients, args.seconds, args.worker_class,
+                          args.threads)
             results += rows
             ok &= all(r["verified"] for r in rows)
         finally:
@@ -273,7 +278,7 @@ def main() -> int:
             c.execute(text(f'CREATE SCHEMA "{schema}"'))
         try:
             rows = run_db("postgres", f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}",
-                          clients, args.seconds)
+                          clients, args.seconds, args.worker_class, args.threads)
             results += rows
             ok &= all(r["verified"] for r in rows)
         finally:
