@@ -13,7 +13,7 @@ $(BIN)/.installed: requirements.txt
 	touch $@
 
 service_app/translations/%/LC_MESSAGES/messages.mo: service_app/translations/%/LC_MESSAGES/messages.po $(BIN)/.installed
-	$(BIN)/pybabel compile -f -i $< -o $@
+	$(BIN)/pybabel compile -i $< -o $@
 
 translations: service_app/translations/zh_CN/LC_MESSAGES/messages.mo service_app/translations/en/LC_MESSAGES/messages.mo
 
