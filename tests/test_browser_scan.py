@@ -127,3 +127,18 @@ def test_language_switch_on_every_page(page, live_server, session, shop):
     assert page.locator("#mode-receive").inner_text() == "Receive"
     page.click("#lang-zh")
     assert page.locator("#mode-receive").inner_text() == "入库"
+
+
+def test_station_wedge_settings_strip_prefix_and_map_gs1_separator(page, live_server, session, shop):
+    """A scanner that prefixes '##' and sends FNC1 as '~': the station strips the one and maps the other."""
+    login(page, live_server)
+    page.goto(f"{live_server}/scan")
+    page.evaluate("localStorage.setItem('scan.station', JSON.stringify({prefix: '##', gsSubstitute: '~'}))")
+    page.reload()
+    wedge(page, "MODE:ISSUE")
+    page.wait_for_selector("#mode-issue.on")
+    wedge(page, "##N-A01-01")
+    page.wait_for_function("document.getElementById('bin').textContent === 'N-A01-01'")
+    wedge(page, "##]C10106901234567892~10LOT42")  # GS1-128: GTIN of the part's EAN, then a lot
+    page.wait_for_selector("#result.ok >> text=KF35-FAN-01")
+    assert on_hand(session, shop, "N-A01-01") == 4

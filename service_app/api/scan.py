@@ -37,6 +37,8 @@ def scan(body):
     if not actor.can(permission):
         raise Forbidden(f"your role ({actor.role}) may not {body['mode']}", permission=permission)
     print_labels, printer = body.pop("print_labels"), body.pop("printer", None)
+    if print_labels and not actor.can("labels.print"):
+        raise Forbidden(f"your role ({actor.role}) may not print labels", permission="labels.print")
 
     def run(key):
         label_printer = None

@@ -16,19 +16,27 @@
   // Per-station settings live in this browser (a receiving bench prints labels by itself, a tablet does not).
   var station = JSON.parse(localStorage.getItem("scan.station") || "{}");
   var autoprint = document.getElementById("autoprint"), stationPrinter = document.getElementById("station-printer");
+  ["prefix", "suffix", "gsSubstitute"].forEach(function (k) {
+    var el = document.getElementById("wedge-" + k);
+    el.value = station[k] || "";
+    el.addEventListener("change", function () {
+      station[k] = el.value;
+      localStorage.setItem("scan.station", JSON.stringify(station));
+      location.reload();  // the wedge reads its settings once
+    });
+  });
   if (autoprint) {
     autoprint.checked = !!station.autoprint;
     if (station.printer) stationPrinter.value = station.printer;
     station.printer = stationPrinter.value;
     [autoprint, stationPrinter].forEach(function (el) {
       el.addEventListener("change", function () {
-        station = {autoprint: autoprint.checked, printer: stationPrinter.value};
+        station.autoprint = autoprint.checked;
+        station.printer = stationPrinter.value;
         localStorage.setItem("scan.station", JSON.stringify(station));
         input.focus();
       });
     });
-  } else {
-    station = {};
   }
 
   function beep(ok) {
@@ -115,7 +123,7 @@
     var body = {code: code, mode: state.mode, location: state.bin, to_location: state.to,
                 qty: isNaN(qty) ? 1 : qty, device: "scan-page"};
     if (state.mode === "receive" && state.doc) body.document = state.doc;
-    if (state.mode === "receive" && station.autoprint) { body.print_labels = true; body.printer = station.printer; }
+    if (state.mode === "receive" && autoprint && station.autoprint) { body.print_labels = true; body.printer = station.printer; }
     if (state.mode === "count" && state.stocktake) body.stocktake = state.stocktake;
     show("busy", code);
     post(api, body).then(function (r) {
@@ -164,7 +172,9 @@
     }, 0);
   });
   qtyInput.addEventListener("change", function () { input.focus(); });
-  Wedge.attach({input: input, onScan: onScan});
+  // Scanner set-up differs per station (some add a prefix or suffix, some send FNC1 as a printable stand-in).
+  Wedge.attach({input: input, onScan: onScan, prefix: station.prefix || "", suffix: station.suffix || "",
+                gsSubstitute: station.gsSubstitute || null});
   window.ScanPage = {onScan: onScan, show: show, msg: msg, csrf: csrf, input: input};
   render();
   input.focus();
