@@ -12,7 +12,7 @@ blp = Blueprint("api_auth", __name__, description="API tokens")
 
 
 @blp.route("/auth/token", methods=["POST"])
-@blp.arguments(schemas.TokenRequest)
+@blp.arguments(schemas.TokenRequest())
 @blp.response(200, schemas.TokenResponse)
 @blp.doc(security=[])
 def token(body):

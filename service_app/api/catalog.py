@@ -22,7 +22,7 @@ def part_dict(p: Part) -> dict:
 
 
 @blp.route("/parts", methods=["POST"])
-@blp.arguments(schemas.PartCreate)
+@blp.arguments(schemas.PartCreate())
 @blp.response(201, schemas.PartOut)
 @require("catalog.write")
 def create_part(body):
@@ -51,7 +51,7 @@ def show_part(part_number):
 
 
 @blp.route("/locations", methods=["POST"])
-@blp.arguments(schemas.LocationCreate)
+@blp.arguments(schemas.LocationCreate())
 @blp.response(201, schemas.LocationOut)
 @require("locations.write")
 def create_location(body):

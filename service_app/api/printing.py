@@ -39,7 +39,7 @@ class PrinterIn(Schema):
 
 
 @blp.route("/labels/print", methods=["POST"])
-@blp.arguments(PrintRequest)
+@blp.arguments(PrintRequest())
 @blp.response(201, JobOut)
 @require("labels.print")
 def print_labels(body):
@@ -89,7 +89,7 @@ def cancel(job_id):
 
 
 @blp.route("/printers", methods=["POST"])
-@blp.arguments(PrinterIn)
+@blp.arguments(PrinterIn())
 @blp.response(201, PrinterIn)
 @require("printers.manage")
 def register(body):

@@ -18,7 +18,7 @@ MODE_PERMISSION = {"receive": "stock.receive", "issue": "stock.issue", "transfer
 
 
 @blp.route("/scan/resolve", methods=["POST"])
-@blp.arguments(schemas.Resolve)
+@blp.arguments(schemas.Resolve())
 @blp.response(200, schemas.Resolved)
 @require("stock.read")
 def resolve(body):
@@ -27,7 +27,7 @@ def resolve(body):
 
 
 @blp.route("/scan", methods=["POST"])
-@blp.arguments(schemas.ScanStep)
+@blp.arguments(schemas.ScanStep())
 @blp.response(200, schemas.Resolved)
 @require("stock.read")
 def scan(body):

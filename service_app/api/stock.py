@@ -18,7 +18,7 @@ def _who(body: dict) -> dict:
 
 
 @blp.route("/stock/receive", methods=["POST"])
-@blp.arguments(schemas.Receive)
+@blp.arguments(schemas.Receive())
 @blp.response(201, schemas.Posted)
 @require("stock.receive")
 def receive(body):
@@ -30,7 +30,7 @@ def receive(body):
 
 
 @blp.route("/stock/issue", methods=["POST"])
-@blp.arguments(schemas.Issue)
+@blp.arguments(schemas.Issue())
 @blp.response(201, schemas.Posted)
 @require("stock.issue")
 def issue(body):
@@ -41,7 +41,7 @@ def issue(body):
 
 
 @blp.route("/stock/transfer", methods=["POST"])
-@blp.arguments(schemas.Transfer)
+@blp.arguments(schemas.Transfer())
 @blp.response(201, schemas.Posted)
 @require("stock.transfer")
 def transfer(body):
@@ -51,7 +51,7 @@ def transfer(body):
 
 
 @blp.route("/moves/<int:move_id>/reverse", methods=["POST"])
-@blp.arguments(schemas.Reverse)
+@blp.arguments(schemas.Reverse())
 @blp.response(201, schemas.Posted)
 @require("stock.reverse")
 def reverse(body, move_id):
@@ -78,7 +78,7 @@ def stock_in_bin(code):
 
 
 @blp.route("/moves", methods=["GET"])
-@blp.arguments(schemas.MovesQuery, location="query")
+@blp.arguments(schemas.MovesQuery(), location="query")
 @blp.response(200, schemas.MovesOut)
 @require("stock.read")
 def moves(args):
