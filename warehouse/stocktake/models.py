@@ -89,9 +89,10 @@ class StocktakeLine(Base):
         CheckConstraint("state IN ('counted', 'superseded', 'rejected', 'approved')", name="state_known"),
         Index("uq_stocktake_line_current", "stocktake_id", "location_id", "part_id", unique=True,
               sqlite_where=text("is_current"), postgresql_where=text("is_current")),
-        # The reconciliation joins every balance row of a stocktake to its line by these three.
-        Index("ix_stocktake_line_take_bin_part", "stocktake_id", "location_id", "part_id"),
-        Index("ix_stocktake_line_bin_part", "location_id", "part_id"),
+        # The reconciliation joins every balance row to its line by these three, and looks up a part's other lines
+        # (found in the wrong bin?) by the stocktake and part, or by the part alone.
+        Index("ix_stocktake_line_take_part_bin", "stocktake_id", "part_id", "location_id"),
+        Index("ix_stocktake_line_part_bin", "part_id", "location_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,6 +1,7 @@
 """Stocktake use cases: open, count (typed or scanned), finish a bin, reject for recount, approve.
 
-Two counters on one bin–part: the later count supersedes the earlier one (kept as `superseded` for the manager).
+Two counters on one bin–part: the later count supersedes the earlier one (kept as `superseded` for the manager), in
+this stocktake and in any other open one that covers the bin.
 Scans add to the scanning counter's own tally, so two people scanning the same shelf do not mix their tallies; a
 typed count replaces the quantity. A rejected line must be recounted by someone other than its counter.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, literal, select, update
+from sqlalchemy import case, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from warehouse.catalog.models import Part
@@ -185,6 +186,14 @@ def _count(session: Session, st: Stocktake, part: Part, loc: Location, *, actor:
         physical, card = (base.physical + add, base.card) if base is not None else (add, None)
     if physical > MAX_QTY:
         raise ValidationError(f"a count above {MAX_QTY} is implausible", field="physical")
+    # One count stands for a bin–part across open stocktakes too: this one supersedes theirs (approved lines stay).
+    session.execute(update(StocktakeLine).where(
+        StocktakeLine.location_id == loc.id, StocktakeLine.part_id == part.id, StocktakeLine.is_current.is_(True),
+        StocktakeLine.stocktake_id != st.id, StocktakeLine.state.in_(("counted", "rejected")),
+        StocktakeLine.stocktake_id.in_(select(Stocktake.id).where(Stocktake.state == "open")))
+        .values(is_current=False, state=case((StocktakeLine.state == "counted", "superseded"),
+                                             else_=StocktakeLine.state))
+        .execution_options(synchronize_session=False))
     recount_of = None
     if cur is not None:
         recount_of = cur.id if cur.state == "rejected" else cur.recount_of
