@@ -8,8 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from service_app.extensions import db
-from service_app.web.views import permission_required
-from warehouse.errors import DomainError
+from service_app.web.views import _post, permission_required
 from warehouse.ledger.models import Move
 from warehouse.locations.models import Location
 from warehouse.printing import services as printing
@@ -18,15 +17,12 @@ bp = Blueprint("printing", __name__)
 
 
 def _commit(action, ok_message: str) -> bool:
-    try:
-        result = action()
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return False
-    flash(ok_message.format(result=result), "ok")
-    return True
+    """Run, commit and say so; a domain error is flashed by `_post` and nothing is written."""
+    def done(result):
+        flash(ok_message.format(result=result), "ok")
+        return True
+
+    return bool(_post(None, action, done))
 
 
 def printer_choices() -> list[tuple[str, str]]:
