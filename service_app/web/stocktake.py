@@ -2,7 +2,7 @@
 here); managers open stocktakes, read the reconciliation, export it, approve or send lines back for recount."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -77,7 +77,7 @@ def stocktakes():
     form = OpenForm()
     if request.method == "POST":
         if not current_user.can("stocktake.open"):
-            return redirect(url_for("stocktake.stocktakes"))
+            abort(403, _("Your role may not do this."))
         if form.validate_on_submit():
             codes = form.locations.data.replace(",", " ").split() if form.locations.data else None
             resp = _post(form, lambda: services.open_stocktake(

@@ -34,6 +34,7 @@ def test_counter_pages_are_blind(client, auth, take):
     assert 'id="expected"' not in page and "N-A01-01" in page
     assert client.get(f"/reconciliation?stocktake={take}").status_code == 403
     assert client.post(f"/stocktakes/{take}/approve").status_code == 403
+    assert client.post("/stocktakes", data={"store": "NEW", "plan": "full"}).status_code == 403
     r = client.post(f"/stocktakes/{take}/count", data={"location": "N-A01-01", "part_number": "AC-100",
                                                        "physical": "8"}, follow_redirects=True)
     assert "8" in r.get_data(as_text=True) and r.status_code == 200

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
-from sqlalchemy import Numeric, and_, case, exists, func, or_, select, type_coerce
+from sqlalchemy import Numeric, and_, case, exists, func, or_, select, text, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from warehouse.catalog.models import Part
@@ -22,16 +22,15 @@ from warehouse.stocktake.queries import get_stocktake
 
 def _in_view(line, store: str, stocktake_id: int | None):
     """SQL: `line` (an alias of the count lines) stands for the shelf in this view — a current line of the stocktake,
-    or, store-wide, the newest current line of its bin–part among the store's open stocktakes (ids grow with every
-    count of a bin–part: counts are taken under its lock). Written as join conditions, not a derived table, so both
-    databases look lines up by index instead of materialising them."""
+    or, store-wide, the pending count (counted, or awaiting its recount) of the store's open stocktakes: a count
+    supersedes the bin–part's pending count in every other open stocktake, so there is at most one, and approved
+    lines are in the ledger already. Join conditions, not a derived table, so both databases look lines up by index
+    instead of materialising them."""
     if stocktake_id is not None:
         return and_(line.stocktake_id == stocktake_id, line.is_current.is_(True))
-    open_ids = select(Stocktake.id).where(Stocktake.state == "open", Stocktake.store == store)
-    newer = aliased(StocktakeLine)
-    return and_(line.is_current.is_(True), line.stocktake_id.in_(open_ids),
-                ~exists().where(newer.part_id == line.part_id, newer.location_id == line.location_id,
-                                newer.is_current.is_(True), newer.stocktake_id.in_(open_ids), newer.id > line.id))
+    return and_(line.is_current.is_(True), line.state.in_(("counted", "rejected")),
+                line.stocktake_id.in_(select(Stocktake.id).where(Stocktake.state == "open",
+                                                                 Stocktake.store == store)))
 
 
 def _figures(*, store: str, stocktake: Stocktake | None, zone: str | None):
@@ -102,6 +101,10 @@ def reconcile(session: Session, *, store: str | None = None, stocktake: int | No
         raise ValidationError(f"store must be one of {', '.join(STORES)}", field="store")
     if st is not None and st.store != store:
         raise ValidationError(f"stocktake {st.doc_no} counts the {st.store} store", field="stocktake")
+    if session.get_bind().dialect.name == "postgresql":
+        # The planner prices the wrong-bin look-up per row and then spends longer JIT-compiling the statement than
+        # the statement runs (0.6 s of 1.1 s at 100,000 rows); for this transaction only.
+        session.execute(text("SET LOCAL jit = off"))
     f = _figures(store=store, stocktake=st, zone=zone)
     report = _report(f, _opposite_found(f, store, st.id if st else None))
     stmt = select(report).order_by(report.c.location, report.c.part_number)
