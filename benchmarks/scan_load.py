@@ -145,8 +145,9 @@ async def token(port: int) -> str:
     return body["token"]
 
 
-async def drive(port: int, tok: str, clients: int, seconds: float) -> dict:
-    """Each client alternates receive and issue (3 issues : 1 receive) on its part, as a clerk's scans would."""
+async def drive(port: int, tok: str, clients: int, seconds: float, receive_every: int = 4) -> dict:
+    """Each client alternates receive and issue (by default 3 issues : 1 receive) on its part, as a clerk's scans
+    would; receive_every=0 issues only."""
     headers = {"Authorization": f"Bearer {tok}"}
     lat: list[float] = []
     done = {"receive": {}, "issue": {}}
@@ -157,7 +158,7 @@ async def drive(port: int, tok: str, clients: int, seconds: float) -> dict:
         conn, n = Conn(port), 0
         pn, loc = f"B-{i % PARTS:03d}", f"N-A{(i % PARTS) // 10:02d}-{(i % PARTS) % 10:02d}"
         while time.perf_counter() < stop_at:
-            kind = "receive" if n % 4 == 3 else "issue"
+            kind = "receive" if receive_every and n % receive_every == receive_every - 1 else "issue"
             t = time.perf_counter()
             status, _ = await conn.request("POST", f"/api/v1/stock/{kind}",
                                            {"part_number": pn, "location": loc, "qty": 1}, headers)
@@ -204,7 +205,7 @@ async def last_units(port: int, tok: str, clients: int = 32) -> dict:
 
 
 def run_db(name: str, db_url: str, clients_list: list[int], seconds: float, worker_class: str = "gthread",
-           threads: int = 4) -> list[dict]:
+           threads: int = 4, receive_every: int = 4) -> list[dict]:
     prepare(db_url)
     server = Server(db_url, worker_class=worker_class, threads=threads)
     rows = []
@@ -214,7 +215,7 @@ def run_db(name: str, db_url: str, clients_list: list[int], seconds: float, work
         before = final_state(db_url)
         sent = {"receive": {}, "issue": {}}
         for c in clients_list:
-            r = asyncio.run(drive(server.port, tok, c, seconds))
+            r = asyncio.run(drive(server.port, tok, c, seconds, receive_every))
             for kind in sent:
                 for pn, n in r["done"][kind].items():
                     sent[kind][pn] = sent[kind].get(pn, 0) + n
@@ -253,6 +254,7 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
     ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--receive-every", type=int, default=4, help="every Nth call is a receive (0: issues only)")
     ap.add_argument("--json", help="also write the results to this file")
     args = ap.parse_args()
     clients = [int(c) for c in args.clients.split(",")]
@@ -263,7 +265,7 @@ def main() -> int:
         tmp = Path(tempfile.mkdtemp(prefix="scanload-"))
         try:
             rows = run_db("sqlite", f"sqlite:///{tmp / 'bench.db'}", clients, args.seconds, args.worker_class,
-                          args.threads)
+                          args.threads, args.receive_every)
             results += rows
             ok &= all(r["verified"] for r in rows)
         finally:
@@ -278,7 +280,7 @@ def main() -> int:
             c.execute(text(f'CREATE SCHEMA "{schema}"'))
         try:
             rows = run_db("postgres", f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}",
-                          clients, args.seconds, args.worker_class, args.threads)
+                          clients, args.seconds, args.worker_class, args.threads, args.receive_every)
             results += rows
             ok &= all(r["verified"] for r in rows)
         finally:
