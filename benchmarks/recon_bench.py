@@ -39,7 +39,8 @@ def numbers(dialect: str, n: int, alias: str = "nums") -> str:
     """SQL for a one-column table `alias(n)` holding 0 … n−1."""
     if dialect == "postgresql":
         return f"(SELECT generate_series(0, {n - 1}) AS n) {alias}"
-    return f"(WITH RECURSIVE r(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM r WHERE n < {n - 1}) SELECT n FROM r) {alias}"
+    return (f"(WITH RECURSIVE r(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM r WHERE n < {n - 1}) SELECT n FROM r)"
+            f" {alias}")
 
 
 def run(s: Session, sql: str, **params) -> None:
