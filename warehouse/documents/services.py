@@ -12,19 +12,27 @@ from warehouse.documents.models import DocSequence, Document
 DOC_PREFIX = {"receipt": "RN", "issue": "IN", "transfer": "TN", "adjustment": "AJ", "reversal": "RV"}
 
 
-def _upsert_sequence(session: Session, prefix: str) -> None:
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(insert(DocSequence).values(prefix=prefix, last=0).on_conflict_do_nothing())
+def _increment(conn, prefix: str) -> int:
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    conn.execute(insert(DocSequence).values(prefix=prefix, last=0).on_conflict_do_nothing())
+    return conn.execute(update(DocSequence).where(DocSequence.prefix == prefix)
+                        .values(last=DocSequence.last + 1).returning(DocSequence.last)).scalar_one()
 
 
 def next_number(session: Session, prefix: str, *, width: int = 4) -> str:
-    """`PREFIX-0001`, unique under concurrency: the increment is one UPDATE … RETURNING on a locked row."""
-    _upsert_sequence(session, prefix)
-    n = session.execute(
-        update(DocSequence).where(DocSequence.prefix == prefix).values(last=DocSequence.last + 1)
-        .returning(DocSequence.last)
-    ).scalar_one()
+    """`PREFIX-0001`, unique under concurrency.
+
+    On PostgreSQL the counter is incremented in its own short transaction, so the counter row is locked for one
+    round trip instead of for the whole receipt (every receipt in the building would queue on it); a receipt that
+    then rolls back leaves a gap in the numbers. SQLite serialises writers anyway, and a second connection would
+    wait on the first's lock, so there the increment joins the caller's transaction.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        with session.get_bind().connect() as conn:
+            n = _increment(conn, prefix)
+            conn.commit()
+    else:
+        n = _increment(session.connection(), prefix)
     return f"{prefix}-{n:0{width}d}"
 
 
