@@ -171,3 +171,21 @@ def test_concurrent_retries_with_one_idempotency_key_post_once(any_db_url):
                               idempotency_key="7:same-scan")
         assert replay.replayed and replay.move_id in results
     eng.dispose()
+
+
+def test_concurrent_receipts_get_distinct_note_numbers(any_db_url):
+    _arrange(any_db_url, 1)
+    barrier = threading.Barrier(8)
+
+    def receive(i):
+        e = make_engine(any_db_url)
+        barrier.wait()
+        with Session(e) as s:
+            p = ledger.receive(s, part_number="RACE-1", location="N-A01-02", qty=1, actor=f"c{i}")
+            s.commit()
+        e.dispose()
+        return p.doc_no
+
+    with ThreadPoolExecutor(8) as pool:
+        numbers = list(pool.map(receive, range(8)))
+    assert len(set(numbers)) == 8 and all(n.startswith("RN-") for n in numbers)
