@@ -2,53 +2,15 @@
 reconciliation. Real server thread, Debian chromium through Playwright."""
 from __future__ import annotations
 
-import os
-import threading
-from contextlib import contextmanager
-
 import pytest
 from sqlalchemy.orm import Session
-from werkzeug.serving import make_server
 
 from tests.factories import make_bin, make_part, make_user
 from warehouse.db import make_engine
 from warehouse.ledger.services import receive
 from warehouse.stocktake import cards, services
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run"]
-
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def chromium():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("REQUIRE_CHROMIUM"):
-            pytest.fail(f"{CHROMIUM} is missing and REQUIRE_CHROMIUM is set")
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium): browser test not run")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-@contextmanager
-def serving(db_url: str):
-    from service_app import create_app
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": db_url, "SECRET_KEY": "browser-test", "TESTING": True})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(5)
 
 
 @pytest.fixture
@@ -85,9 +47,10 @@ def wedge(page, code):
     return page.inner_text("#result")
 
 
-def test_count_two_bins_by_wedge_scans(chromium, sqlite_url, take):
-    with serving(sqlite_url) as base:
-        page = chromium.new_page()
+def test_count_two_bins_by_wedge_scans(_playwright_browser, live_server, take):
+    base = live_server
+    with _playwright_browser.new_context() as counter, _playwright_browser.new_context() as boss:
+        page = counter.new_page()
         login(page, base, "ann")
         page.goto(f"{base}/scan?mode=count&stocktake={take}")
         page.wait_for_function("document.activeElement && document.activeElement.id === 'scan-input'")
@@ -100,8 +63,10 @@ def test_count_two_bins_by_wedge_scans(chromium, sqlite_url, take):
             answer = wedge(page, "AC-200")
         assert "AC-200" in answer and "4" in answer
         assert page.locator("#result.ok").count() == 1
+        page.click("#bin-done")  # finished at the shelf, from the scan page
+        page.wait_for_selector("#result.ok >> text=N-A01-02")
 
-        manager = chromium.new_page()
+        manager = boss.new_page()
         login(manager, base, "boss")
         manager.goto(f"{base}/reconciliation?stocktake={take}")
         statuses = {row.get_attribute("data-status"): row.inner_text()

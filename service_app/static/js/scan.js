@@ -68,6 +68,7 @@
     document.getElementById("doc").textContent = state.doc || "—";
     document.getElementById("stocktake").textContent = state.stocktake ? "#" + state.stocktake : "—";
     document.getElementById("st-wrap").hidden = state.mode !== "count";
+    document.getElementById("bin-done").hidden = !(state.mode === "count" && state.stocktake && state.bin);
   }
 
   function setMode(mode) {
@@ -143,6 +144,7 @@
         return;
       }
       if (d.mode === "count" && d.counted !== undefined) {
+        state.stocktake = d.stocktake; render();
         addRow({mode: "count", part_number: d.part_number, name: d.name, location: d.location,
                 qty: body.qty, qty_on_hand: msg.counted + " " + d.counted});
         qtyInput.value = 1;
@@ -163,6 +165,15 @@
 
   document.querySelectorAll(".mode").forEach(function (b) {
     b.addEventListener("click", function () { setMode(b.dataset.mode); input.focus(); });
+  });
+  // Counting: the bin is finished; what nobody counted there is counted as 0 (a scan cannot find what is missing).
+  document.getElementById("bin-done").addEventListener("click", function () {
+    post("/api/v1/stocktakes/" + state.stocktake + "/bins/" + encodeURIComponent(state.bin) + "/done", {})
+      .then(function (r) {
+        if (r.ok) show("ok", msg.bin_done + ": " + state.bin);
+        else show("err", r.body.error.message);
+        input.focus();
+      });
   });
   // Keep the scan field focused: a wedge scanner types into whatever has focus.
   input.addEventListener("blur", function () {
