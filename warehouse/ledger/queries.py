@@ -1,7 +1,6 @@
 """Reads of the ledger: on-hand by part and by bin, movement history, as-of balances and the cache check."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, literal, select, union_all
