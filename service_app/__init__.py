@@ -21,7 +21,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
 
     import warehouse.models  # noqa: F401  (complete metadata before migrations look at it)
-    from service_app.extensions import babel, csrf, db, limiter, login, migrate
+    from service_app.extensions import babel, csrf, db, login, migrate
+    from service_app.ratelimit import init_ratelimit
     from service_app.i18n import select_locale
 
     db.init_app(app)
@@ -30,7 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
-    limiter.init_app(app)
+    init_ratelimit(app)
     with app.app_context():
         configure_engine(db.engine)
 

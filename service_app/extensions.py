@@ -1,7 +1,5 @@
 """Unbound extensions; create_app() binds them. Nothing here opens a connection at import time."""
 from flask_babel import Babel
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -14,6 +12,3 @@ migrate = Migrate()
 login = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-# In-process counters (default memory storage): limits are per gunicorn worker, which is enough to stop a runaway
-# camera loop; set RATELIMIT_STORAGE_URI (e.g. redis://) to share them across hosts.
-limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -11,7 +11,7 @@ from marshmallow import Schema, fields
 import scanners
 from service_app.api.common import read
 from service_app.auth.identity import api_actor, require
-from service_app.extensions import limiter
+from service_app.ratelimit import limit
 from warehouse.errors import DomainError, ValidationError
 
 blp = Blueprint("api_camera", __name__, description="Decode camera frames; station camera events")
@@ -39,7 +39,7 @@ def _rate_key() -> str:
 @blp.route("/scan/decode", methods=["POST"])
 @blp.response(200, Symbols)
 @blp.doc(requestBody={"content": {t: {"schema": {"type": "string", "format": "binary"}} for t in IMAGE_TYPES}})
-@limiter.limit("8 per second;120 per minute", key_func=_rate_key)
+@limit("8/second;120/minute", _rate_key)
 @require("stock.read")
 def decode_frame():
     """Decode one camera frame (raw JPEG/PNG/WebP body, at most 1 MB); answers the symbols found, possibly none."""
