@@ -3,15 +3,12 @@ and print-queue databases (a tmp SQLite file; PostgreSQL in a throw-away schema 
 from __future__ import annotations
 
 import io
-import os
-import uuid
 
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
 import zxingcpp
 from PIL import Image
-from sqlalchemy import create_engine, text
 from sqlalchemy.orm import sessionmaker
 
 from labels import preview
@@ -86,58 +83,24 @@ def tspl_printer():
 
 
 # --- print-queue databases ---------------------------------------------------------------------------------------
-
-PG_URL = os.environ.get("TEST_DATABASE_URL")
-
-
-def _sqlite(tmp_path):
-    from warehouse.db import Base, make_engine
-    from warehouse.printing.models import TABLES
-
-    engine = make_engine(f"sqlite:///{tmp_path / 'printing.db'}")
-    Base.metadata.create_all(engine, tables=TABLES)
-    return engine, lambda: engine.dispose()
+# The suite's own database fixtures (tests/conftest.py): a migrated SQLite file, or a fresh PostgreSQL schema.
 
 
-def _postgres():
-    from warehouse.db import Base, make_engine
-    from warehouse.printing.models import TABLES
+def _sessions(url):
+    from warehouse.db import make_engine
 
-    if not PG_URL:
-        pytest.skip("TEST_DATABASE_URL is not set: the PostgreSQL run of this test needs a server")
-    schema = f"labels_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL)
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as err:
-        admin.dispose()
-        if os.environ.get("REQUIRE_POSTGRES"):
-            pytest.fail(f"PostgreSQL at {PG_URL} is unreachable: {err}")
-        pytest.skip(f"PostgreSQL at {PG_URL} is unreachable: {err}")
-    engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
-    Base.metadata.create_all(engine, tables=TABLES)
-
-    def drop():
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-    return engine, drop
+    engine = make_engine(url)
+    yield sessionmaker(engine)
+    engine.dispose()
 
 
 @pytest.fixture
-def db(tmp_path):
-    """A sessionmaker on a fresh SQLite file holding only the print-queue tables."""
-    engine, close = _sqlite(tmp_path)
-    yield sessionmaker(engine)
-    close()
+def db(sqlite_url):
+    """A sessionmaker on a fresh SQLite file."""
+    yield from _sessions(sqlite_url)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def any_db(request, tmp_path):
-    """The same, on SQLite and (when TEST_DATABASE_URL is set) on PostgreSQL in a schema of its own."""
-    engine, close = _sqlite(tmp_path) if request.param == "sqlite" else _postgres()
-    yield sessionmaker(engine)
-    close()
+@pytest.fixture
+def any_db(any_db_url):
+    """The same, on SQLite and on PostgreSQL (skipped with a reason without TEST_DATABASE_URL)."""
+    yield from _sessions(any_db_url)
