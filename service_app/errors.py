@@ -70,7 +70,7 @@ def register_error_handlers(app: Flask) -> None:
             if status == 422:  # webargs: the body did not match the schema
                 messages = (getattr(exc, "data", None) or {}).get("messages", {})
                 return api_error(400, "invalid_input", _validation_message(messages))
-            if status == 400 and "JSON" in (exc.description or "") or status == 400 and request.is_json:
+            if status == 400 and ("JSON" in (exc.description or "") or request.is_json):
                 return api_error(400, "malformed_json", "the request body is not valid JSON")
             if status == 413:
                 return api_error(413, "payload_too_large", "request bodies are limited to 1 MB")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from warehouse.catalog.models import Part, PartBarcode
+from warehouse.catalog.models import Part
 from warehouse.errors import UnknownPart
 
 
@@ -11,15 +11,6 @@ def get_part(session: Session, part_number: str) -> Part:
     part = session.scalar(select(Part).where(Part.part_number == (part_number or "").strip()))
     if part is None or not part.active:
         raise UnknownPart(f"unknown part {part_number!r}", part_number=part_number)
-    return part
-
-
-def part_by_code(session: Session, code: str) -> Part | None:
-    """A part by its part number or by any of its barcodes (own label, supplier EAN/GTIN)."""
-    code = code.strip()
-    part = session.scalar(select(Part).where(Part.part_number == code))
-    if part is None:
-        part = session.scalar(select(Part).join(PartBarcode).where(PartBarcode.code == code))
     return part
 
 

@@ -46,11 +46,6 @@ def stock_in_bin(session: Session, code: str) -> dict:
                        "card": r.card_qty} for r in rows]}
 
 
-def on_hand(session: Session, part_id: int, location_id: int) -> int:
-    return session.scalar(select(Balance.qty).where(Balance.part_id == part_id,
-                                                    Balance.location_id == location_id)) or 0
-
-
 def history(session: Session, *, part_number: str | None = None, location: str | None = None,
             limit: int = 100, before_id: int | None = None) -> list[Move]:
     stmt = select(Move).order_by(Move.id.desc()).limit(min(limit, 1000))
