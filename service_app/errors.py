@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from service_app.error_messages import describe
 from service_app.extensions import db
 from warehouse.errors import DomainError
 
@@ -51,10 +52,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):
         db.session.rollback()
+        status, message = describe(exc.code, exc.params, fallback_status=exc.status, fallback_message=exc.message)
         if _is_api():
-            return api_error(exc.status, exc.code, exc.message,
+            return api_error(status, exc.code, message,
                              {k: v for k, v in exc.params.items() if isinstance(v, (str, int, float, bool))})
-        return render_template("error.html", status=exc.status, message=exc.message), exc.status
+        return render_template("error.html", status=status, message=message), status
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):

@@ -1,14 +1,23 @@
-"""Domain errors with stable snake_case codes; the API maps them to HTTP in one place (service_app/api/errors.py)."""
+"""Domain errors: a stable snake_case `code` and keyword parameters, nothing else.
+
+No HTTP status and no finished sentence live here: the shell (`service_app/error_messages.py`) maps each code to a
+status and a translated message template filled from the parameters, so a Chinese clerk reads the error in Chinese
+and an API client keeps a code that never changes.
+
+New errors: `class WrongThing(DomainError): code = "wrong_thing"`, raised as `WrongThing(part_number=…, qty=…)`, and
+one row in `service_app/error_messages.ERRORS`.
+"""
 from __future__ import annotations
 
 
 class DomainError(Exception):
     code = "domain_error"
-    status = 400  # the HTTP status the API answers with; kept here so the mapping is defined once, beside the code
+    status = 400  # legacy: read only while error_messages.ERRORS lacks the code (being removed)
 
-    def __init__(self, message: str, **params):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | None = None, /, **params):
+        # `message` is the legacy English sentence, still passed by old raise sites while they are converted.
+        super().__init__(message or self.code)
+        self.message = message or self.code
         self.params = params
 
 
