@@ -22,3 +22,8 @@ def describe(code: str, params: dict, *, fallback_status: int = 400, fallback_me
         return status, str(template) % params if params else str(template)
     except (KeyError, TypeError, ValueError):
         return status, str(template)
+
+
+def render(exc) -> tuple[int, str]:
+    """(status, message in the current locale) for a DomainError: what every frame (API, web, CLI) shows."""
+    return describe(exc.code, exc.params, fallback_status=exc.status, fallback_message=exc.message)
