@@ -2,17 +2,17 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from warehouse.catalog.services import money
 from warehouse.dealers.models import AccountEntry, Dealer
 from warehouse.errors import AlreadyExists, DomainError, ValidationError
 from warehouse.locations.services import virtual
 
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
-MAX_CREDIT = Decimal("999999999999.99")
 
 
 class UnknownDealer(DomainError):
@@ -21,16 +21,6 @@ class UnknownDealer(DomainError):
 
 def counterparty_code(code: str) -> str:
     return f"@D:{code}"
-
-
-def _money(value, field: str) -> Decimal:
-    try:
-        d = Decimal(str(value)) if not isinstance(value, (bool, float)) else None
-    except (InvalidOperation, ValueError):
-        d = None
-    if d is None or not d.is_finite() or d < 0 or d > MAX_CREDIT or d != d.quantize(Decimal("0.01")):
-        raise ValidationError(field=field, reason="bad_money")
-    return d
 
 
 def create_dealer(session: Session, *, code: str, name: str, credit_limit="0", region: str | None = None) -> Dealer:
@@ -42,7 +32,7 @@ def create_dealer(session: Session, *, code: str, name: str, credit_limit="0", r
         raise ValidationError(field="name", reason="required" if not name else "too_long")
     if session.scalar(select(Dealer.id).where(Dealer.code == code)) is not None:
         raise AlreadyExists(code=code)
-    dealer = Dealer(code=code, name=name, credit_limit=_money(credit_limit, "credit_limit"), region=region)
+    dealer = Dealer(code=code, name=name, credit_limit=money(credit_limit, "credit_limit"), region=region)
     session.add(dealer)
     virtual(session, counterparty_code(code), kind="dealer", name=name)
     session.flush()

@@ -371,3 +371,8 @@ def receive_returned(session: Session, *, part_id: int, location: str, qty: int,
                      doc_no=doc_no, actor=actor, device=device, unit_cost=Decimal("0"),
                      idempotency_key=idempotency_key, note=note)
     return _posted(move, part, loc)
+
+
+def bin_ref(session: Session, code: str, *, role: str | None = None) -> LocRef:
+    """A bin by code, refused when it is not a bin or the role works in the other store."""
+    return _bin(session, code, role)

@@ -139,3 +139,48 @@ class PartWarranty(Base):
     from_date: Mapped[date] = mapped_column(Date)
     months: Mapped[int] = mapped_column(Integer)
     claim_no: Mapped[str] = mapped_column(String(32), unique=True)
+
+
+class PartFit(Base):
+    """Part–model compatibility (which parts fit which models); a part with no rows here fits any model."""
+
+    __tablename__ = "part_fit"
+
+    part_id: Mapped[int] = mapped_column(ForeignKey("part.id"), primary_key=True)
+    model: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+
+
+class ReturnBatch(Base):
+    """A batch of failed parts going back to one supplier (退货): open → shipped → closed."""
+
+    __tablename__ = "supplier_return"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_no: Mapped[str] = mapped_column(String(32), unique=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("supplier.id"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="open", index=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    shipped_at: Mapped[datetime | None] = mapped_column()
+    closed_at: Mapped[datetime | None] = mapped_column()
+
+    lines: Mapped[list[ReturnLine]] = relationship(back_populates="batch", order_by="ReturnLine.id")
+
+
+class ReturnLine(Base):
+    """One claim's failed parts in a batch; what we claim from the supplier, and what they accepted and credited."""
+
+    __tablename__ = "supplier_return_line"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("supplier_return.id"), index=True)
+    claim_no: Mapped[str] = mapped_column(String(32), unique=True)  # a claim's part goes back once
+    part_id: Mapped[int] = mapped_column(ForeignKey("part.id"))
+    location: Mapped[str] = mapped_column(String(40))
+    qty: Mapped[int] = mapped_column(Integer)
+    claimed: Mapped[Decimal] = mapped_column(MONEY)
+    accepted_qty: Mapped[int | None] = mapped_column(Integer)
+    recovered: Mapped[Decimal | None] = mapped_column(MONEY)
+    scrap_approved_by: Mapped[str | None] = mapped_column(String(64))
+
+    batch: Mapped[ReturnBatch] = relationship(back_populates="lines")

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from warehouse.catalog.models import Part
+from warehouse.catalog.services import money
 from warehouse.db import utcnow
 from warehouse.dealers.services import counterparty_code, get_dealer, post_entry
 from warehouse.documents.services import day_number, open_document
@@ -16,8 +17,8 @@ from warehouse.errors import AlreadyExists, DomainError, NotAssessed, UnknownUni
 from warehouse.ledger import services as ledger
 from warehouse.printing import services as printing
 from warehouse.warranty import rules
-from warehouse.warranty.models import (Claim, Customer, Extension, LabourRate, PartWarranty, Policy, ProductModel,
-                                       Unit)
+from warehouse.warranty.models import (Claim, Customer, Extension, LabourRate, PartFit, PartWarranty, Policy,
+                                       ProductModel, Unit)
 
 SERIAL = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
 MODEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,39}$")
@@ -64,13 +65,10 @@ def _opt_int(value, field: str, lo: int, hi: int) -> int | None:
     return None if value is None else _int(value, field, lo, hi)
 
 
-def _decimal(value, field: str, hi: Decimal, places: str = "0.01") -> Decimal:
-    try:
-        d = Decimal(str(value)) if not isinstance(value, (bool, float)) else None
-    except (InvalidOperation, ValueError):
-        d = None
-    if d is None or not d.is_finite() or d < 0 or d > hi or d != d.quantize(Decimal(places)):
-        raise ValidationError(field=field, reason="bad_money")
+def _decimal(value, field: str, hi: Decimal) -> Decimal:
+    d = money(value, field)
+    if d > hi:
+        raise ValidationError(field=field, reason="out_of_range", min=0, max=hi)
     return d
 
 
@@ -218,6 +216,24 @@ def status_of(session: Session, unit: Unit, *, on: date | None = None, part: Par
                           own_until=own_until), policy
 
 
+# --- compatibility --------------------------------------------------------------------------------------------------
+
+def set_fits(session: Session, *, part_number: str, models: list[str]) -> int:
+    """Replace a part's list of models it fits; returns how many models it now fits."""
+    part = _part(session, part_number)
+    wanted = {model_code(m) for m in models}
+    session.execute(delete(PartFit).where(PartFit.part_id == part.id))
+    session.add_all(PartFit(part_id=part.id, model=m) for m in sorted(wanted))
+    session.flush()
+    return len(wanted)
+
+
+def fits(session: Session, *, part_id: int, model: str) -> bool | None:
+    """True/False from the compatibility list; None when the part has no list (it then fits any model)."""
+    models = set(session.scalars(select(PartFit.model).where(PartFit.part_id == part_id)))
+    return None if not models else model in models
+
+
 # --- claims ---------------------------------------------------------------------------------------------------------
 
 def _part(session: Session, part_number: str) -> Part:
@@ -264,7 +280,7 @@ def file_claim(session: Session, *, serial: str, dealer: str, part_number: str, 
                                 labour_rate=_labour_rate(session, unit.model))
     claim = Claim(claim_no=day_number(session, "CL"), unit_id=unit.id, dealer_id=dlr.id, part_id=part.id, qty=qty,
                   failure=failure, labour_hours=hours, warranty_status=status.status, amount=amount,
-                  created_by=actor)
+                  fits_model=fits(session, part_id=part.id, model=unit.model), created_by=actor)
     session.add(claim)
     session.flush()
     if label_printer:

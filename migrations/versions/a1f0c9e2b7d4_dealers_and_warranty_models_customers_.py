@@ -1,8 +1,8 @@
-"""dealers and warranty: models, customers, units, policies, claims
+"""dealers and warranty: models, customers, units, policies, claims, supplier returns
 
-Revision ID: 1d30f9637763
+Revision ID: a1f0c9e2b7d4
 Revises: db2aff6da044
-Create Date: 2026-11-29 23:50:29.295199
+Create Date: 2026-11-30 00:01:49.905031
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import warehouse.db  # noqa: F401  (custom column types such as UTCDateTime)
 
 
 # revision identifiers, used by Alembic.
-revision = '1d30f9637763'
+revision = 'a1f0c9e2b7d4'
 down_revision = 'db2aff6da044'
 branch_labels = None
 depends_on = None
@@ -94,6 +94,23 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_dealer_account_entry_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_dealer_account_entry_dealer_id'), ['dealer_id'], unique=False)
 
+    op.create_table('supplier_return',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('batch_no', sa.String(length=32), nullable=False),
+    sa.Column('supplier_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=False),
+    sa.Column('created_at', warehouse.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('shipped_at', warehouse.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', warehouse.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['supplier_id'], ['supplier.id'], name=op.f('fk_supplier_return_supplier_id_supplier')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_supplier_return')),
+    sa.UniqueConstraint('batch_no', name=op.f('uq_supplier_return_batch_no'))
+    )
+    with op.batch_alter_table('supplier_return', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_supplier_return_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supplier_return_supplier_id'), ['supplier_id'], unique=False)
+
     op.create_table('unit',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('serial', sa.String(length=40), nullable=False),
@@ -112,6 +129,15 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_unit_customer_id'), ['customer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_unit_model'), ['model'], unique=False)
 
+    op.create_table('part_fit',
+    sa.Column('part_id', sa.Integer(), nullable=False),
+    sa.Column('model', sa.String(length=40), nullable=False),
+    sa.ForeignKeyConstraint(['part_id'], ['part.id'], name=op.f('fk_part_fit_part_id_part')),
+    sa.PrimaryKeyConstraint('part_id', 'model', name=op.f('pk_part_fit'))
+    )
+    with op.batch_alter_table('part_fit', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_part_fit_model'), ['model'], unique=False)
+
     op.create_table('part_warranty',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
@@ -126,6 +152,25 @@ def upgrade():
     )
     with op.batch_alter_table('part_warranty', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_part_warranty_unit_id'), ['unit_id'], unique=False)
+
+    op.create_table('supplier_return_line',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('batch_id', sa.Integer(), nullable=False),
+    sa.Column('claim_no', sa.String(length=32), nullable=False),
+    sa.Column('part_id', sa.Integer(), nullable=False),
+    sa.Column('location', sa.String(length=40), nullable=False),
+    sa.Column('qty', sa.Integer(), nullable=False),
+    sa.Column('claimed', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('accepted_qty', sa.Integer(), nullable=True),
+    sa.Column('recovered', sa.Numeric(precision=14, scale=2), nullable=True),
+    sa.Column('scrap_approved_by', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['batch_id'], ['supplier_return.id'], name=op.f('fk_supplier_return_line_batch_id_supplier_return')),
+    sa.ForeignKeyConstraint(['part_id'], ['part.id'], name=op.f('fk_supplier_return_line_part_id_part')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_supplier_return_line')),
+    sa.UniqueConstraint('claim_no', name=op.f('uq_supplier_return_line_claim_no'))
+    )
+    with op.batch_alter_table('supplier_return_line', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_supplier_return_line_batch_id'), ['batch_id'], unique=False)
 
     op.create_table('warranty_claim',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -195,15 +240,28 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_warranty_claim_created_at'))
 
     op.drop_table('warranty_claim')
+    with op.batch_alter_table('supplier_return_line', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_supplier_return_line_batch_id'))
+
+    op.drop_table('supplier_return_line')
     with op.batch_alter_table('part_warranty', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_part_warranty_unit_id'))
 
     op.drop_table('part_warranty')
+    with op.batch_alter_table('part_fit', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_part_fit_model'))
+
+    op.drop_table('part_fit')
     with op.batch_alter_table('unit', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_unit_model'))
         batch_op.drop_index(batch_op.f('ix_unit_customer_id'))
 
     op.drop_table('unit')
+    with op.batch_alter_table('supplier_return', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_supplier_return_supplier_id'))
+        batch_op.drop_index(batch_op.f('ix_supplier_return_status'))
+
+    op.drop_table('supplier_return')
     with op.batch_alter_table('dealer_account_entry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_dealer_account_entry_dealer_id'))
         batch_op.drop_index(batch_op.f('ix_dealer_account_entry_created_at'))
