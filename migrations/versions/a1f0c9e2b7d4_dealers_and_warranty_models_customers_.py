@@ -1,8 +1,8 @@
-"""dealers and warranty: models, customers, units, policies, claims, supplier returns
+"""dealers and warranty: models, customers, units, policies, claims, supplier returns, incidents
 
 Revision ID: a1f0c9e2b7d4
 Revises: db2aff6da044
-Create Date: 2026-11-30 00:01:49.905031
+Create Date: 2026-11-30 00:03:08.229278
 
 """
 from alembic import op
@@ -153,6 +153,29 @@ def upgrade():
     with op.batch_alter_table('part_warranty', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_part_warranty_unit_id'), ['unit_id'], unique=False)
 
+    op.create_table('quality_incident',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('incident_no', sa.String(length=32), nullable=False),
+    sa.Column('part_id', sa.Integer(), nullable=False),
+    sa.Column('model', sa.String(length=40), nullable=True),
+    sa.Column('sold_from', sa.Date(), nullable=True),
+    sa.Column('sold_to', sa.Date(), nullable=True),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('decision', sa.Text(), nullable=True),
+    sa.Column('customers_told_on', sa.Date(), nullable=True),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('opened_by', sa.String(length=64), nullable=False),
+    sa.Column('opened_at', warehouse.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('closed_by', sa.String(length=64), nullable=True),
+    sa.Column('closed_at', warehouse.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['part_id'], ['part.id'], name=op.f('fk_quality_incident_part_id_part')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_quality_incident')),
+    sa.UniqueConstraint('incident_no', name=op.f('uq_quality_incident_incident_no'))
+    )
+    with op.batch_alter_table('quality_incident', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_quality_incident_part_id'), ['part_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_quality_incident_status'), ['status'], unique=False)
+
     op.create_table('supplier_return_line',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('batch_id', sa.Integer(), nullable=False),
@@ -244,6 +267,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_supplier_return_line_batch_id'))
 
     op.drop_table('supplier_return_line')
+    with op.batch_alter_table('quality_incident', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_quality_incident_status'))
+        batch_op.drop_index(batch_op.f('ix_quality_incident_part_id'))
+
+    op.drop_table('quality_incident')
     with op.batch_alter_table('part_warranty', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_part_warranty_unit_id'))
 

@@ -184,3 +184,24 @@ class ReturnLine(Base):
     scrap_approved_by: Mapped[str | None] = mapped_column(String(64))
 
     batch: Mapped[ReturnBatch] = relationship(back_populates="lines")
+
+
+class QualityIncident(Base):
+    """A batch-quality problem (批量质量问题) opened from an alert: the affected units and what was decided."""
+
+    __tablename__ = "quality_incident"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_no: Mapped[str] = mapped_column(String(32), unique=True)
+    part_id: Mapped[int] = mapped_column(ForeignKey("part.id"), index=True)
+    model: Mapped[str | None] = mapped_column(String(40))
+    sold_from: Mapped[date | None] = mapped_column(Date)
+    sold_to: Mapped[date | None] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(200))
+    decision: Mapped[str | None] = mapped_column(Text)
+    customers_told_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12), default="open", index=True)
+    opened_by: Mapped[str] = mapped_column(String(64))
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_by: Mapped[str | None] = mapped_column(String(64))
+    closed_at: Mapped[datetime | None] = mapped_column()
