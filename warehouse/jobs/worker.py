@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
 BACKOFF_FIRST, BACKOFF_MAX = timedelta(seconds=10), timedelta(minutes=10)
-PROGRESS_EVERY = 0.5  # seconds between progress writes (a handler may report every row)
+PROGRESS_EVERY = 0.5  # seconds between progress writes (a handler may report every row; the latest one counts)
 MAX_RESULT_BYTES = 64 * 1024 * 1024
 MAX_ROW_ERRORS = 10_000  # stored; `row_error_count` keeps the full count
 
@@ -138,22 +138,24 @@ class JobContext:
         self.attempt = claim.attempts
         self.resume = claim.checkpoint
         self.lost = threading.Event()  # set by the heartbeat when the lease is gone
-        self._last_write = 0.0
-        self._last_stage: str | None = None
+        self._lock = threading.Lock()
+        self._pending: dict | None = None  # the latest progress report, not yet written
 
     def progress(self, done: int, total: int | None = None, stage: str | None = None) -> None:
         """Report `done` of `total` and a short stage code ("reading", "writing", …: the shell translates it).
-        Written at most every half second, and whenever the stage changes or the work completes."""
+        Never waits for the database: the heartbeat thread writes the latest report every half second."""
         if self.lost.is_set():
             raise JobLost(self.job_id)
-        now = time.monotonic()
-        if stage == self._last_stage and now - self._last_write < PROGRESS_EVERY and done != total:
-            return
-        self._last_write, self._last_stage = now, stage
         values = {"progress_done": max(0, int(done)), "stage": stage[:64] if stage else None}
         if total is not None:
             values["progress_total"] = max(0, int(total))
-        self._guarded(values)
+        with self._lock:
+            self._pending = values
+
+    def take_progress(self) -> dict | None:
+        with self._lock:
+            values, self._pending = self._pending, None
+        return values
 
     def checkpoint(self, state, *, apply=None) -> None:
         """Commit `apply(session)`'s writes together with `state` (JSON), under our lease."""
@@ -177,24 +179,36 @@ class JobContext:
 
 
 class _Heartbeat:
-    """Extends the lease every third of its length while the job runs; notices when the lease is gone."""
+    """While the job runs: writes its latest progress report every half second and extends the lease every third of
+    its length, each as one UPDATE guarded by the lease token; no row means the lease is gone (`ctx.lost`)."""
 
-    def __init__(self, sessionmaker: SessionMaker, claim: Claim, lease: timedelta, clock, lost: threading.Event):
-        self.sessionmaker, self.claim, self.lease, self.clock, self.lost = sessionmaker, claim, lease, clock, lost
+    def __init__(self, sessionmaker: SessionMaker, claim: Claim, lease: timedelta, clock, ctx: JobContext):
+        self.sessionmaker, self.claim, self.lease, self.clock, self.ctx = sessionmaker, claim, lease, clock, ctx
         self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, name=f"job-lease-{claim.job_id}", daemon=True)
+        self.thread = threading.Thread(target=self._run, name=f"job-heartbeat-{claim.job_id}", daemon=True)
+
+    def _beat(self, *, extend: bool) -> None:
+        values = self.ctx.take_progress() or {}
+        if extend:
+            values["lease_until"] = self.clock() + self.lease
+        if not values or self.ctx.lost.is_set():
+            return
+        try:
+            with self.sessionmaker.begin() as session:
+                if not session.execute(update(Job).where(_mine(self.claim)).values(**values)).rowcount:
+                    self.ctx.lost.set()
+        except Exception:  # a database hiccup must not kill the job; the next beat tries again
+            log.exception("job %s: could not write progress or extend the lease", self.claim.job_id)
 
     def _run(self) -> None:
-        while not self.stop.wait(self.lease.total_seconds() / 3):
-            try:
-                with self.sessionmaker.begin() as session:
-                    kept = session.execute(update(Job).where(_mine(self.claim))
-                                           .values(lease_until=self.clock() + self.lease)).rowcount
-                if not kept:
-                    self.lost.set()
-                    return
-            except Exception:  # a database hiccup must not kill the job; the next beat tries again
-                log.exception("could not extend the lease of job %s", self.claim.job_id)
+        extend_every = self.lease.total_seconds() / 3
+        last_extend = time.monotonic()
+        while not self.stop.wait(min(PROGRESS_EVERY, extend_every)):
+            due = time.monotonic() - last_extend >= extend_every
+            if due:
+                last_extend = time.monotonic()
+            self._beat(extend=due)
+        self._beat(extend=False)  # the last report, before the outcome is written
 
     def __enter__(self) -> _Heartbeat:
         self.thread.start()
@@ -270,17 +284,17 @@ def run_claimed(sessionmaker: SessionMaker, claim: Claim, *, clock=utcnow, lease
     session = sessionmaker()
     ctx = JobContext(sessionmaker, claim, session, clock)
     try:
-        with _Heartbeat(sessionmaker, claim, lease, clock, ctx.lost):
+        with _Heartbeat(sessionmaker, claim, lease, clock, ctx):
             try:
                 result = registry.get(claim.kind).fn(ctx)
             finally:
                 session.rollback()
                 sqlite_begin_mode.reset(read_mode)
-            if ctx.lost.is_set():
-                raise JobLost(claim.job_id)
-            if _finish(sessionmaker, claim, result, clock()):
-                return "done"
-            return "lost"
+        if ctx.lost.is_set():
+            raise JobLost(claim.job_id)
+        if _finish(sessionmaker, claim, result, clock()):
+            return "done"
+        return "lost"
     except JobLost:
         log.info("job %s: cancelled or taken over; nothing recorded", claim.job_id)
         return "lost"
