@@ -15,7 +15,7 @@ from service_app.extensions import db
 
 def start_inline(app: Flask, *, enabled: str, name: str, run) -> None:
     """When config `enabled` is true, run `run(sessionmaker, stop_event=…)` in a daemon thread from the first
-    request on, stopped at exit."""
+    request on, stopped at exit (or by setting `app.extensions["inline_workers"][name]`)."""
     if not app.config.get(enabled):
         return
     started = threading.Event()
@@ -28,7 +28,7 @@ def start_inline(app: Flask, *, enabled: str, name: str, run) -> None:
         with lock:
             if started.is_set():
                 return
-            stop = threading.Event()
+            stop = app.extensions.setdefault("inline_workers", {})[name] = threading.Event()
             factory = sessionmaker(bind=db.engine, expire_on_commit=False)
             threading.Thread(target=run, args=(factory,), kwargs={"stop_event": stop}, daemon=True, name=name).start()
             atexit.register(stop.set)
