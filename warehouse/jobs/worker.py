@@ -227,6 +227,10 @@ def _error_values(exc: BaseException) -> dict:
     return dict(error_code="job_error", error_params={"error": text[:500]}, last_error=text[:4000])
 
 
+class ResultTooLarge(DomainError):
+    code = "job_result_too_large"
+
+
 def _result_values(result: registry.Result | None) -> dict:
     result = result or registry.Result()
     values = {"row_error_count": 0, "row_errors": None}
@@ -239,10 +243,6 @@ def _result_values(result: registry.Result | None) -> dict:
     if result.row_errors is not None:
         values.update(row_errors=list(result.row_errors[:MAX_ROW_ERRORS]), row_error_count=len(result.row_errors))
     return values
-
-
-class ResultTooLarge(DomainError):
-    code = "job_result_too_large"
 
 
 def _finish(sessionmaker: SessionMaker, claim: Claim, result: registry.Result | None, now: datetime) -> bool:
