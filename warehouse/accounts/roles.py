@@ -16,10 +16,11 @@ PERMISSIONS: dict[str, set[str]] = {
     "finance": _READ | {"dealers.read", "dealers.account", "reports.read", "export"},
     "service_agent": {"warranty.read", "tickets.write", "customers.read"},
 }
-# The manager approves exceptions (adjustments, stocktakes) and reads everything; admin also manages users.
+# The manager approves exceptions (adjustments, stocktakes) and reads everything (`jobs.all`: every user's background
+# jobs, not only their own); admin also manages users.
 _ALL = set().union(*PERMISSIONS.values()) | {"stocktake.approve", "stocktake.open", "users.manage", "reports.read",
                                              "export", "warranty.write", "claims.write", "dealers.write",
-                                             "printers.manage"}
+                                             "printers.manage", "jobs.all"}
 PERMISSIONS["manager"] = _ALL - {"users.manage"}
 PERMISSIONS["admin"] = _ALL
 # Store clerks work in their own store only.
