@@ -42,10 +42,11 @@ def create_app(config: dict | None = None) -> Flask:
     from service_app.errors import register_error_handlers
     from service_app.transactions import init_transactions
 
-    from service_app.print_thread import init_print_thread
+    from service_app.inline_workers import init_job_thread, init_print_thread
 
     init_transactions(app)
     init_print_thread(app)
+    init_job_thread(app)
     init_auth(app)
     init_api(app)
     init_web(app)

@@ -97,6 +97,25 @@ def register_cli(app: Flask) -> None:
         click.echo(f"delivered {stats.done} job(s), {stats.labels} label(s); {stats.retried} to retry, "
                    f"{stats.failed} failed")
 
+    @app.cli.command("job-worker")
+    @click.option("--once", is_flag=True, help="run until no job is due, then exit")
+    @click.option("--poll", default=1.0, type=float, help="seconds between looks at an empty queue")
+    def job_worker(once, poll):
+        """Run background jobs (exports, imports), retrying failures with back-off; stops cleanly on SIGTERM."""
+        import signal
+        import threading
+
+        from sqlalchemy.orm import sessionmaker
+
+        from warehouse.jobs.worker import run_worker
+
+        stop = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+        stats = run_worker(sessionmaker(bind=db.engine, expire_on_commit=False), once=once, poll=poll,
+                           stop_event=stop)
+        click.echo(f"ran {stats.claimed} job(s): {stats.done} done, {stats.retried} to retry, {stats.failed} failed")
+
     @app.cli.command("check-ledger")
     def check_ledger():
         """Rebuild every cached balance from the moves and report any difference (exit 1 if there is one)."""

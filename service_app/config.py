@@ -45,5 +45,6 @@ def from_env(instance_path: str) -> dict:
         "PRINT_WORKER_INLINE": os.environ.get("PRINT_WORKER") == "inline",
         # A technician's rejection of a claim worth more than this waits for a manager (yuan).
         "CLAIM_REJECT_APPROVAL_ABOVE": os.environ.get("CLAIM_REJECT_APPROVAL_ABOVE", "2000.00"),
+        "JOB_WORKER_INLINE": os.environ.get("JOB_WORKER") == "inline",
         "CAMERA_HOLDOFF": float(os.environ.get("CAMERA_HOLDOFF", 2.0)),
     }

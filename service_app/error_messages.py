@@ -16,6 +16,15 @@ ERRORS: dict[str, tuple[int, object]] = {
     "already_taken_in": (409, _l("The part of claim %(claim_no)s has already been taken in")),
     "claim_rejected": (409, _l("Claim %(claim_no)s was rejected: its part does not enter the returned-parts store")),
     "own_assessment": (403, _l("Whoever assessed claim %(claim_no)s cannot also confirm it")),
+    # background jobs (warehouse.jobs)
+    "unknown_job": (404, _l("No background job %(job)s")),
+    "unknown_job_kind": (400, _l("No background job of kind %(kind)s")),
+    "bad_job_params": (400, _l("The parameters of a %(kind)s job are not valid")),
+    "job_not_cancellable": (409, _l("Job %(job)s is %(state)s and can no longer be cancelled")),
+    "job_no_result": (404, _l("Job %(job)s has no file to download")),
+    "job_result_too_large": (409, _l("The result is %(size)s bytes, more than the %(limit)s a job may keep")),
+    "job_worker_lost": (500, _l("The worker stopped while running this job, %(attempts)s times")),
+    "job_error": (500, _l("The job failed: %(error)s")),
 }
 
 

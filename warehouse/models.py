@@ -11,3 +11,4 @@ from warehouse.printing.models import LabelPrinter, PrintJob  # noqa: F401
 from warehouse.dealers.models import AccountEntry, Dealer  # noqa: F401
 from warehouse.warranty.models import (Claim, Customer, Extension, LabourRate, PartWarranty, Policy,  # noqa: F401
                                        ProductModel, Unit)
+from warehouse.jobs.models import Job  # noqa: F401

@@ -12,7 +12,7 @@ import warehouse.db  # noqa: F401  (custom column types such as UTCDateTime)
 
 # revision identifiers, used by Alembic.
 revision = 'a1f0c9e2b7d4'
-down_revision = 'db2aff6da044'
+down_revision = "fa1051ee0bf3"
 branch_labels = None
 depends_on = None
 

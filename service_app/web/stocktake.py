@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from service_app.extensions import db
 from service_app.web.views import _post, permission_required
+from warehouse.jobs import services as jobs
 from warehouse.reconciliation import export
 from warehouse.reconciliation.queries import reconcile
 from warehouse.reconciliation.rules import STATUSES
@@ -191,6 +192,24 @@ def reconciliation_pdf():
                          more_rows=_("The first {shown} of {total} rows are printed; filter, or export XLSX."))
     return Response(data, mimetype="application/pdf",
                     headers={"Content-Disposition": "inline; filename=reconciliation.pdf"})
+
+
+@bp.route("/reconciliation/export-job", methods=["POST"])
+@permission_required("stocktake.open")
+def reconciliation_job():
+    """Export (background): the worker builds the file, this request only queues it and lands on the job page."""
+    fmt = request.form.get("format", "xlsx")
+    if fmt not in ("xlsx", "pdf"):
+        abort(400)
+    args = _report_args()
+    store = args["store"] or queries.get_stocktake(db.session, args["stocktake"]).store
+    params = {**args, "format": fmt, "title": _title({"store": store, "stocktake": args["stocktake"]}),
+              "captions": _captions(), "words": _words(),
+              "more_rows": _("The first {shown} of {total} rows are printed; filter, or export XLSX.")}
+    return _post(None, lambda: jobs.enqueue(db.session, kind="reconciliation_export", params=params,
+                                            actor=current_user.username),
+                 lambda job: redirect(url_for("jobs.page", job_id=job.id))) or redirect(
+        url_for("stocktake.reconciliation", **request.args))
 
 
 @bp.route("/cards", methods=["POST"])

@@ -19,10 +19,11 @@ PERMISSIONS: dict[str, set[str]] = {
     "quality": _READ | {"warranty.read", "claims.confirm", "reports.read"},
     "customer_supervisor": {"warranty.read", "customers.read", "reports.read"},
 }
-# The manager approves exceptions (adjustments, stocktakes) and reads everything; admin also manages users.
+# The manager approves exceptions (adjustments, stocktakes) and reads everything (`jobs.all`: every user's background
+# jobs, not only their own); admin also manages users.
 _ALL = set().union(*PERMISSIONS.values()) | {"stocktake.approve", "stocktake.open", "users.manage", "reports.read",
                                              "export", "warranty.write", "claims.write", "dealers.write",
-                                             "printers.manage", "claims.approve"}
+                                             "printers.manage", "claims.approve", "jobs.all"}
 # Some acts belong to one role's judgement only: a technician assesses, the quality department confirms.
 _OWN = {"claims.assess", "claims.confirm"}
 PERMISSIONS["manager"] = _ALL - {"users.manage"} - _OWN
