@@ -61,3 +61,12 @@ def png_header_only(width: int, height: int) -> bytes:
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
             + chunk(b"IEND", b""))
+
+
+def noisy_jpeg(side: int = 1400) -> bytes:
+    """A photo-sized JPEG of noise (noise does not compress): several MB, well over the 1 MB JSON cap."""
+    import os
+
+    out = io.BytesIO()
+    Image.frombytes("RGB", (side, side), os.urandom(side * side * 3)).save(out, "JPEG", quality=95)
+    return out.getvalue()
