@@ -91,7 +91,8 @@ class AttachmentList(Schema):
 
 BINARY = {"description": "the file, with its detected Content-Type, a Content-Disposition naming it (RFC 6266 "
                          "`filename*` for non-ASCII names) and `X-Content-Type-Options: nosniff`",
-          "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
+          "content": {t: {"schema": {"type": "string", "format": "binary"}}
+                      for t in ("image/jpeg", "image/png", "image/webp", content.XLSX_TYPE, "text/csv")}}
 
 
 def signed_in(fn):

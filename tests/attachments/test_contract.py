@@ -14,7 +14,9 @@ def test_openapi_documents_the_multipart_upload_and_the_binary_download(client):
                                            "description": props["properties"]["file"]["description"]}
     assert set(props["required"]) == {"file", "owner_kind", "owner_key"}
     download = spec["paths"]["/api/v1/attachments/{attachment_id}/content"]["get"]["responses"]["200"]
-    assert download["content"]["application/octet-stream"]["schema"]["format"] == "binary"
+    assert {t: c["schema"]["format"] for t, c in download["content"].items()} == dict.fromkeys(
+        ("image/jpeg", "image/png", "image/webp", "text/csv",
+         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), "binary")
     assert {"get", "delete"} <= set(spec["paths"]["/api/v1/attachments/{attachment_id}"])
 
 
