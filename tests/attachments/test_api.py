@@ -33,6 +33,8 @@ def test_photo_round_trip(client, auth, session, receipt_no):
     assert got.headers["Content-Disposition"] == 'inline; filename="delivery.jpg"'
     assert len(got.data) == a["size"] and hashlib.sha256(got.data).hexdigest() == a["sha256"]
     assert Image.open(io.BytesIO(got.data)).size == (64, 48)
+    again = client.get(a["content_url"], headers={**clerk, "If-None-Match": f'"{a["sha256"]}"'})
+    assert again.status_code == 304 and again.data == b""
 
     listed = client.get("/api/v1/attachments", query_string={"owner_kind": "receipt", "owner_key": receipt_no},
                         headers=auth.headers("shipper"))  # any role that reads receipts

@@ -24,6 +24,15 @@ def test_images_come_back_re_encoded_in_their_own_format(fmt, mode):
     assert im.format == fmt and im.size == (30, 10) and not im.getexif()
 
 
+def test_a_phone_photo_with_extra_frames_keeps_its_first_frame_as_a_plain_jpeg():
+    out = io.BytesIO()
+    Image.new("RGB", (32, 16), (255, 0, 0)).save(out, "MPO", save_all=True,
+                                                append_images=[Image.new("RGB", (32, 16), (0, 0, 255))])
+    checked = content.check(out.getvalue(), filename="IMG_2001.jpg", accepts=ALL)
+    im = Image.open(io.BytesIO(checked.data))
+    assert im.format == "JPEG" and getattr(im, "n_frames", 1) == 1 and im.getpixel((5, 5))[0] > 200
+
+
 def test_a_jpeg_named_png_is_refused_one_named_without_extension_is_named_for_its_content():
     with pytest.raises(TypeMismatch) as e:
         content.check(files.jpeg(), filename="photo.png", accepts=ALL)

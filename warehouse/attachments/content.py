@@ -123,7 +123,8 @@ def _reencode_image(data: bytes, fmt: str) -> bytes:
     """Decode every pixel and write a new file from them alone. Truncated or forged images fail to decode."""
     try:
         with Image.open(io.BytesIO(data)) as probe:
-            if probe.format != fmt:
+            # Phones write MPO: a JPEG followed by more JPEGs (depth, HDR); the first is the photo.
+            if probe.format != fmt and not (fmt == "JPEG" and probe.format == "MPO"):
                 raise Unreadable(detected=fmt)
             pixels = probe.size[0] * probe.size[1]
             if pixels > MAX_PIXELS:
