@@ -9,3 +9,4 @@ from warehouse.locations.models import Location  # noqa: F401
 from warehouse.stocktake.models import BinCard, CardConfirmation, Stocktake, StocktakeBin, StocktakeLine  # noqa: F401,E501
 from warehouse.printing.models import LabelPrinter, PrintJob  # noqa: F401
 from warehouse.jobs.models import Job  # noqa: F401
+from warehouse.attachments.models import Attachment  # noqa: F401

@@ -12,12 +12,14 @@ from warehouse import idempotency
 from warehouse.errors import Conflict, DomainError, ValidationError
 
 
-def write(fn: Callable[[str | None], dict], *, status: int = 200):
+def write(fn: Callable[[str | None], dict], *, status: int = 200, body_identity: bytes | None = None):
     """Run one use case in one transaction and answer JSON.
 
     With an `Idempotency-Key` header, a request already applied for this user replays its first answer and writes
     nothing; the stored answer commits with the change, so a crash in between leaves neither. `fn` receives the
     user-scoped key to stamp on moves (a unique column: the database itself refuses a second posting).
+    `body_identity` stands in for the raw body where that cannot tell a retry from a new request: a multipart
+    body's boundary differs on every send, so uploads pass their fields and the file's digest instead.
     """
     actor = api_actor()
     key = request.headers.get("Idempotency-Key")
@@ -26,7 +28,8 @@ def write(fn: Callable[[str | None], dict], *, status: int = 200):
         if not 1 <= len(key) <= 100 or not key.isprintable():
             raise ValidationError("Idempotency-Key must be 1 to 100 printable characters")
         scoped = f"{actor.id}:{key}"
-        fingerprint = idempotency.request_fingerprint(request.method, request.path, request.get_data())
+        fingerprint = idempotency.request_fingerprint(
+            request.method, request.path, request.get_data() if body_identity is None else body_identity)
         if (hit := idempotency.lookup(db.session, scoped, fingerprint)) is not None:
             db.session.rollback()
             return _replay(hit)
