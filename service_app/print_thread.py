@@ -1,5 +1,7 @@
 """The print worker inside the web process, for a single-machine install (`PRINT_WORKER=inline`, which `make run`
-sets). Started on the first request, so CLI commands and tests that build an app never start it. Several
+sets through scripts/serve.sh). Started on the first request, so CLI commands and tests that build an app never
+start it, and under gunicorn it starts in each worker after the fork, never in the master (which serves no
+requests; `make run` does not --preload, so each worker also builds its own engine). Several
 processes running it are safe (jobs are claimed under a lease), merely redundant: a multi-host site runs
 `flask print-worker` once instead."""
 from __future__ import annotations
