@@ -21,6 +21,7 @@ from warehouse.ledger.models import Balance, Move, Valuation
 from warehouse.locations.models import STOCK_KINDS, Location
 from warehouse.locations.services import VIRTUAL, virtual
 
+
 @dataclass(frozen=True)
 class Posted:
     move_id: int
