@@ -2,7 +2,6 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-FLASK  := $(BIN)/flask --app service_app
 PORT   ?= 5000
 
 .PHONY: install run test test-fast bench translations clean
