@@ -16,6 +16,7 @@ from warehouse.catalog.models import Part
 from warehouse.catalog.services import add_barcode, create_part, create_supplier
 from warehouse.db import utcnow
 from warehouse.documents.services import open_document
+from warehouse.ledger.cost import round_money
 from warehouse.ledger.services import post_move
 from warehouse.locations.models import Location
 from warehouse.locations.services import create_bin, ensure_virtual_locations, virtual
@@ -94,7 +95,7 @@ def _history(session: Session, rng: random.Random, parts: list[Part], bins: list
                 q = rng.randint(5, 40)
                 post_move(session, part=p, qty=q, src=supplier, dst=home[p.id], doc_type="receipt",
                           doc_no=doc.doc_no, actor="new_store_clerk", device="demo", at=at,
-                          unit_cost=(p.standard_cost * Decimal(rng.randint(95, 105)) / 100).quantize(Decimal("0.01")))
+                          unit_cost=round_money(p.standard_cost * Decimal(rng.randint(95, 105)) / 100))
                 on_hand[p.id] = on_hand.get(p.id, 0) + q
         for p in rng.sample([p for p in parts if on_hand.get(p.id)], min(8, len(on_hand))):
             q = rng.randint(1, max(1, on_hand[p.id] // 3))

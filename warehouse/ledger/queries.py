@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from warehouse.catalog.models import Part
 from warehouse.catalog.queries import get_part
+from warehouse.ledger.cost import moving_average, round_cost
 from warehouse.ledger.models import Balance, Move, Valuation
 from warehouse.locations.models import STOCK_KINDS, Location
 from warehouse.locations.services import get_location
@@ -29,7 +30,8 @@ def stock_of_part(session: Session, part_number: str) -> dict:
         "name_en": part.name_en,
         "total": sum(r.qty for r in rows),
         "locations": [{"location": r.code, "store": r.store, "qty": r.qty} for r in rows],
-        "avg_cost": f"{(new.value / new.qty) if new and new.qty else part.standard_cost:.4f}",
+        "avg_cost": str(moving_average(new.value, new.qty, default=part.standard_cost) if new
+                        else round_cost(part.standard_cost)),
     }
 
 
