@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from service_app.web.menu import init_menu
 from service_app.web.printing import bp as printing_bp, printer_choices
 from service_app.web.stocktake import bp as stocktake_bp
 from service_app.web.views import bp
@@ -13,6 +14,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(stocktake_bp)
     app.register_blueprint(printing_bp)
+    init_menu(app)
 
     @app.context_processor
     def _inject():
