@@ -77,24 +77,23 @@ def test_every_menu_entry_names_a_view_and_shows_to_exactly_its_permission(app):
     """The registry never states a permission: it reads the one the view's decorator recorded, so it cannot
     disagree with the view. Checked against the decorator's real refusal: an entry shows to a role if and only if
     its page lets that role in."""
-    from service_app.web.menu import ENTRIES, view_permission
+    from flask import url_for
 
-    client = app.test_client()
     from service_app.extensions import db
+    from service_app.web.menu import ENTRIES, view_permission
     from tests.factories import make_user
 
     with app.app_context():
         for role in ROLES:
             make_user(db.session, username=f"m_{role}", role=role)
         db.session.commit()
+    with app.test_request_context():
+        urls = [(entry, url_for(entry.endpoint, **dict(entry.args))) for entry in ENTRIES]
+    client = app.test_client()
     for role in ROLES:
         client.post("/login", data={"username": f"m_{role}", "password": "password-123"})
-        for entry in ENTRIES:
+        for entry, url in urls:
             permission = view_permission(app, entry.endpoint)
-            with app.test_request_context():
-                from flask import url_for
-
-                url = url_for(entry.endpoint, **dict(entry.args))
             status = client.get(url).status_code
             assert (status != 403) == can(role, permission), (role, entry.endpoint, permission, status)
         client.post("/logout")

@@ -71,13 +71,6 @@ def login(client, role):
     assert r.status_code == 302, role
 
 
-def _get(client, url):
-    r = client.get(url)
-    # A redirect to the login page would mean the link sent a signed-in user out: as bad as a 403.
-    assert not (r.status_code == 302 and "/login" in r.headers.get("Location", "")), url
-    return r
-
-
 def _crawl(client, hrefs, seen, failed) -> list[str]:
     """GET each link once; returns the in-app links found on the HTML pages that opened."""
     found = []
