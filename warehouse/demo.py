@@ -48,14 +48,15 @@ def _ean13(body12: str) -> str:
 
 
 def seed(session: Session) -> bool:
-    """Load the demo set; returns False (and writes nothing) when it is already there."""
+    """Load the demo set; returns False when it is already there. One demo user per role (user name = role) is
+    made either way, so a database seeded before a role was added gets that role's user too."""
     ensure_virtual_locations(session)
-    if session.scalar(select(Part.id).where(Part.part_number == "KF26-CMP-01")) is not None:
-        return False
-    rng = random.Random(20261123)
     for role in ROLES:
         if session.scalar(select(User.id).where(User.username == role)) is None:
             create_user(session, username=role, password=DEMO_PASSWORD, role=role, display_name=role)
+    if session.scalar(select(Part.id).where(Part.part_number == "KF26-CMP-01")) is not None:
+        return False
+    rng = random.Random(20261123)
     suppliers = [create_supplier(session, code=c, name=n, name_en=e) for c, n, e in SUPPLIERS]
     parts = []
     for si, (series, series_zh) in enumerate(SERIES):

@@ -6,6 +6,7 @@ from flask import Flask
 
 from service_app.web.jobs import bp as jobs_bp
 from service_app.web.attachments import bp as attachments_bp
+from service_app.web.menu import init_menu
 from service_app.web.printing import bp as printing_bp, printer_choices
 from service_app.web.stocktake import bp as stocktake_bp
 from service_app.web.views import bp
@@ -17,6 +18,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(printing_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(attachments_bp)
+    init_menu(app)
 
     @app.context_processor
     def _inject():

@@ -28,6 +28,7 @@ def permission_required(permission: str):
                 abort(403, _("Your role may not do this."))
             return fn(*args, **kwargs)
 
+        wrapper.permission = permission  # read back by the menus (web/menu.py): a link shows to whoever may open it
         return wrapper
 
     return deco
