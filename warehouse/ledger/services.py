@@ -18,6 +18,7 @@ from warehouse.accounts.roles import store_allowed
 from warehouse.errors import (AlreadyReversed, Conflict, Forbidden, InsufficientStock, NotFound, UnknownLocation,
                               UnknownPart, ValidationError, WrongStore)
 from warehouse.ledger.models import Balance, Move, Valuation
+from warehouse.limits import MAX_QTY
 from warehouse.locations.models import STOCK_KINDS, Location
 from warehouse.locations.services import VIRTUAL, virtual
 
@@ -47,7 +48,7 @@ def check_qty(qty) -> int:
         raise ValidationError("quantity must be a whole number", field="qty")
     if qty <= 0:
         raise ValidationError("quantity must be greater than zero", field="qty")
-    if qty > 1_000_000:
+    if qty > MAX_QTY:
         raise ValidationError("quantity is implausibly large (over 1,000,000)", field="qty")
     return qty
 

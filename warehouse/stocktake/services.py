@@ -19,6 +19,7 @@ from warehouse.db import utcnow
 from warehouse.errors import ValidationError, WrongStore
 from warehouse.ledger.models import Balance, Move, Valuation
 from warehouse.ledger.services import check_qty, post_move
+from warehouse.limits import MAX_QTY
 from warehouse.locations.models import STORES, Location
 from warehouse.locations.services import get_location, virtual
 from warehouse.stocktake import cards, rules, shelf
@@ -27,7 +28,6 @@ from warehouse.stocktake.errors import (LineApproved, NoOpenStocktake, NotCounte
 from warehouse.stocktake.models import CardConfirmation, Stocktake, StocktakeBin, StocktakeLine
 from warehouse.stocktake.queries import get_stocktake
 
-MAX_QTY = 1_000_000
 
 
 # --- opening ---------------------------------------------------------------------------------------------------
