@@ -1,3 +1,4 @@
+"""Parts and bins: create and read parts (with barcodes and costs), create bins."""
 from __future__ import annotations
 
 from flask_smorest import Blueprint
