@@ -6,12 +6,23 @@ import re
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from service_app.transactions import Idempotency, Replay, run_write
+from warehouse.db import make_engine
 from warehouse.errors import Conflict, ValidationError
 from warehouse.idempotency import IdempotencyRecord
 from warehouse.locations.models import Location
 from warehouse.locations.services import create_bin
+
+
+@pytest.fixture
+def s(any_db_url):
+    """A session of its own on SQLite and on PostgreSQL (which aborts a transaction at the first error)."""
+    eng = make_engine(any_db_url)
+    with Session(eng, expire_on_commit=False) as session:
+        yield session
+    eng.dispose()
 
 
 def bins(s) -> list[str]:
@@ -20,15 +31,13 @@ def bins(s) -> list[str]:
     return codes
 
 
-def test_a_use_case_commits_once_and_returns_its_result(engine_session):
-    s = engine_session
+def test_a_use_case_commits_once_and_returns_its_result(s):
     loc = run_write(s, lambda key: create_bin(s, code="N-A01-01", store="NEW"))
     assert loc.code == "N-A01-01" and not s.in_transaction()
     assert bins(s) == ["N-A01-01"]
 
 
-def test_a_refusal_rolls_everything_back_and_propagates(engine_session):
-    s = engine_session
+def test_a_refusal_rolls_everything_back_and_propagates(s):
 
     def two_then_refuse(_key):
         create_bin(s, code="N-A01-01", store="NEW")
@@ -39,8 +48,7 @@ def test_a_refusal_rolls_everything_back_and_propagates(engine_session):
     assert bins(s) == []
 
 
-def test_a_uniqueness_race_is_a_conflict_and_writes_nothing(engine_session):
-    s = engine_session
+def test_a_uniqueness_race_is_a_conflict_and_writes_nothing(s):
     run_write(s, lambda _k: create_bin(s, code="N-A01-01", store="NEW"))
 
     def twin(_key):  # what a concurrent request that passed the existence check would do
@@ -53,8 +61,7 @@ def test_a_uniqueness_race_is_a_conflict_and_writes_nothing(engine_session):
     assert bins(s) == ["N-A01-01"]
 
 
-def test_an_idempotency_key_replays_the_first_answer_and_writes_nothing_more(engine_session):
-    s = engine_session
+def test_an_idempotency_key_replays_the_first_answer_and_writes_nothing_more(s):
     calls = []
 
     def create(key):
