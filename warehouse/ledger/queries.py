@@ -105,3 +105,8 @@ def check_ledger(session: Session) -> list[dict]:
     rows = session.execute(full).all()
     return [{"part_id": r.part_id, "location_id": r.location_id, "cached": r.cached, "moves": int(r.moves)}
             for r in rows if r.cached != int(r.moves)]
+
+
+def document_moves(session: Session, *, doc_no: str) -> list[Move]:
+    """The moves posted on one document (a receipt note's lines), in posting order."""
+    return list(session.scalars(select(Move).where(Move.doc_no == doc_no).order_by(Move.id)))

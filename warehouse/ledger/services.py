@@ -18,6 +18,7 @@ from warehouse.errors import (AlreadyReversed, Conflict, Forbidden, Insufficient
                               UnknownPart, ValidationError, WrongStore)
 from warehouse.ledger.cost import round_cost, sql_moving_average, sql_value_less, sql_value_plus
 from warehouse.ledger.models import Balance, Move, Valuation
+from warehouse.limits import MAX_QTY
 from warehouse.locations.models import STOCK_KINDS, Location
 from warehouse.locations.services import VIRTUAL, virtual
 
@@ -45,7 +46,7 @@ def check_qty(qty) -> int:
         raise ValidationError("quantity must be a whole number", field="qty")
     if qty <= 0:
         raise ValidationError("quantity must be greater than zero", field="qty")
-    if qty > 1_000_000:
+    if qty > MAX_QTY:
         raise ValidationError("quantity is implausibly large (over 1,000,000)", field="qty")
     return qty
 

@@ -20,6 +20,7 @@ from warehouse.errors import ValidationError, WrongStore
 from warehouse.ledger.cost import moving_average, round_cost
 from warehouse.ledger.models import Balance, Move, Valuation
 from warehouse.ledger.services import check_qty, post_move
+from warehouse.limits import MAX_QTY
 from warehouse.locations.models import STORES, Location
 from warehouse.locations.services import get_location, virtual
 from warehouse.stocktake import cards, rules, shelf
@@ -28,7 +29,6 @@ from warehouse.stocktake.errors import (LineApproved, NoOpenStocktake, NotCounte
 from warehouse.stocktake.models import CardConfirmation, Stocktake, StocktakeBin, StocktakeLine
 from warehouse.stocktake.queries import get_stocktake
 
-MAX_QTY = 1_000_000
 
 
 # --- opening ---------------------------------------------------------------------------------------------------
