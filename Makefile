@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-FLASK  := $(BIN)/flask --app service_app
+PORT   ?= 5000
 
 .PHONY: install run test test-fast bench translations clean
 
@@ -20,10 +20,9 @@ translations: service_app/translations/zh_CN/LC_MESSAGES/messages.mo service_app
 install: $(BIN)/.installed translations
 	@sh scripts/sysdeps.sh run
 
+# init-db, seed-demo, then gunicorn on 127.0.0.1:$(PORT) with the print worker inside (tests/test_serve.py runs it)
 run: install
-	$(FLASK) init-db
-	$(FLASK) seed-demo
-	PRINT_WORKER=inline $(FLASK) run --host 127.0.0.1 --port 5000
+	VENV=$(VENV) PORT=$(PORT) sh scripts/serve.sh
 
 test: install
 	@sh scripts/sysdeps.sh test

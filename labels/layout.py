@@ -13,14 +13,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from labels import code128, fonts, qr
+from labels import code128, datamatrix, fonts, qr
 from labels.errors import LabelError
 
 MM_PER_INCH = 25.4
 LINE = 1.15  # line pitch as a multiple of the em size
 FIT_MARGIN = 0.97  # fitted text keeps 3% spare width: glyph ink may overhang its advance, hinting thickens
 MIN_MODULE_MM = 0.25  # narrowest Code 128 bar that still scans after thermal ink spread: 2 dots at 203 dpi
-MIN_QR_MODULE_MM = 0.33  # 3 dots at 203 dpi
+MIN_QR_MODULE_MM = 0.33  # 3 dots at 203 dpi; Data Matrix modules too
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,17 @@ class QRCode:
 
 
 @dataclass(frozen=True)
+class DataMatrix:
+    """A square Data Matrix (ECC 200) inside a square box that includes its quiet zone."""
+
+    x: float
+    y: float
+    size: float
+    data: str
+    field: str | None
+
+
+@dataclass(frozen=True)
 class Rect:
     """A rectangle outline `line` mm thick; a filled bar when `line` is None (rules and table lines)."""
 
@@ -69,7 +80,7 @@ class Rect:
     line: float | None = None
 
 
-Element = Text | Barcode | QRCode | Rect
+Element = Text | Barcode | QRCode | DataMatrix | Rect
 
 
 @dataclass(frozen=True)
@@ -188,6 +199,8 @@ class PlacedBars:
 
 @dataclass(frozen=True)
 class PlacedQR:
+    """A 2D symbol (QR code or Data Matrix) as its matrix of modules: every renderer draws both alike."""
+
     x: int
     y: int
     module: int
@@ -251,13 +264,14 @@ def _place_bars(e: Barcode, dpi: int) -> PlacedBars:
     return PlacedBars(x, dots(e.y, dpi), modules * module, dots(e.h, dpi), module, e.data, vals)
 
 
-def _place_qr(e: QRCode, dpi: int) -> PlacedQR:
-    dark = qr.matrix(e.data)
+def _place_qr(e: QRCode | DataMatrix, dpi: int) -> PlacedQR:
+    symbol, kind = (qr, "QR code") if isinstance(e, QRCode) else (datamatrix, "Data Matrix")
+    dark = symbol.matrix(e.data)
     n = dark.shape[0]
     box = dots(e.size, dpi)
-    module = box // (n + 2 * qr.QUIET)
+    module = box // (n + 2 * symbol.QUIET)
     if module < min_dots(MIN_QR_MODULE_MM, dpi):
-        raise LabelError("too_long", f"field {e.field!r} = {e.data!r} makes a {n}x{n} QR code that does not "
+        raise LabelError("too_long", f"field {e.field!r} = {e.data!r} makes a {n}x{n} {kind} that does not "
                          f"fit {e.size:.1f} mm at a scannable module size; shorten it or use a larger label",
                          field=e.field)
     offset = (box - n * module) // 2
@@ -276,7 +290,7 @@ def place(label: Label, dpi: int) -> Placed:
             placed.append(_place_text(e, dpi))
         elif isinstance(e, Barcode):
             placed.append(_place_bars(e, dpi))
-        elif isinstance(e, QRCode):
+        elif isinstance(e, (QRCode, DataMatrix)):
             placed.append(_place_qr(e, dpi))
         else:
             placed.append(_place_rect(e, dpi))

@@ -1,17 +1,27 @@
-"""Command line (CONTRACT §3): init-db, seed-demo, create-user, check-ledger. Each command frames one transaction."""
+"""Command line (CONTRACT §3): init-db, seed-demo, create-user, check-ledger, labels. Each command that writes runs
+its use case in the write frame (service_app.transactions)."""
 from __future__ import annotations
 
 import click
 from flask import Flask
+from flask_babel import force_locale
 from flask_migrate import upgrade
 
+from service_app.error_messages import render
 from service_app.extensions import db
+from service_app.transactions import run_write
 from warehouse.errors import DomainError
 
 
-def _fail(exc: DomainError):
-    db.session.rollback()
-    raise click.ClickException(f"{exc.code}: {exc.message}")
+def _write(action):
+    """Run one use case in the write frame; a refusal exits non-zero with its code and message (in English, like the
+    rest of the command line)."""
+    try:
+        return run_write(db.session, lambda _key: action())
+    except DomainError as exc:
+        with force_locale("en"):
+            message = render(exc)[1]
+        raise click.ClickException(f"{exc.code}: {message}") from None
 
 
 def register_cli(app: Flask) -> None:
@@ -21,8 +31,7 @@ def register_cli(app: Flask) -> None:
         upgrade()
         from warehouse.locations.services import ensure_virtual_locations
 
-        ensure_virtual_locations(db.session)
-        db.session.commit()
+        _write(lambda: ensure_virtual_locations(db.session))
         click.echo(f"schema up to date on {db.engine.url.render_as_string(hide_password=True)}")
 
     @app.cli.command("seed-demo")
@@ -30,8 +39,7 @@ def register_cli(app: Flask) -> None:
         """Load the demo data set (idempotent: a second run adds nothing)."""
         from warehouse.demo import seed
 
-        created = seed(db.session)
-        db.session.commit()
+        created = _write(lambda: seed(db.session))
         click.echo("demo data loaded" if created else "demo data already present")
 
     @app.cli.command("create-user")
@@ -43,11 +51,8 @@ def register_cli(app: Flask) -> None:
         """Create a user with one of the roles (admin, manager, new_store_clerk, ...)."""
         from warehouse.accounts.services import create_user as create
 
-        try:
-            create(db.session, username=username, password=password, role=role, display_name=display_name)
-            db.session.commit()
-        except DomainError as exc:
-            _fail(exc)
+        _write(lambda: create(db.session, username=username, password=password, role=role,
+                              display_name=display_name))
         click.echo(f"user {username} ({role}) created")
 
     @app.cli.command("print-label")
@@ -69,12 +74,8 @@ def register_cli(app: Flask) -> None:
             items = [items]
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items) or not items:
             raise click.ClickException("--data must be a JSON object or a non-empty list of objects")
-        try:
-            job = enqueue(db.session, template=template, items=items, copies=copies, actor="cli",
-                          printer_url=printer or app.config["PRINTER_URL"])
-            db.session.commit()
-        except DomainError as exc:
-            _fail(exc)
+        job = _write(lambda: enqueue(db.session, template=template, items=items, copies=copies, actor="cli",
+                                     printer_url=printer or app.config["PRINTER_URL"]))
         click.echo(job.id)
 
     @app.cli.command("print-worker")

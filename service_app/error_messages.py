@@ -25,6 +25,14 @@ ERRORS: dict[str, tuple[int, object]] = {
     "job_result_too_large": (409, _l("The result is %(size)s bytes, more than the %(limit)s a job may keep")),
     "job_worker_lost": (500, _l("The worker stopped while running this job, %(attempts)s times")),
     "job_error": (500, _l("The job failed: %(error)s")),
+    # attachments (warehouse/attachments/errors.py)
+    "attachment_too_large": (413, _l("The file is %(size)s bytes; the limit is %(limit)s")),
+    "attachment_too_many_pixels": (413, _l("The image has %(pixels)s pixels; the limit is %(limit)s")),
+    "attachment_type_refused": (415, _l("Files of type %(detected)s cannot be attached here; accepted: %(accepted)s")),
+    "attachment_type_mismatch": (400, _l("The file is named as %(claimed)s but its content is %(detected)s")),
+    "attachment_unreadable": (400, _l("The file looks like %(detected)s but cannot be read: damaged or incomplete")),
+    "unknown_owner": (404, _l("There is no %(owner_kind)s %(owner_key)s to attach to")),
+    "attachment_not_found": (404, _l("No attachment %(id)s")),
 }
 
 

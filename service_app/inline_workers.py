@@ -1,6 +1,7 @@
 """Workers inside the web process, for a single-machine install: the print worker (`PRINT_WORKER=inline`, which
-`make run` sets) and the job worker (`JOB_WORKER=inline`). Each starts on the first request, so CLI commands and
-tests that build an app never start one. Several processes running them are safe (work is claimed under a lease),
+`make run` sets through scripts/serve.sh) and the job worker (`JOB_WORKER=inline`, likewise). Each starts on the
+first request, so CLI commands and tests that build an app never start one, and under gunicorn it starts in each
+worker after the fork, never in the master (`make run` does not --preload). Several processes running them are safe (work is claimed under a lease),
 merely redundant: a multi-host site runs `flask print-worker` and `flask job-worker` once instead."""
 from __future__ import annotations
 

@@ -1,12 +1,74 @@
-"""Per-request transaction framing. Reads on SQLite begin DEFERRED so they never queue behind writers; writes begin
-IMMEDIATE (see warehouse.db). Every request ends with the session removed, rolled back if not committed."""
+"""Transactions: the one write frame, and per-request begin modes.
+
+`run_write()` frames every write of the shell (API views, web forms, CLI commands) as one transaction: commit on
+success, roll back on any error, a database uniqueness race (IntegrityError) becomes a 409 `conflict`, and with an
+idempotency key a request already applied replays its first answer. Each edge adapts it in a few lines: the API
+answers JSON or replays (`api/common.write`), a page flashes the refusal (`web/common.post`), the CLI exits with it
+(`cli._write`). Warehouse functions never commit; this is where it happens.
+
+Reads on SQLite begin DEFERRED so they never queue behind writers; writes begin IMMEDIATE (see warehouse.db).
+"""
 from __future__ import annotations
 
-from flask import Flask, g, request
+from dataclasses import dataclass
+from typing import Any, Callable
 
+from flask import Flask, g, request
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from warehouse import idempotency
 from warehouse.db import sqlite_begin_mode
+from warehouse.errors import Conflict, DomainError
 
 _READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+@dataclass(frozen=True)
+class Idempotency:
+    """A request's idempotency: the user-scoped key, the request's fingerprint and the status its answer carries."""
+
+    key: str  # "<user id>:<client key>": one client's keys never collide with another's
+    fingerprint: str  # the same key sent with a different request is refused, not replayed
+    status: int
+
+
+@dataclass(frozen=True)
+class Replay:
+    """The stored first answer of a request that was already applied: nothing was written this time."""
+
+    status: int
+    body: Any
+
+
+def run_write(session: Session, fn: Callable[[str | None], Any], *, idem: Idempotency | None = None):
+    """Run `fn(key)` (one use case) in one transaction and return its result, or a `Replay`.
+
+    `fn` receives the user-scoped idempotency key (None without one) to stamp on what it writes (moves carry it in
+    a unique column, so even a lost answer cannot post twice). With `idem`, the answer is stored in the same
+    transaction as the change, so a crash in between leaves neither. Domain errors propagate after the rollback.
+    """
+    if idem is not None and (hit := idempotency.lookup(session, idem.key, idem.fingerprint)) is not None:
+        session.rollback()
+        return Replay(*hit)
+    try:
+        result = fn(idem.key if idem else None)
+        if idem is not None:
+            idempotency.remember(session, idem.key, idem.fingerprint, idem.status, result)
+        session.commit()
+    except (IntegrityError, DomainError) as exc:
+        session.rollback()
+        # A concurrent twin with the same key won the race: answer as it did.
+        if idem is not None and (hit := idempotency.lookup(session, idem.key, idem.fingerprint)) is not None:
+            session.rollback()
+            return Replay(*hit)
+        if isinstance(exc, IntegrityError):
+            raise Conflict("a concurrent change conflicted with this request; retry it") from exc
+        raise
+    except BaseException:
+        session.rollback()
+        raise
+    return result
 
 
 def init_transactions(app: Flask) -> None:

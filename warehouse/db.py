@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 from sqlalchemy import MetaData, Numeric, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import DateTime, TypeDecorator
@@ -97,3 +98,10 @@ def make_engine(url: str, **overrides) -> Engine:
     opts = engine_options(url)
     opts.update(overrides)
     return configure_engine(create_engine(url, **opts))
+
+
+def insert_for(bind):
+    """The dialect's INSERT (for ON CONFLICT upserts) for a Session, Connection or Engine: PostgreSQL's or SQLite's;
+    the two build the same statement from the same call."""
+    dialect = (bind.get_bind() if hasattr(bind, "get_bind") else bind).dialect
+    return postgresql.insert if dialect.name == "postgresql" else sqlite.insert

@@ -16,6 +16,7 @@ from warehouse.catalog.models import Part
 from warehouse.catalog.services import add_barcode, create_part, create_supplier
 from warehouse.db import utcnow
 from warehouse.documents.services import open_document
+from warehouse.ledger.cost import round_money
 from warehouse.ledger.services import post_move
 from warehouse.locations.models import Location
 from warehouse.locations.services import create_bin, ensure_virtual_locations, virtual
@@ -47,14 +48,15 @@ def _ean13(body12: str) -> str:
 
 
 def seed(session: Session) -> bool:
-    """Load the demo set; returns False (and writes nothing) when it is already there."""
+    """Load the demo set; returns False when it is already there. One demo user per role (user name = role) is
+    made either way, so a database seeded before a role was added gets that role's user too."""
     ensure_virtual_locations(session)
-    if session.scalar(select(Part.id).where(Part.part_number == "KF26-CMP-01")) is not None:
-        return False
-    rng = random.Random(20261123)
     for role in ROLES:
         if session.scalar(select(User.id).where(User.username == role)) is None:
             create_user(session, username=role, password=DEMO_PASSWORD, role=role, display_name=role)
+    if session.scalar(select(Part.id).where(Part.part_number == "KF26-CMP-01")) is not None:
+        return False
+    rng = random.Random(20261123)
     suppliers = [create_supplier(session, code=c, name=n, name_en=e) for c, n, e in SUPPLIERS]
     parts = []
     for si, (series, series_zh) in enumerate(SERIES):
@@ -94,7 +96,7 @@ def _history(session: Session, rng: random.Random, parts: list[Part], bins: list
                 q = rng.randint(5, 40)
                 post_move(session, part=p, qty=q, src=supplier, dst=home[p.id], doc_type="receipt",
                           doc_no=doc.doc_no, actor="new_store_clerk", device="demo", at=at,
-                          unit_cost=(p.standard_cost * Decimal(rng.randint(95, 105)) / 100).quantize(Decimal("0.01")))
+                          unit_cost=round_money(p.standard_cost * Decimal(rng.randint(95, 105)) / 100))
                 on_hand[p.id] = on_hand.get(p.id, 0) + q
         for p in rng.sample([p for p in parts if on_hand.get(p.id)], min(8, len(on_hand))):
             q = rng.randint(1, max(1, on_hand[p.id] // 3))

@@ -12,3 +12,4 @@ from warehouse.dealers.models import AccountEntry, Dealer  # noqa: F401
 from warehouse.warranty.models import (Claim, Customer, Extension, LabourRate, PartWarranty, Policy,  # noqa: F401
                                        ProductModel, Unit)
 from warehouse.jobs.models import Job  # noqa: F401
+from warehouse.attachments.models import Attachment  # noqa: F401

@@ -15,10 +15,10 @@ from warehouse.errors import UnknownCode, ValidationError
 from warehouse.ledger import services as ledger
 from warehouse.locations.models import Location
 from warehouse.printing import services as printing
+from warehouse.printing.items import part_label
 from warehouse.stocktake import cards, services as stocktakes
 
-MODES = ("receive", "issue", "transfer", "count")
-MAX_CODE = 512
+from warehouse.limits import SCAN_CODE_LEN as MAX_CODE, SCAN_MODES as MODES
 
 
 def _part_dict(part: Part, matched_by: str) -> dict:
@@ -102,8 +102,8 @@ def scan_step(session: Session, *, code: str, mode: str, actor: str, location: s
         posted = ledger.receive(session, part_number=pn, location=location, qty=qty, document=document, **key)
         if label_printer:  # the station prints a label for every unit received, in the same transaction
             job = printing.enqueue(session, template="part", copies=qty, actor=actor, printer_url=label_printer,
-                                   items=[{"part_number": pn, "name": found["name"], "name_en": found["name_en"],
-                                           "location": posted.location}])
+                                   items=[part_label(part_number=pn, name=found["name"], name_en=found["name_en"],
+                                                     location=posted.location)])
             return {**found, "mode": mode, **posted.as_dict(), "print_job": job.id}
     elif mode == "issue":
         posted = ledger.issue(session, part_number=pn, location=location, qty=qty, **key)

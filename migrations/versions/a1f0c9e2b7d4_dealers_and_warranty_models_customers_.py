@@ -1,7 +1,7 @@
 """dealers and warranty: models, customers, units, policies, claims, supplier returns, incidents
 
 Revision ID: a1f0c9e2b7d4
-Revises: db2aff6da044
+Revises: fc5bbf89edc0
 Create Date: 2026-11-30 00:03:08.229278
 
 """
@@ -12,7 +12,7 @@ import warehouse.db  # noqa: F401  (custom column types such as UTCDateTime)
 
 # revision identifiers, used by Alembic.
 revision = 'a1f0c9e2b7d4'
-down_revision = "fa1051ee0bf3"
+down_revision = "fc5bbf89edc0"
 branch_labels = None
 depends_on = None
 

@@ -1,56 +1,44 @@
-"""Shared by the API views: the write frame (idempotency, commit, rollback) and the JSON answer."""
+"""Shared by the API views: the write frame's JSON adapter (idempotency from the header, replays) and reads."""
 from __future__ import annotations
 
 from typing import Callable
 
 from flask import jsonify, request
-from sqlalchemy.exc import IntegrityError
 
 from service_app.auth.identity import api_actor
 from service_app.extensions import db
+from service_app.transactions import Idempotency, Replay, run_write
 from warehouse import idempotency
-from warehouse.errors import Conflict, DomainError, ValidationError
+from warehouse.errors import ValidationError
 
 
-def write(fn: Callable[[str | None], dict], *, status: int = 200):
-    """Run one use case in one transaction and answer JSON.
+def write(fn: Callable[[str | None], dict], *, status: int = 200, body_identity: bytes | None = None):
+    """Run one use case in the write frame and answer JSON; a request already applied replays its first answer.
 
-    With an `Idempotency-Key` header, a request already applied for this user replays its first answer and writes
-    nothing; the stored answer commits with the change, so a crash in between leaves neither. `fn` receives the
-    user-scoped key to stamp on moves (a unique column: the database itself refuses a second posting).
+    `fn` receives the user-scoped `Idempotency-Key` (None without one) to stamp on moves. `body_identity` stands in
+    for the raw body where that cannot tell a retry from a new request: a multipart body's boundary differs on every
+    send, so uploads pass their fields and the file's digest instead.
     """
-    actor = api_actor()
+    done = run_write(db.session, fn, idem=_idempotency(status, body_identity))
+    if isinstance(done, Replay):
+        return _replay(done)
+    return jsonify(done), status
+
+
+def _idempotency(status: int, body_identity: bytes | None) -> Idempotency | None:
     key = request.headers.get("Idempotency-Key")
-    scoped = fingerprint = None
-    if key is not None:
-        if not 1 <= len(key) <= 100 or not key.isprintable():
-            raise ValidationError("Idempotency-Key must be 1 to 100 printable characters")
-        scoped = f"{actor.id}:{key}"
-        fingerprint = idempotency.request_fingerprint(request.method, request.path, request.get_data())
-        if (hit := idempotency.lookup(db.session, scoped, fingerprint)) is not None:
-            db.session.rollback()
-            return _replay(hit)
-    try:
-        body = fn(scoped)
-        if scoped:
-            idempotency.remember(db.session, scoped, fingerprint, status, body)
-        db.session.commit()
-    except (IntegrityError, DomainError) as exc:
-        db.session.rollback()
-        # A concurrent twin with the same key won the race: answer as it did.
-        if scoped and (hit := idempotency.lookup(db.session, scoped, fingerprint)) is not None:
-            db.session.rollback()
-            return _replay(hit)
-        if isinstance(exc, IntegrityError):
-            raise Conflict("a concurrent change conflicted with this request; retry it") from exc
-        raise
-    return jsonify(body), status
+    if key is None:
+        return None
+    if not 1 <= len(key) <= 100 or not key.isprintable():
+        raise ValidationError("Idempotency-Key must be 1 to 100 printable characters")
+    body = request.get_data() if body_identity is None else body_identity
+    fingerprint = idempotency.request_fingerprint(request.method, request.path, body)
+    return Idempotency(key=f"{api_actor().id}:{key}", fingerprint=fingerprint, status=status)
 
 
-def _replay(hit: tuple[int, dict]):
-    status, body = hit
-    resp = jsonify(body)
-    resp.status_code = status
+def _replay(hit: Replay):
+    resp = jsonify(hit.body)
+    resp.status_code = hit.status
     resp.headers["Idempotent-Replay"] = "true"
     return resp
 

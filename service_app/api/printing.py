@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 from service_app.api.common import read, write
 from service_app.auth.identity import api_actor, require
 from service_app.extensions import db
+from warehouse import limits
 from warehouse.errors import ValidationError
 from warehouse.printing import services as printing
 
@@ -14,13 +15,13 @@ blp = Blueprint("api_printing", __name__, description="Labels: the durable print
 
 
 class PrintRequest(Schema):
-    template = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    template = fields.String(required=True, validate=validate.Length(min=1, max=limits.TEMPLATE_LEN))
     data = fields.Dict(metadata={"description": "one label's fields"})
-    items = fields.List(fields.Dict(), validate=validate.Length(min=1, max=2000),
+    items = fields.List(fields.Dict(), validate=validate.Length(min=1, max=printing.MAX_LABELS),
                         metadata={"description": "several labels in one job (instead of data)"})
-    printer = fields.String(allow_none=True, validate=validate.Length(max=500),
+    printer = fields.String(allow_none=True, validate=validate.Length(max=limits.PRINTER_URL_LEN),
                             metadata={"description": "a registered printer URL; default PRINTER_URL"})
-    copies = fields.Integer(strict=True, load_default=1)
+    copies = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=1, max=printing.MAX_COPIES))
 
 
 class JobOut(Schema):
@@ -34,8 +35,8 @@ class JobOut(Schema):
 
 
 class PrinterIn(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    url = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=limits.PRINTER_NAME_LEN))
+    url = fields.String(required=True, validate=validate.Length(min=1, max=limits.PRINTER_URL_LEN))
 
 
 @blp.route("/labels/print", methods=["POST"])

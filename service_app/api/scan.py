@@ -2,24 +2,47 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
 
-from service_app.api import schemas
 from service_app.api.common import read, write
+from service_app.api.fields import Device, Qty, Required, Str, Text
 from service_app.auth.identity import api_actor, require
 from service_app.extensions import db
-from warehouse import scanning
+from warehouse import limits, scanning
 from warehouse.printing import services as printing
 from warehouse.errors import Forbidden
 
 blp = Blueprint("api_scan", __name__, description="What a scanned code is; one scan-page step")
+
+
+class Resolve(Schema):
+    code = Required(limits.SCAN_CODE_LEN)
+
+
+class ScanStep(Schema):
+    code = Required(limits.SCAN_CODE_LEN)
+    mode = Str(required=True, validate=validate.OneOf(limits.SCAN_MODES))
+    location = Text(limits.LOCATION_CODE_LEN)
+    to_location = Text(limits.LOCATION_CODE_LEN)
+    qty = Qty(required=False, load_default=1)
+    document = Text(limits.DOCUMENT_LEN)
+    stocktake = fields.Integer(strict=True, allow_none=True)
+    device = Device()
+    print_labels = fields.Boolean(load_default=False,
+                                  metadata={"description": "receive mode: queue a part label per unit received"})
+    printer = Text(limits.PRINTER_URL_LEN, metadata={"description": "the station's printer (registered URL); default PRINTER_URL"})
+
+
+class Resolved(Schema):
+    kind = Str(metadata={"description": "part | location | mode | card | receipt | unit | claim | ..."})
 
 MODE_PERMISSION = {"receive": "stock.receive", "issue": "stock.issue", "transfer": "stock.transfer",
                    "count": "stock.count"}
 
 
 @blp.route("/scan/resolve", methods=["POST"])
-@blp.arguments(schemas.Resolve())
-@blp.response(200, schemas.Resolved)
+@blp.arguments(Resolve)
+@blp.response(200, Resolved)
 @require("stock.read")
 def resolve(body):
     """Tell what any scanned text identifies: a part (own code, supplier EAN/GTIN, GS1), a bin, a mode code, ..."""
@@ -27,8 +50,8 @@ def resolve(body):
 
 
 @blp.route("/scan", methods=["POST"])
-@blp.arguments(schemas.ScanStep())
-@blp.response(200, schemas.Resolved)
+@blp.arguments(ScanStep)
+@blp.response(200, Resolved)
 @require("stock.read")
 def scan(body):
     """One scan on the scan page: a bin or mode code selects; a part posts one move in the current mode."""

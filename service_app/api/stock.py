@@ -1,15 +1,109 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
 
-from service_app.api import schemas
 from service_app.api.common import read, write
+from service_app.api.fields import Device, LocationCode, Money, PartNumber, Qty, Str, Text
 from service_app.auth.identity import api_actor, require
 from service_app.extensions import db
 from warehouse.catalog.services import money
+from warehouse import limits
 from warehouse.ledger import queries, services as ledger
 
 blp = Blueprint("api_stock", __name__, description="Stock: receive, issue, transfer, reverse, on-hand, history")
+
+
+class Receive(Schema):
+    part_number = PartNumber()
+    location = LocationCode()
+    qty = Qty()
+    unit_cost = Money()
+    reference = Text(limits.REFERENCE_LEN)
+    document = Text(limits.DOCUMENT_LEN, metadata={"description": "add this line to an existing receipt note (RN-…)"})
+    device = Device()
+
+
+class Issue(Schema):
+    part_number = PartNumber()
+    location = LocationCode()
+    qty = Qty()
+    to = Text(limits.LOCATION_CODE_LEN, metadata={"description": "counterparty location, default @CUSTOMER"})
+    reference = Text(limits.REFERENCE_LEN)
+    device = Device()
+
+
+class Transfer(Schema):
+    part_number = PartNumber()
+    from_location = LocationCode()
+    to_location = LocationCode()
+    qty = Qty()
+    reference = Text(limits.REFERENCE_LEN)
+    device = Device()
+
+
+class Reverse(Schema):
+    reason = Text(limits.NOTE_LEN)
+    device = Device()
+
+
+class Posted(Schema):
+    move_id = fields.Integer()
+    part_number = Str()
+    location = Str()
+    qty = fields.Integer()
+    qty_on_hand = fields.Integer()
+    unit_cost = Money()
+    doc_no = Str(allow_none=True)
+
+
+class StockLocation(Schema):
+    location = Str()
+    store = Str()
+    qty = fields.Integer()
+
+
+class StockOut(Schema):
+    part_number = Str()
+    name = Str()
+    name_en = Str(allow_none=True)
+    total = fields.Integer()
+    avg_cost = Money()
+    locations = fields.List(fields.Nested(StockLocation))
+
+
+class BinStock(Schema):
+    location = Str()
+    store = Str()
+    kind = Str()
+    parts = fields.List(fields.Dict())
+
+
+class MoveOut(Schema):
+    move_id = fields.Integer()
+    part_number = Str()
+    qty = fields.Integer()
+    from_ = Str(data_key="from")
+    to = Str()
+    unit_cost = Money()
+    doc_type = Str()
+    doc_no = Str(allow_none=True)
+    actor = Str()
+    device = Str(allow_none=True)
+    at = Str()
+    reverses = fields.Integer(allow_none=True)
+    reversed = fields.Boolean()
+
+
+class MovesOut(Schema):
+    moves = fields.List(fields.Nested(MoveOut))
+
+
+class MovesQuery(Schema):
+    part_number = Str(validate=validate.Length(max=limits.PART_NUMBER_LEN))
+    location = Str(validate=validate.Length(max=limits.LOCATION_CODE_LEN))
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+    before_id = fields.Integer(validate=validate.Range(min=1))
 
 
 def _who(body: dict) -> dict:
@@ -18,8 +112,8 @@ def _who(body: dict) -> dict:
 
 
 @blp.route("/stock/receive", methods=["POST"])
-@blp.arguments(schemas.Receive())
-@blp.response(201, schemas.Posted)
+@blp.arguments(Receive)
+@blp.response(201, Posted)
 @require("stock.receive")
 def receive(body):
     """Receive parts into a NEW-store bin on a receipt note; a RETURNED bin answers 409 `wrong_store`."""
@@ -30,8 +124,8 @@ def receive(body):
 
 
 @blp.route("/stock/issue", methods=["POST"])
-@blp.arguments(schemas.Issue())
-@blp.response(201, schemas.Posted)
+@blp.arguments(Issue)
+@blp.response(201, Posted)
 @require("stock.issue")
 def issue(body):
     """Issue parts from a bin; more than is on hand answers 409 `insufficient_stock`."""
@@ -41,8 +135,8 @@ def issue(body):
 
 
 @blp.route("/stock/transfer", methods=["POST"])
-@blp.arguments(schemas.Transfer())
-@blp.response(201, schemas.Posted)
+@blp.arguments(Transfer)
+@blp.response(201, Posted)
 @require("stock.transfer")
 def transfer(body):
     """Move parts between two bins of one store; the answer's on-hand is the destination's."""
@@ -51,8 +145,8 @@ def transfer(body):
 
 
 @blp.route("/moves/<int:move_id>/reverse", methods=["POST"])
-@blp.arguments(schemas.Reverse())
-@blp.response(201, schemas.Posted)
+@blp.arguments(Reverse)
+@blp.response(201, Posted)
 @require("stock.reverse")
 def reverse(body, move_id):
     """Correct a mistaken move by posting its mirror image (a move can be reversed once)."""
@@ -62,7 +156,7 @@ def reverse(body, move_id):
 
 
 @blp.route("/stock/<part_number>", methods=["GET"])
-@blp.response(200, schemas.StockOut)
+@blp.response(200, StockOut)
 @require("stock.read")
 def stock_of_part(part_number):
     """On-hand of a part: total and per location."""
@@ -70,7 +164,7 @@ def stock_of_part(part_number):
 
 
 @blp.route("/locations/<code>/stock", methods=["GET"])
-@blp.response(200, schemas.BinStock)
+@blp.response(200, BinStock)
 @require("stock.read")
 def stock_in_bin(code):
     """What a bin holds (ledger balance and bin-card balance per part)."""
@@ -78,8 +172,8 @@ def stock_in_bin(code):
 
 
 @blp.route("/moves", methods=["GET"])
-@blp.arguments(schemas.MovesQuery(), location="query")
-@blp.response(200, schemas.MovesOut)
+@blp.arguments(MovesQuery, location="query")
+@blp.response(200, MovesOut)
 @require("stock.read")
 def moves(args):
     """Movement history, newest first, by part and/or location (`before_id` pages back)."""

@@ -9,34 +9,35 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from service_app.api.common import read, write
+from service_app.api.fields import Device, LocationCode, PartNumber, Store, Str, Text
 from service_app.auth.identity import api_actor, require
 from service_app.extensions import db
+from warehouse import limits
 from warehouse.reconciliation import rules as recon_rules
 from warehouse.reconciliation.queries import reconcile
 from warehouse.stocktake import cards, queries, services
 
 blp = Blueprint("api_stocktake", __name__, description="Stocktakes (盘点), bin cards and reconciliation")
 
-Str = fields.String
-Code = Str(required=True, validate=validate.Length(min=1, max=40))
-PartNumber = Str(required=True, validate=validate.Length(min=1, max=64))
-Store = Str(validate=validate.OneOf(["NEW", "RETURNED"]))
-Count = fields.Integer(strict=True, validate=validate.Range(min=0, max=services.MAX_QTY))
+
+def Count(**kw) -> fields.Integer:  # noqa: N802  (a field type: a counted quantity, 0 allowed)
+    return fields.Integer(strict=True, validate=validate.Range(min=0, max=limits.MAX_QTY), **kw)
 
 
 class StocktakeOpen(Schema):
-    store = Str(required=True, validate=validate.OneOf(["NEW", "RETURNED"]))
-    locations = fields.List(Str(validate=validate.Length(min=1, max=40)), validate=validate.Length(max=10000),
+    store = Store(required=True)
+    locations = fields.List(Str(validate=validate.Length(min=1, max=limits.LOCATION_CODE_LEN)),
+                            validate=validate.Length(max=10000),
                             metadata={"description": "bin codes; omitted: every bin of the store (with the filters)"})
-    zone = Str(allow_none=True, validate=validate.Length(max=16))
-    bin_from = Str(allow_none=True, validate=validate.Length(max=40))
-    bin_to = Str(allow_none=True, validate=validate.Length(max=40))
-    category = Str(allow_none=True, validate=validate.Length(max=64))
+    zone = Text(limits.ZONE_LEN)
+    bin_from = Text(limits.LOCATION_CODE_LEN)
+    bin_to = Text(limits.LOCATION_CODE_LEN)
+    category = Text(limits.CATEGORY_LEN)
     plan = Str(allow_none=True, validate=validate.OneOf(["full", "cycle"]),
                metadata={"description": "cycle: only bins holding parts due for their ABC cycle count"})
     max_bins = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=100000))
     blind = fields.Boolean(load_default=True, metadata={"description": "counters do not see expected quantities"})
-    note = Str(allow_none=True, validate=validate.Length(max=200))
+    note = Text(limits.NOTE_LEN)
 
 
 class StocktakeOut(Schema):
@@ -50,21 +51,21 @@ class StocktakeOut(Schema):
 
 
 class StocktakeQuery(Schema):
-    store = Store
+    store = Store()
     state = Str(validate=validate.OneOf(["open", "approved"]))
 
 
 class SheetQuery(Schema):
-    zone = Str(validate=validate.Length(max=16))
+    zone = Str(validate=validate.Length(max=limits.ZONE_LEN))
 
 
 class CountIn(Schema):
-    part_number = PartNumber
-    location = Code
-    physical = fields.Integer(strict=True, required=True, validate=validate.Range(min=0, max=services.MAX_QTY))
-    card = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=0, max=services.MAX_QTY),
-                          metadata={"description": "the paper card's written balance, if the station keeps one"})
-    device = Str(allow_none=True, validate=validate.Length(max=64))
+    part_number = PartNumber()
+    location = LocationCode()
+    physical = Count(required=True)
+    card = Count(allow_none=True,
+                 metadata={"description": "the paper card's written balance, if the station keeps one"})
+    device = Device()
 
 
 class LineOut(Schema):
@@ -80,12 +81,12 @@ class LineOut(Schema):
 
 
 class BinDone(Schema):
-    device = Str(allow_none=True, validate=validate.Length(max=64))
+    device = Device()
 
 
 class LineRef(Schema):
-    part_number = PartNumber
-    location = Code
+    part_number = PartNumber()
+    location = LocationCode()
 
 
 class RejectIn(Schema):
@@ -104,10 +105,10 @@ class Approval(Schema):
 
 
 class ReconQuery(Schema):
-    store = Store
+    store = Store()
     stocktake = fields.Integer(validate=validate.Range(min=1))
     status = Str(validate=validate.OneOf(recon_rules.STATUSES))
-    zone = Str(validate=validate.Length(max=16))
+    zone = Str(validate=validate.Length(max=limits.ZONE_LEN))
     limit = fields.Integer(validate=validate.Range(min=1, max=1_000_000))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
 
@@ -141,9 +142,9 @@ class ReconOut(Schema):
 
 
 class CardIn(Schema):
-    location = Code
-    part_number = PartNumber
-    device = Str(allow_none=True, validate=validate.Length(max=64))
+    location = LocationCode()
+    part_number = PartNumber()
+    device = Device()
 
 
 @blp.route("/stocktakes", methods=["POST"])

@@ -221,7 +221,7 @@ def create_claim(body):
 
 @blp.route("/claims/<claim_no>", methods=["GET"])
 @blp.response(200, ClaimOut)
-@require("warranty.read")
+@require("claims.read")
 def show_claim(claim_no):
     return read(queries.claim_view(db.session, claim_no))
 

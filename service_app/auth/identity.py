@@ -8,7 +8,7 @@ from flask_login import UserMixin, current_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from service_app.extensions import csrf, db, login
-from warehouse.accounts.models import User
+from warehouse.accounts.queries import active_user
 from warehouse.accounts.roles import can
 from warehouse.errors import DomainError, Forbidden
 
@@ -21,7 +21,7 @@ class Unauthorized(DomainError):
 class Actor(UserMixin):
     """The signed-in user as the web and API layers see it (a detached snapshot, not a live ORM row)."""
 
-    def __init__(self, user: User):
+    def __init__(self, user):  # a warehouse.accounts User row
         self.id = user.id
         self.username = user.username
         self.role = user.role
@@ -37,13 +37,12 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="api-token")
 
 
-def issue_token(user: User) -> str:
+def issue_token(user) -> str:
     return _serializer().dumps({"u": user.id, "g": user.token_generation})
 
 
-def _load_active(user_id: int) -> User | None:
-    user = db.session.get(User, user_id)
-    return user if user is not None and user.active else None
+def _load_active(user_id: int):
+    return active_user(db.session, user_id)
 
 
 # Bearer calls come every second or two per scanner; re-reading the user row each time costs a round trip. A user

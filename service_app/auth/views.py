@@ -12,14 +12,15 @@ from wtforms.validators import DataRequired, Length
 
 from service_app.auth.identity import Actor
 from service_app.extensions import db
+from warehouse import limits
 from warehouse.accounts.services import authenticate
 
 bp = Blueprint("auth", __name__)
 
 
 class LoginForm(FlaskForm):
-    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=limits.USERNAME_LEN)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=limits.PASSWORD_LEN)])
     submit = SubmitField(_l("Sign in"))
 
 

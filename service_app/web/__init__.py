@@ -1,13 +1,18 @@
-"""HTML pages for clerks, technicians and back-office staff. Views parse the form, call one warehouse function,
-then render or redirect; the scan page talks to the JSON API from the browser."""
+"""HTML pages for clerks, technicians and back-office staff, one module per area (home, scan, catalog, locations,
+stock, stocktake, printing) on the helpers of `common.py`. Views parse the form, call one warehouse function in the
+write frame, then render or redirect; the scan page talks to the JSON API from the browser."""
 from __future__ import annotations
 
 from flask import Flask
 
+# Importing the area modules attaches their views to the shared `web` blueprint.
+from service_app.web import catalog, home, locations, scan, stock  # noqa: F401
+from service_app.web.attachments import bp as attachments_bp
+from service_app.web.common import bp
 from service_app.web.jobs import bp as jobs_bp
+from service_app.web.menu import init_menu
 from service_app.web.printing import bp as printing_bp, printer_choices
 from service_app.web.stocktake import bp as stocktake_bp
-from service_app.web.views import bp
 
 
 def init_web(app: Flask) -> None:
@@ -15,6 +20,8 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(stocktake_bp)
     app.register_blueprint(printing_bp)
     app.register_blueprint(jobs_bp)
+    app.register_blueprint(attachments_bp)
+    init_menu(app)
 
     @app.context_processor
     def _inject():

@@ -5,29 +5,29 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from service_app.extensions import db
-from service_app.web.views import _post, permission_required
-from warehouse.ledger.models import Move
-from warehouse.locations.models import Location
+from service_app.web.common import permission_required, post
+from warehouse.locations.queries import bin_codes_between
 from warehouse.printing import services as printing
+from warehouse.printing.items import receipt_labels as receipt_label_items
+from warehouse.printing.queries import named_printers
 
 bp = Blueprint("printing", __name__)
 
 
 def _commit(action, ok_message: str) -> bool:
-    """Run, commit and say so; a domain error is flashed by `_post` and nothing is written."""
+    """Run, commit and say so; a domain error is flashed by `post` and nothing is written."""
     def done(result):
         flash(ok_message.format(result=result), "ok")
         return True
 
-    return bool(_post(None, action, done))
+    return bool(post(action, done))
 
 
 def printer_choices() -> list[tuple[str, str]]:
     default = current_app.config["PRINTER_URL"]
-    named = db.session.scalars(select(printing.LabelPrinter).where(printing.LabelPrinter.url != default)).all()
+    named = named_printers(db.session, besides=default)
     return [(default, _("Default printer") + f" ({default})")] + [(p.url, p.name or p.url) for p in named]
 
 
@@ -65,8 +65,7 @@ def bin_labels():
     if request.method == "POST":
         first = request.form.get("first", "").strip().upper()
         last = request.form.get("last", "").strip().upper() or first
-        codes = db.session.scalars(select(Location.code).where(Location.kind == "bin", Location.code >= first,
-                                                               Location.code <= last).order_by(Location.code)).all()
+        codes = bin_codes_between(db.session, first=first, last=last)
         if not codes:
             flash(_("No bins in that range."), "error")
         else:
@@ -85,11 +84,7 @@ def bin_labels():
 @permission_required("labels.print")
 def receipt_labels(doc_no):
     """A part label for every unit on a receipt note: one job (a receipt of 200 parts is one job of 200 labels)."""
-    moves = db.session.scalars(select(Move).where(Move.doc_no == doc_no, Move.doc_type == "receipt")).all()
-    reversed_ids = set(db.session.scalars(select(Move.reverses_id).where(Move.reverses_id.in_([m.id for m in moves]))))
-    items = [{"part_number": m.part.part_number, "name": m.part.name, "name_en": m.part.name_en,
-              "location": m.to_location.code, "date": m.created_at.date().isoformat()}
-             for m in moves if m.id not in reversed_ids for _unit in range(m.qty)]
+    items = receipt_label_items(db.session, doc_no=doc_no)
     if not items:
         flash(_("Nothing to label on this receipt note."), "error")
     else:

@@ -12,7 +12,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from service_app.extensions import db
-from service_app.web.views import _post, permission_required
+from service_app.web.common import permission_required, post, who
+from warehouse import limits
 from warehouse.jobs import services as jobs
 from warehouse.reconciliation import export
 from warehouse.reconciliation.queries import reconcile
@@ -26,29 +27,30 @@ class OpenForm(FlaskForm):
     store = SelectField(_l("Store"), choices=[SelectChoice("NEW", _l("New-parts store")),
                                               SelectChoice("RETURNED", _l("Returned-parts store"))])
     locations = TextAreaField(_l("Bins (codes, one per line; empty: all)"), validators=[Optional(), Length(max=20000)])
-    zone = StringField(_l("Zone"), validators=[Optional(), Length(max=16)])
-    bin_from = StringField(_l("From bin"), validators=[Optional(), Length(max=40)])
-    bin_to = StringField(_l("To bin"), validators=[Optional(), Length(max=40)])
-    category = StringField(_l("Part category"), validators=[Optional(), Length(max=64)])
+    zone = StringField(_l("Zone"), validators=[Optional(), Length(max=limits.ZONE_LEN)])
+    bin_from = StringField(_l("From bin"), validators=[Optional(), Length(max=limits.LOCATION_CODE_LEN)])
+    bin_to = StringField(_l("To bin"), validators=[Optional(), Length(max=limits.LOCATION_CODE_LEN)])
+    category = StringField(_l("Part category"), validators=[Optional(), Length(max=limits.CATEGORY_LEN)])
     plan = SelectField(_l("Plan"), choices=[
         SelectChoice("full", _l("All bins in scope")),
         SelectChoice("cycle", _l("Cycle count: parts due (fast movers more often)"))])
     blind = BooleanField(_l("Blind count (counters do not see expected quantities)"), default=True)
-    note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=limits.NOTE_LEN)])
     submit = SubmitField(_l("Open stocktake"))
 
 
 class CountForm(FlaskForm):
-    location = StringField(_l("Bin"), validators=[DataRequired(), Length(max=40)])
-    part_number = StringField(_l("Part number"), validators=[DataRequired(), Length(max=64)])
-    physical = IntegerField(_l("Counted quantity"), validators=[NumberRange(min=0, max=services.MAX_QTY)])
-    card = IntegerField(_l("Card balance (paper card)"), validators=[Optional(), NumberRange(min=0)])
+    location = StringField(_l("Bin"), validators=[DataRequired(), Length(max=limits.LOCATION_CODE_LEN)])
+    part_number = StringField(_l("Part number"), validators=[DataRequired(), Length(max=limits.PART_NUMBER_LEN)])
+    physical = IntegerField(_l("Counted quantity"), validators=[NumberRange(min=0, max=limits.MAX_QTY)])
+    card = IntegerField(_l("Card balance (paper card)"),
+                        validators=[Optional(), NumberRange(min=0, max=limits.MAX_QTY)])
     submit = SubmitField(_l("Record count"))
 
 
 class CardForm(FlaskForm):
-    location = StringField(_l("Bin"), validators=[DataRequired(), Length(max=40)])
-    part_number = StringField(_l("Part number"), validators=[DataRequired(), Length(max=64)])
+    location = StringField(_l("Bin"), validators=[DataRequired(), Length(max=limits.LOCATION_CODE_LEN)])
+    part_number = StringField(_l("Part number"), validators=[DataRequired(), Length(max=limits.PART_NUMBER_LEN)])
     submit = SubmitField(_l("Print bin card"))
 
 
@@ -68,10 +70,6 @@ def _captions() -> dict[str, str]:
             "value_diff": _("Value of difference"), "counter": _("Counter")}
 
 
-def _who() -> dict:
-    return {"actor": current_user.username, "role": current_user.role, "device": "web"}
-
-
 @bp.route("/stocktakes", methods=["GET", "POST"])
 @permission_required("stock.count")
 def stocktakes():
@@ -81,7 +79,7 @@ def stocktakes():
             abort(403, _("Your role may not do this."))
         if form.validate_on_submit():
             codes = form.locations.data.replace(",", " ").split() if form.locations.data else None
-            resp = _post(form, lambda: services.open_stocktake(
+            resp = post(lambda: services.open_stocktake(
                 db.session, store=form.store.data, actor=current_user.username, locations=codes,
                 zone=form.zone.data or None, bin_from=form.bin_from.data or None, bin_to=form.bin_to.data or None,
                 category=form.category.data or None, plan=form.plan.data, blind=form.blind.data,
@@ -108,10 +106,9 @@ def detail(stocktake_id):
 def count(stocktake_id):
     form = CountForm()
     if form.validate_on_submit():
-        if _post(form, lambda: services.record_count(
+        if post(lambda: services.record_count(
                 db.session, stocktake_id=stocktake_id, part_number=form.part_number.data,
-                location=form.location.data, physical=form.physical.data, card=form.card.data, **_who()),
-                lambda line: line) is not None:
+                location=form.location.data, physical=form.physical.data, card=form.card.data, **who())) is not None:
             flash(_("Count recorded."), "ok")
     else:
         flash(_("Enter a bin, a part and a quantity of 0 or more."), "error")
@@ -121,8 +118,7 @@ def count(stocktake_id):
 @bp.route("/stocktakes/<int:stocktake_id>/bins/<code>/done", methods=["POST"])
 @permission_required("stock.count")
 def bin_done(stocktake_id, code):
-    if _post(None, lambda: services.finish_bin(db.session, stocktake_id=stocktake_id, location=code,
-                                                      **_who()), lambda r: r) is not None:
+    if post(lambda: services.finish_bin(db.session, stocktake_id=stocktake_id, location=code, **who())) is not None:
         flash(_("Bin %(code)s counted.", code=code), "ok")
     return redirect(url_for("stocktake.detail", stocktake_id=stocktake_id))
 
@@ -130,8 +126,7 @@ def bin_done(stocktake_id, code):
 @bp.route("/stocktakes/<int:stocktake_id>/approve", methods=["POST"])
 @permission_required("stocktake.approve")
 def approve(stocktake_id):
-    done = _post(None, lambda: services.approve(db.session, stocktake_id=stocktake_id,
-                                                       actor=current_user.username), lambda r: r)
+    done = post(lambda: services.approve(db.session, stocktake_id=stocktake_id, actor=current_user.username))
     if done is not None:
         flash(_("Approved: %(n)s adjustments posted.", n=len(done["adjustments"])), "ok")
     return redirect(url_for("stocktake.reconciliation", stocktake=stocktake_id))
@@ -144,8 +139,8 @@ def reject(stocktake_id):
              if "|" in v]
     if not lines:
         flash(_("Tick the lines to recount."), "error")
-    elif (done := _post(None, lambda: services.reject(db.session, stocktake_id=stocktake_id, lines=lines,
-                                                             actor=current_user.username), lambda r: r)):
+    elif (done := post(lambda: services.reject(db.session, stocktake_id=stocktake_id, lines=lines,
+                                               actor=current_user.username))):
         flash(_("%(n)s lines sent back for recount.", n=done["rejected"]), "ok")
     return redirect(url_for("stocktake.reconciliation", stocktake=stocktake_id))
 
@@ -206,9 +201,9 @@ def reconciliation_job():
     params = {**args, "format": fmt, "title": _title({"store": store, "stocktake": args["stocktake"]}),
               "captions": _captions(), "words": _words(),
               "more_rows": _("The first {shown} of {total} rows are printed; filter, or export XLSX.")}
-    return _post(None, lambda: jobs.enqueue(db.session, kind="reconciliation_export", params=params,
-                                            actor=current_user.username),
-                 lambda job: redirect(url_for("jobs.page", job_id=job.id))) or redirect(
+    return post(lambda: jobs.enqueue(db.session, kind="reconciliation_export", params=params,
+                                     actor=current_user.username),
+                lambda job: redirect(url_for("jobs.page", job_id=job.id))) or redirect(
         url_for("stocktake.reconciliation", **request.args))
 
 
@@ -219,9 +214,9 @@ def start_card():
     manager)."""
     form = CardForm()
     if form.validate_on_submit():
-        started = _post(form, lambda: cards.start_card(db.session, location=form.location.data,
-                                                       part_number=form.part_number.data, actor=current_user.username,
-                                                       role=current_user.role), lambda r: r)
+        started = post(lambda: cards.start_card(db.session, location=form.location.data,
+                                                part_number=form.part_number.data, actor=current_user.username,
+                                                role=current_user.role))
         if started is not None:
             return redirect(url_for("stocktake.card_pdf", location=started["location"],
                                     part_number=started["part_number"]))

@@ -33,7 +33,7 @@ SYMBOLS = {
     "part": {("Code128", "part_number")},
     "bin": {("QRCode", "code"), ("Code128", "code")},
     "returned_part": {("Code128", "claim_no")},
-    "unit": {("Code128", "serial"), ("QRCode", "serial")},
+    "unit": {("Code128", "serial"), ("DataMatrix", "serial")},  # Code 128 when it fits (see VINS in test_render)
     "shipment": {("Code128", "order_no")},
     "bin_card": {("QRCode", "card_code")},
 }

@@ -38,6 +38,28 @@ def test_barcodes_read_back_exactly(template, fmt, dpi):
     assert ink(image).mean() < 0.4, "a label is mostly white paper"
 
 
+# 17-character VINs (CONTRACT §6): the Data Matrix always carries the serial; the Code 128 is added when it fits the
+# 50 mm stock at a module that scans (digits pair up in subset C), never squeezed below it.
+VINS = {
+    "LSVAU033512345678": {"DataMatrix", "Code128"},  # twelve trailing digits: 47 mm of Code 128
+    "WVWZZZ1JZXW000001": {"DataMatrix"},  # eleven letters: 55 mm of Code 128
+    "ABCDEFGHJKLMNPRST": {"DataMatrix"},  # letters only, the worst case: 61 mm
+}
+
+
+@pytest.mark.parametrize("dpi", DPIS)
+@pytest.mark.parametrize("fmt", labels.FORMATS)
+@pytest.mark.parametrize("vin", sorted(VINS))
+def test_a_unit_label_with_a_vin_reads_back_in_every_format(vin, fmt, dpi):
+    data = {"serial": vin, "model": "KX-3000 空气压缩机"}
+    (image,) = rasterise(labels.render("unit", data, fmt=fmt, dpi=dpi), fmt, dpi)
+    assert image.size == (round(50 * dpi / 25.4), round(30 * dpi / 25.4)), "on the default 50 x 30 mm stock"
+    assert decode(image) == {(symbology, vin) for symbology in VINS[vin]}
+    if fmt == "pdf":  # the human-readable line: the whole VIN, as text
+        page = pdfium.PdfDocument(labels.render("unit", data, fmt="pdf", dpi=dpi))[0]
+        assert vin in page.get_textpage().get_text_range().split()
+
+
 @pytest.mark.parametrize("dpi", DPIS)
 @pytest.mark.parametrize("fmt", ["zpl", "tspl"])
 @pytest.mark.parametrize("template", sorted(SAMPLES))

@@ -7,15 +7,16 @@ from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from warehouse.db import COST, MONEY, Base, utcnow
+from warehouse.limits import BARCODE_LEN, CATEGORY_LEN, NAME_LEN, PART_NUMBER_LEN, SUPPLIER_CODE_LEN, UNIT_LEN
 
 
 class Supplier(Base):
     __tablename__ = "supplier"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(32), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    name_en: Mapped[str | None] = mapped_column(String(200))
+    code: Mapped[str] = mapped_column(String(SUPPLIER_CODE_LEN), unique=True)
+    name: Mapped[str] = mapped_column(String(NAME_LEN))
+    name_en: Mapped[str | None] = mapped_column(String(NAME_LEN))
     contact: Mapped[str | None] = mapped_column(String(200))
 
 
@@ -23,11 +24,11 @@ class Part(Base):
     __tablename__ = "part"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    part_number: Mapped[str] = mapped_column(String(40), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    name_en: Mapped[str | None] = mapped_column(String(200))
-    unit: Mapped[str] = mapped_column(String(16), default="pcs")
-    category: Mapped[str | None] = mapped_column(String(64), index=True)
+    part_number: Mapped[str] = mapped_column(String(PART_NUMBER_LEN), unique=True)
+    name: Mapped[str] = mapped_column(String(NAME_LEN))
+    name_en: Mapped[str | None] = mapped_column(String(NAME_LEN))
+    unit: Mapped[str] = mapped_column(String(UNIT_LEN), default="pcs")
+    category: Mapped[str | None] = mapped_column(String(CATEGORY_LEN), index=True)
     supplier_id: Mapped[int | None] = mapped_column(ForeignKey("supplier.id"))
     standard_cost: Mapped[Decimal] = mapped_column(COST, default=Decimal("0"))
     dealer_price: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
@@ -46,7 +47,7 @@ class PartBarcode(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     part_id: Mapped[int] = mapped_column(ForeignKey("part.id", ondelete="CASCADE"), index=True)
-    code: Mapped[str] = mapped_column(String(64), unique=True)
+    code: Mapped[str] = mapped_column(String(BARCODE_LEN), unique=True)
     kind: Mapped[str] = mapped_column(String(16), default="supplier")
     supplier_id: Mapped[int | None] = mapped_column(ForeignKey("supplier.id"))
 

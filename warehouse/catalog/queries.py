@@ -23,3 +23,11 @@ def search_parts(session: Session, q: str | None = None, *, category: str | None
     if category:
         stmt = stmt.where(Part.category == category)
     return list(session.scalars(stmt))
+
+
+def part_dict(p: Part) -> dict:
+    """A part as the API answers it (money as decimal strings)."""
+    return {"part_number": p.part_number, "name": p.name, "name_en": p.name_en, "unit": p.unit,
+            "category": p.category, "supplier": p.supplier.code if p.supplier else None,
+            "standard_cost": f"{p.standard_cost:.2f}", "dealer_price": f"{p.dealer_price:.2f}",
+            "reorder_point": p.reorder_point, "barcodes": [b.code for b in p.barcodes]}

@@ -9,11 +9,12 @@ from sqlalchemy.orm import Session
 from scanners.codes import classify
 from warehouse.catalog.models import Part, PartBarcode, Supplier
 from warehouse.errors import AlreadyExists, NotFound, ValidationError
+from warehouse.limits import MONEY_MAX, MONEY_PLACES, NAME_LEN, PART_NUMBER_LEN
 
-PART_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
+PART_NUMBER = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9._/-]{{0,{PART_NUMBER_LEN - 1}}}$")
 
 
-def money(value, field: str, *, places: int = 2) -> Decimal:
+def money(value, field: str, *, places: int = MONEY_PLACES) -> Decimal:
     """Money arrives as a decimal string (or an int); floats are refused so no binary rounding sneaks in."""
     if isinstance(value, bool) or isinstance(value, float):
         raise ValidationError(f"{field} must be a decimal string such as \"12.50\"", field=field)
@@ -21,7 +22,7 @@ def money(value, field: str, *, places: int = 2) -> Decimal:
         d = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         raise ValidationError(f"{field} must be a decimal string such as \"12.50\"", field=field) from None
-    if not d.is_finite() or d < 0 or d >= Decimal(10) ** 10:
+    if not d.is_finite() or d < 0 or d >= MONEY_MAX:
         raise ValidationError(f"{field} must be between 0 and 9999999999", field=field)
     if -d.as_tuple().exponent > places:
         raise ValidationError(f"{field} has more than {places} decimal places", field=field)
@@ -56,7 +57,7 @@ def create_supplier(session: Session, *, code: str, name: str, name_en: str | No
 def create_part(session: Session, *, part_number: str, name: str, name_en: str | None = None, unit: str | None = None,
                 category: str | None = None, supplier: str | None = None, standard_cost=None, dealer_price=None,
                 reorder_point: int | None = None, barcodes: list[str] | None = None) -> Part:
-    pn = _text(part_number, "part_number", 40, required=True)
+    pn = _text(part_number, "part_number", PART_NUMBER_LEN, required=True)
     if not PART_NUMBER.match(pn):
         raise ValidationError("part_number may hold letters, digits and . _ / - (at most 40)", field="part_number")
     # A part number must not read as one of our own codes (bin, card, mode, document), or scans would misfire.

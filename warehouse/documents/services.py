@@ -3,10 +3,9 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from warehouse.db import utcnow
+from warehouse.db import insert_for, utcnow
 from warehouse.documents.models import DocSequence, Document
 
 DOC_PREFIX = {"receipt": "RN", "issue": "IN", "transfer": "TN", "adjustment": "AJ", "reversal": "RV",
@@ -14,8 +13,7 @@ DOC_PREFIX = {"receipt": "RN", "issue": "IN", "transfer": "TN", "adjustment": "A
 
 
 def _increment(conn, prefix: str) -> int:
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    conn.execute(insert(DocSequence).values(prefix=prefix, last=0).on_conflict_do_nothing())
+    conn.execute(insert_for(conn)(DocSequence).values(prefix=prefix, last=0).on_conflict_do_nothing())
     return conn.execute(update(DocSequence).where(DocSequence.prefix == prefix)
                         .values(last=DocSequence.last + 1).returning(DocSequence.last)).scalar_one()
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from warehouse.catalog.models import Part
 from warehouse.catalog.queries import get_part
+from warehouse.ledger.cost import moving_average, round_cost
 from warehouse.ledger.models import Balance, Move, Valuation
 from warehouse.locations.models import STOCK_KINDS, Location
 from warehouse.locations.services import get_location
@@ -29,7 +30,8 @@ def stock_of_part(session: Session, part_number: str) -> dict:
         "name_en": part.name_en,
         "total": sum(r.qty for r in rows),
         "locations": [{"location": r.code, "store": r.store, "qty": r.qty} for r in rows],
-        "avg_cost": f"{(new.value / new.qty) if new and new.qty else part.standard_cost:.4f}",
+        "avg_cost": str(moving_average(new.value, new.qty, default=part.standard_cost) if new
+                        else round_cost(part.standard_cost)),
     }
 
 
@@ -103,3 +105,8 @@ def check_ledger(session: Session) -> list[dict]:
     rows = session.execute(full).all()
     return [{"part_id": r.part_id, "location_id": r.location_id, "cached": r.cached, "moves": int(r.moves)}
             for r in rows if r.cached != int(r.moves)]
+
+
+def document_moves(session: Session, *, doc_no: str) -> list[Move]:
+    """The moves posted on one document (a receipt note's lines), in posting order."""
+    return list(session.scalars(select(Move).where(Move.doc_no == doc_no).order_by(Move.id)))

@@ -5,23 +5,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import bindparam, case, func, insert, select, true, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, case, insert, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from warehouse.catalog.models import Part
-from warehouse.db import COST, utcnow
+from warehouse.db import COST, insert_for, utcnow
 from warehouse.documents.models import Document
 from warehouse.documents.services import get_document, open_document
 from warehouse.accounts.roles import store_allowed
 from warehouse.errors import (AlreadyReversed, Conflict, Forbidden, InsufficientStock, NotFound, UnknownLocation,
                               UnknownPart, ValidationError, WrongStore)
+from warehouse.ledger.cost import round_cost, sql_moving_average, sql_value_less, sql_value_plus
 from warehouse.ledger.models import Balance, Move, Valuation
+from warehouse.limits import MAX_QTY
 from warehouse.locations.models import STOCK_KINDS, Location
 from warehouse.locations.services import VIRTUAL, virtual
-
-FOUR = Decimal("0.0001")
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,7 @@ def check_qty(qty) -> int:
         raise ValidationError("quantity must be a whole number", field="qty")
     if qty <= 0:
         raise ValidationError("quantity must be greater than zero", field="qty")
-    if qty > 1_000_000:
+    if qty > MAX_QTY:
         raise ValidationError("quantity is implausibly large (over 1,000,000)", field="qty")
     return qty
 
@@ -98,13 +97,13 @@ _TAKE = (update(_bal).where(_bal.c.part_id == bindparam("p"), _bal.c.location_id
                             _bal.c.qty >= bindparam("n"))
          .values(qty=_bal.c.qty - bindparam("n"), updated_at=bindparam("t")).returning(_bal.c.qty))
 _HAVE = select(_bal.c.qty).where(_bal.c.part_id == bindparam("p"), _bal.c.location_id == bindparam("l"))
-_AVG = func.round(_val.c.value / _val.c.qty, 4)
 _VALUE_OUT = {  # at moving-average cost, or at a given cost (reversals)
     avg: update(_val).where(_val.c.part_id == bindparam("p"), _val.c.store == bindparam("s"),
                             _val.c.qty >= bindparam("n"))
-    .values(last_cost=cost, value=case((_val.c.qty == bindparam("n"), 0), else_=_val.c.value - cost * bindparam("n")),
+    .values(last_cost=cost, value=case((_val.c.qty == bindparam("n"), 0),
+                                       else_=sql_value_less(_val.c.value, cost, bindparam("n"))),
             qty=_val.c.qty - bindparam("n")).returning(_val.c.last_cost)
-    for avg, cost in ((True, _AVG), (False, bindparam("c", type_=COST)))
+    for avg, cost in ((True, sql_moving_average(_val.c.value, _val.c.qty)), (False, bindparam("c", type_=COST)))
 }
 _INSERT_MOVE = insert(_mov).returning(_mov.c.id)
 _REPLAY = select(_mov.c.id, _mov.c.part_id, _mov.c.qty, _mov.c.unit_cost, _mov.c.doc_no).where(
@@ -116,7 +115,7 @@ def _upserts(conn) -> tuple:
     """(balance put, valuation in) upserts for this dialect, built once."""
     name = conn.dialect.name
     if name not in _UPSERTS:
-        ins = (postgresql.insert if name == "postgresql" else sqlite.insert)
+        ins = insert_for(conn)
         b = ins(_bal).values(part_id=bindparam("p"), location_id=bindparam("l"), qty=bindparam("n"), card_qty=0,
                              updated_at=bindparam("t"))
         b = b.on_conflict_do_update(index_elements=[_bal.c.part_id, _bal.c.location_id],
@@ -125,7 +124,8 @@ def _upserts(conn) -> tuple:
         v = ins(_val).values(part_id=bindparam("p"), store=bindparam("s"), qty=bindparam("n"),
                              value=bindparam("v", type_=COST), last_cost=bindparam("c", type_=COST))
         v = v.on_conflict_do_update(index_elements=[_val.c.part_id, _val.c.store],
-                                    set_={"qty": _val.c.qty + v.excluded.qty, "value": _val.c.value + v.excluded.value,
+                                    set_={"qty": _val.c.qty + v.excluded.qty,
+                                          "value": sql_value_plus(_val.c.value, v.excluded.value),
                                           "last_cost": v.excluded.last_cost})
         _UPSERTS[name] = (b, v)
     return _UPSERTS[name]
@@ -185,7 +185,7 @@ def _value_out(conn, part, store: str, qty: int, unit_cost: Decimal | None) -> D
     if cost is None:  # only reachable if balance and valuation disagree, which check_ledger reports
         raise InsufficientStock(f"store {store} valuation holds less than {qty} of {part.part_number}",
                                 part_number=part.part_number)
-    return Decimal(cost).quantize(FOUR)
+    return round_cost(cost)
 
 
 def _value_in(conn, part, store: str, qty: int, unit_cost: Decimal) -> None:
@@ -207,13 +207,13 @@ def post_move(session: Session, *, part, qty: int, src, dst, doc_type: str, acto
     for loc, sign in sorted(((src, -1), (dst, +1)), key=lambda p: p[0].id):
         if loc.holds_stock:
             on_hand[loc.id] = (_take if sign < 0 else _put)(conn, part, loc, qty)
-    cost = unit_cost
+    cost = None if unit_cost is None else round_cost(unit_cost)  # a cost is booked at 4 places (ledger.cost)
     if src.store and src.store != dst.store:
-        cost = _value_out(conn, part, src.store, qty, unit_cost)
+        cost = _value_out(conn, part, src.store, qty, cost)
     if dst.store and dst.store != src.store:
-        cost = Decimal(part.standard_cost if cost is None else cost)
+        cost = round_cost(part.standard_cost if cost is None else cost)
         _value_in(conn, part, dst.store, qty, cost)
-    cost = Decimal(part.standard_cost if cost is None else cost)
+    cost = round_cost(part.standard_cost if cost is None else cost)
     row = dict(part_id=part.id, qty=qty, from_location_id=src.id, to_location_id=dst.id, unit_cost=cost,
                doc_type=doc_type, doc_no=doc_no, actor=actor, device=device, created_at=at or utcnow(),
                idempotency_key=idempotency_key, reverses_id=reverses_id, note=note)
@@ -262,14 +262,16 @@ def _part_and_bin(session: Session, part_number: str, code: str, role: str | Non
             _PART_AND_BIN, {"pn": part_number.strip(), "code": code.strip().upper()}).first()
     if row is None:
         return part_ref(session, part_number), _bin(session, code, role)
-    return PartRef(*row[:4]), _check_bin(LocRef(*row[4:]), role)
+    return PartRef(*row[:4]), check_bin(LocRef(*row[4:]), role)
 
 
 def _bin(session: Session, code: str, role: str | None) -> LocRef:
-    return _check_bin(loc_ref(session, code), role)
+    return check_bin(loc_ref(session, code), role)
 
 
-def _check_bin(loc: LocRef, role: str | None) -> LocRef:
+def check_bin(loc, role: str | None):
+    """The one check before stock moves in a bin: it is a bin, and a store clerk's role works in its store (the
+    location as a `LocRef` or an ORM `Location`; returned as given)."""
     if loc.kind != "bin":
         raise WrongStore(f"{loc.code} is not a bin", location=loc.code)
     if role is not None and not store_allowed(role, loc.store):
@@ -342,8 +344,8 @@ def reverse(session: Session, *, move_id: int, actor: str, reason: str | None = 
     if original is None:
         raise NotFound(f"no move {move_id}", move_id=move_id)
     for loc in (original.from_location, original.to_location):
-        if loc.kind == "bin" and role is not None and not store_allowed(role, loc.store):
-            raise Forbidden(f"your role ({role}) does not work in the {loc.store} store", location=loc.code)
+        if loc.kind == "bin":
+            check_bin(loc, role)
     if original.reverses_id is not None:
         raise Conflict("a reversal cannot itself be reversed; post the movement again instead", move_id=move_id)
     if session.scalar(select(Move.id).where(Move.reverses_id == move_id)) is not None:

@@ -4,8 +4,9 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from warehouse.db import Base
+from warehouse.limits import LOCATION_CODE_LEN, NAME_LEN, ZONE_LEN
+from warehouse.limits import STORES  # noqa: F401  (defined in limits; read from here by older callers)
 
-STORES = ("NEW", "RETURNED")
 # Kinds whose on-hand is cached in `balance` and must never go negative. Counterparties (supplier, customer, ...)
 # are sources and sinks: their balance is a sum over moves when anyone asks, and may be negative.
 STOCK_KINDS = ("bin", "technician", "transit")
@@ -16,11 +17,11 @@ class Location(Base):
     __tablename__ = "location"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
+    code: Mapped[str] = mapped_column(String(LOCATION_CODE_LEN), unique=True)
     kind: Mapped[str] = mapped_column(String(16), default="bin", index=True)
     store: Mapped[str | None] = mapped_column(String(16), index=True)
-    zone: Mapped[str | None] = mapped_column(String(16))
-    name: Mapped[str | None] = mapped_column(String(200))
+    zone: Mapped[str | None] = mapped_column(String(ZONE_LEN))
+    name: Mapped[str | None] = mapped_column(String(NAME_LEN))
     active: Mapped[bool] = mapped_column(default=True)
 
     @property

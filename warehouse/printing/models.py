@@ -6,6 +6,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, LargeB
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from warehouse.db import Base, utcnow
+from warehouse.limits import PRINTER_NAME_LEN, PRINTER_URL_LEN, TEMPLATE_LEN
 
 STATES = ("queued", "sending", "done", "failed", "cancelled")
 
@@ -21,11 +22,11 @@ class PrintJob(Base):
     __tablename__ = "print_job"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    template: Mapped[str] = mapped_column(String(32))
+    template: Mapped[str] = mapped_column(String(TEMPLATE_LEN))
     payload: Mapped[list] = mapped_column(JSON)  # the label data items, as given
     lang: Mapped[str] = mapped_column(String(8))  # zpl | tspl | pdf
     dpi: Mapped[int] = mapped_column(Integer)
-    printer_url: Mapped[str] = mapped_column(String(500), index=True)
+    printer_url: Mapped[str] = mapped_column(String(PRINTER_URL_LEN), index=True)
     copies: Mapped[int] = mapped_column(Integer, default=1)
     labels_count: Mapped[int] = mapped_column(Integer)
     labels_done: Mapped[int] = mapped_column(Integer, default=0)
@@ -55,8 +56,8 @@ class LabelPrinter(Base):
     __tablename__ = "label_printer"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    url: Mapped[str] = mapped_column(String(500), unique=True)
-    name: Mapped[str | None] = mapped_column(String(100))
+    url: Mapped[str] = mapped_column(String(PRINTER_URL_LEN), unique=True)
+    name: Mapped[str | None] = mapped_column(String(PRINTER_NAME_LEN))
     reachable: Mapped[bool | None]
     ready: Mapped[bool | None]
     paper_out: Mapped[bool] = mapped_column(default=False)

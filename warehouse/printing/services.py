@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 import labels
 from labels.printers import Printer, PrinterStatus, PrinterUrlError, from_url
-from warehouse.db import utcnow
+from warehouse.db import insert_for, utcnow
 from warehouse.errors import Conflict, DomainError, NotFound, ValidationError
 from warehouse.printing.models import LabelPrinter, PrintJob
 
@@ -190,8 +189,7 @@ def record_status(session: Session, *, url: str, status: PrinterStatus, at: date
     values = dict(reachable=status.reachable, ready=status.ready, paper_out=status.paper_out,
                   head_open=status.head_open, paused=status.paused, detail=status.detail[:500],
                   checked_at=at or utcnow())
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    session.execute(insert(LabelPrinter).values(url=url, **values)
+    session.execute(insert_for(session)(LabelPrinter).values(url=url, **values)
                     .on_conflict_do_update(index_elements=[LabelPrinter.url], set_=values))
 
 

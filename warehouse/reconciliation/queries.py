@@ -10,11 +10,12 @@ from collections import Counter
 from contextlib import contextmanager
 from decimal import Decimal
 
-from sqlalchemy import Numeric, and_, case, exists, func, or_, select, text, type_coerce
+from sqlalchemy import and_, case, exists, func, or_, select, text
 from sqlalchemy.orm import Session, aliased
 
 from warehouse.catalog.models import Part
 from warehouse.errors import ValidationError
+from warehouse.ledger.cost import sql_moving_average, sql_money
 from warehouse.ledger.models import Balance, Valuation
 from warehouse.locations.models import STORES, Location
 from warehouse.reconciliation import rules
@@ -46,7 +47,7 @@ def _figures(*, store: str, stocktake: Stocktake | None, zone: str | None):
     # the maintained one.
     card = case((and_(line.card.is_not(None), line.state != "approved"),
                  line.card + b.card_qty - line.card_at_count), else_=b.card_qty)
-    avg_cost = case((v.qty > 0, type_coerce(v.value, Numeric(18, 6)) / v.qty), else_=p.standard_cost)
+    avg_cost = case((v.qty > 0, sql_moving_average(v.value, v.qty)), else_=p.standard_cost)
     stmt = (select(b.part_id, p.part_number, p.name, p.name_en, loc.code.label("location"),
                    b.qty.label("account"), card.label("card"), physical.label("physical"),
                    # = physical − account, from the line alone (the wrong-bin look-up compares lines)
@@ -82,12 +83,12 @@ def _opposite_found(f, store: str, stocktake_id: int | None):
 
 def _report(f, opposite_found):
     """Status, cause and valued difference per row."""
-    value = func.round(type_coerce(f.c.diff * f.c.avg_cost, Numeric(18, 6)), 2)
+    value = sql_money(f.c.diff, f.c.avg_cost)
     return select(f.c.part_number, f.c.name, f.c.name_en, f.c.location, f.c.account, f.c.card, f.c.physical,
                   rules.status(f.c.account, f.c.card, f.c.physical).label("status"),
                   rules.cause(a=f.c.account, c=f.c.card, diff=f.c.diff, later=f.c.later,
                               opposite_found=opposite_found).label("cause"),
-                  type_coerce(value, Numeric(18, 2)).label("value_diff"), f.c.later.label("moves_after_count"),
+                  value.label("value_diff"), f.c.later.label("moves_after_count"),
                   f.c.counter, f.c.line_state).subquery("report")
 
 

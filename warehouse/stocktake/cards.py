@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 import labels
 from warehouse.accounts.roles import can
 from warehouse.catalog.queries import get_part
-from warehouse.db import utcnow
+from warehouse.db import insert_for, utcnow
 from warehouse.errors import Forbidden, ValidationError
 from warehouse.ledger.models import Balance, Move
 from warehouse.stocktake import shelf
@@ -78,7 +78,7 @@ def confirm_card(session: Session, *, location: str, part_number: str, actor: st
     n, delta = session.execute(select(func.count(), func.coalesce(func.sum(shelf.signed_qty(loc.id)), 0))
                                .where(pending)).one()
     if n:
-        session.execute(shelf.insert_for(session)(CardConfirmation).from_select(
+        session.execute(insert_for(session)(CardConfirmation).from_select(
             ["move_id", "location_id", "actor", "device", "confirmed_at"],
             select(Move.id, literal(loc.id), literal(actor), literal(device),
                    literal(utcnow(), CardConfirmation.confirmed_at.type)).where(pending)).on_conflict_do_nothing())

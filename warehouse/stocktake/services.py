@@ -15,10 +15,12 @@ from sqlalchemy.orm import Session
 
 from warehouse.catalog.models import Part
 from warehouse.catalog.queries import get_part
-from warehouse.db import utcnow
+from warehouse.db import insert_for, utcnow
 from warehouse.errors import ValidationError, WrongStore
+from warehouse.ledger.cost import moving_average, round_cost
 from warehouse.ledger.models import Balance, Move, Valuation
 from warehouse.ledger.services import check_qty, post_move
+from warehouse.limits import MAX_QTY
 from warehouse.locations.models import STORES, Location
 from warehouse.locations.services import get_location, virtual
 from warehouse.stocktake import cards, rules, shelf
@@ -27,7 +29,6 @@ from warehouse.stocktake.errors import (LineApproved, NoOpenStocktake, NotCounte
 from warehouse.stocktake.models import CardConfirmation, Stocktake, StocktakeBin, StocktakeLine
 from warehouse.stocktake.queries import get_stocktake
 
-MAX_QTY = 1_000_000
 
 
 # --- opening ---------------------------------------------------------------------------------------------------
@@ -104,7 +105,7 @@ def open_stocktake(session: Session, *, store: str, actor: str, locations: list[
                    opened_by=actor, state="open")
     session.add(st)
     session.flush()
-    inserted = session.execute(shelf.insert_for(session)(StocktakeBin).from_select(
+    inserted = session.execute(insert_for(session)(StocktakeBin).from_select(
         ["stocktake_id", "location_id"], select(literal(st.id), bins.subquery().c.id))).rowcount
     if not inserted:
         raise ValidationError("no bin matches this stocktake's scope", field="locations")
@@ -292,7 +293,7 @@ def reject(session: Session, *, stocktake_id: int, lines: list[dict], actor: str
 def _avg_cost(session: Session, part: Part, store: str) -> Decimal:
     v = session.execute(select(Valuation.qty, Valuation.value).where(Valuation.part_id == part.id,
                                                                     Valuation.store == store)).first()
-    return (Decimal(v.value) / v.qty).quantize(Decimal("0.0001")) if v and v.qty else part.standard_cost
+    return moving_average(v.value, v.qty, default=part.standard_cost) if v else round_cost(part.standard_cost)
 
 
 def _approve_line(session: Session, st: Stocktake, line: StocktakeLine, actor: str) -> dict:

@@ -9,14 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import case, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from warehouse.accounts.roles import store_allowed
 from warehouse.catalog.models import Part
-from warehouse.db import utcnow
-from warehouse.errors import Forbidden, WrongStore
+from warehouse.db import insert_for, utcnow
 from warehouse.ledger.models import Balance, Move
+from warehouse.ledger.services import check_bin
 from warehouse.locations.models import Location
 from warehouse.locations.services import get_location
 
@@ -28,17 +26,8 @@ class Shelf:
     last_move_id: int  # the newest move of this bin–part (0 if none)
 
 
-def insert_for(session: Session):
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-
-
 def bin_location(session: Session, code: str, role: str | None) -> Location:
-    loc = get_location(session, code)
-    if loc.kind != "bin":
-        raise WrongStore(f"{loc.code} is not a bin", location=loc.code)
-    if role is not None and not store_allowed(role, loc.store):
-        raise Forbidden(f"your role ({role}) does not work in the {loc.store} store", location=loc.code)
-    return loc
+    return check_bin(get_location(session, code), role)
 
 
 def lock(session: Session, part: Part, loc: Location) -> Shelf:

@@ -15,7 +15,7 @@ from labels.testprinter import TestPrinter
 from tests.factories import make_bin, make_part, make_user
 from warehouse.printing.models import PrintJob
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -1,0 +1,61 @@
+"""The records attachments can belong to. A new area adds one line to `OWNERS`: its kind, the permission that
+reads its records, the one that writes them, a look-up from a key to the record's one spelling of it (None: no
+such record), and the types it takes."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from sqlalchemy.orm import Session
+
+from warehouse.attachments.content import IMAGES, SPREADSHEETS
+from warehouse.attachments.errors import UnknownOwner
+from warehouse.documents.services import get_document
+from warehouse.stocktake.models import Stocktake
+
+# Every owner key is short printable ASCII (document numbers, ids): checked before any query, so hostile text
+# (NULs, surrogates, 5,000 digits) never reaches the database.
+KEY = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")  # anchored: marshmallow's Regexp only .match()es
+INT32_MAX = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class Owner:
+    kind: str
+    read: str  # permission to list and download
+    write: str  # permission to upload and delete
+    find: Callable[[Session, str], str | None]  # the canonical key of an existing record, else None
+    accepts: frozenset[str]
+
+
+def _receipt(session: Session, key: str) -> str | None:
+    doc = get_document(session, key)
+    return doc.doc_no if doc is not None and doc.doc_type == "receipt" else None
+
+
+def _stocktake(session: Session, key: str) -> str | None:
+    # The key is the stocktake's id ("12"); its paper number "ST-12" names the same record.
+    digits = key.removeprefix("ST-")
+    if not digits.isascii() or not digits.isdigit() or not 0 < int(digits) <= INT32_MAX:
+        return None
+    return str(int(digits)) if session.get(Stocktake, int(digits)) is not None else None
+
+
+OWNERS: dict[str, Owner] = {o.kind: o for o in (
+    # the delivery note's photo, kept with the receipt note (入库单) it was received on
+    Owner("receipt", read="stock.read", write="stock.receive", find=_receipt, accepts=IMAGES),
+    # the signed count sheet (a photo or scan), or the counts typed into a spreadsheet
+    Owner("stocktake", read="stock.count", write="stock.count", find=_stocktake,
+          accepts=IMAGES | SPREADSHEETS),
+)}
+
+
+def resolve(session: Session, *, kind: str, key: str) -> tuple[Owner, str]:
+    """The owner entry and canonical key of an existing record; `unknown_owner` otherwise."""
+    owner = OWNERS.get(kind)
+    well_formed = isinstance(key, str) and KEY.fullmatch(key) is not None
+    found = owner.find(session, key) if owner is not None and well_formed else None
+    if found is None:
+        raise UnknownOwner(owner_kind=kind if owner is not None else "?", owner_key=key if well_formed else "?")
+    return owner, found
