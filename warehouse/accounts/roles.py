@@ -15,7 +15,8 @@ PERMISSIONS: dict[str, set[str]] = {
                                      "claims.write", "claims.read", "warranty.read"},
     "shipper": _READ | {"stock.issue", "orders.pick", "orders.ship", "labels.print"},
     "technician": _READ | {"warranty.read", "claims.read", "claims.assess", "tickets.work"},
-    "order_clerk": _READ | {"orders.write", "dealers.read", "reports.read", "claims.write", "claims.read", "warranty.read"},
+    "order_clerk": _READ | {"orders.write", "dealers.read", "reports.read", "claims.write", "claims.read",
+                            "warranty.read"},
     "finance": _READ | {"dealers.read", "dealers.account", "reports.read", "export"},
     "service_agent": {"warranty.read", "tickets.write", "customers.read"},
     # 客户主管: quality feedback to other departments, complaints and batch incidents, inspections and scoring of
