@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 ERRORS: dict[str, tuple[int, object]] = {
     # code: (status, message template)
+    "unknown_code": (404, _l("No part, bin or document here has the code %(code)s")),
 }
 
 
