@@ -56,8 +56,8 @@ def by_supplier_barcode(session: Session, c: Classified) -> Found | None:
 def by_gtin(session: Session, c: Classified) -> Found | None:
     gtin = c.fields.get("gtin") if c.kind == "gs1" else c.value
     row = session.connection().execute(_BY_BARCODE, {"codes": _gtin_forms(gtin)}).first() if gtin else None
-    if row is None:
-        raise UnknownCode(code=c.value, gtin=gtin)
+    if row is None:  # named as printed: the digits under the bars, or the GS1 string in its readable form
+        raise UnknownCode(code=c.fields["digits"] if c.kind == "gtin" else c.value, gtin=gtin)
     found = _found(row, "gtin")
     if c.kind == "gs1":
         found.data["gs1"] = {k: v for k, v in c.fields.items() if k != "elements" and v is not None}
