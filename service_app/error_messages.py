@@ -33,6 +33,7 @@ ERRORS: dict[str, tuple[int, object]] = {
     "attachment_unreadable": (400, _l("The file looks like %(detected)s but cannot be read: damaged or incomplete")),
     "unknown_owner": (404, _l("There is no %(owner_kind)s %(owner_key)s to attach to")),
     "attachment_not_found": (404, _l("No attachment %(id)s")),
+    "unknown_code": (404, _l("No part, bin or document here has the code %(code)s")),
 }
 
 

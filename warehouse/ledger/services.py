@@ -254,8 +254,12 @@ _PART_AND_BIN = select(*_PART.selected_columns, *_LOC.selected_columns).select_f
     _loc_t.c.code == bindparam("code"), _loc_t.c.active.is_(True))
 
 
-def _part_and_bin(session: Session, part_number: str, code: str, role: str | None) -> tuple[PartRef, LocRef]:
-    """Both in one round trip (the common case); on a miss, the single look-ups say which one is unknown."""
+def _part_and_bin(session: Session, part_number: str, code: str, role: str | None,
+                  part: PartRef | None = None) -> tuple[PartRef, LocRef]:
+    """Both in one round trip (the common case); on a miss, the single look-ups say which one is unknown. A part
+    the caller already holds (a scan resolved it in this transaction) is not looked up again."""
+    if part is not None:
+        return part, _bin(session, code, role)
     row = None
     if isinstance(part_number, str) and isinstance(code, str):
         row = session.connection().execute(
@@ -285,10 +289,12 @@ def _posted(move: PostedMove, part, loc) -> Posted:
 
 def receive(session: Session, *, part_number: str, location: str, qty: int, actor: str,
             unit_cost: Decimal | None = None, reference: str | None = None, document: str | None = None,
-            device: str | None = None, idempotency_key: str | None = None, role: str | None = None) -> Posted:
-    """Receive purchased or allocated parts into a new-parts bin, on a receipt note (入库单)."""
+            device: str | None = None, idempotency_key: str | None = None, role: str | None = None,
+            part: PartRef | None = None) -> Posted:
+    """Receive purchased or allocated parts into a new-parts bin, on a receipt note (入库单). `part`: the part's
+    ref when the caller already looked it up in this transaction (a scan), instead of a second look-up."""
     check_qty(qty)
-    part, loc = _part_and_bin(session, part_number, location, role)
+    part, loc = _part_and_bin(session, part_number, location, role, part)
     if loc.store != "NEW":
         raise WrongStore(f"{loc.code} is in the returned-parts store: it takes parts only through an assessed "
                          "return", location=loc.code, store=loc.store)
@@ -305,10 +311,12 @@ def receive(session: Session, *, part_number: str, location: str, qty: int, acto
 
 def issue(session: Session, *, part_number: str, location: str, qty: int, actor: str, to: str = "@CUSTOMER",
           reference: str | None = None, document: str | None = None, doc_type: str = "issue",
-          device: str | None = None, idempotency_key: str | None = None, role: str | None = None) -> Posted:
-    """Issue parts out of a bin to a counterparty (customer by default; a dealer, a technician, scrap)."""
+          device: str | None = None, idempotency_key: str | None = None, role: str | None = None,
+          part: PartRef | None = None) -> Posted:
+    """Issue parts out of a bin to a counterparty (customer by default; a dealer, a technician, scrap). `part` as
+    for `receive`."""
     check_qty(qty)
-    part, loc = _part_and_bin(session, part_number, location, role)
+    part, loc = _part_and_bin(session, part_number, location, role, part)
     if (replay := _replay(session, idempotency_key, part, loc)) is not None:
         return replay
     dst = loc_ref(session, to)
@@ -323,10 +331,11 @@ def issue(session: Session, *, part_number: str, location: str, qty: int, actor:
 
 def transfer(session: Session, *, part_number: str, from_location: str, to_location: str, qty: int, actor: str,
              reference: str | None = None, device: str | None = None,
-             idempotency_key: str | None = None, role: str | None = None) -> Posted:
-    """Move parts between two bins of the same store. The answer's on-hand is the destination's."""
+             idempotency_key: str | None = None, role: str | None = None, part: PartRef | None = None) -> Posted:
+    """Move parts between two bins of the same store. The answer's on-hand is the destination's. `part` as for
+    `receive`."""
     check_qty(qty)
-    part = part_ref(session, part_number)
+    part = part or part_ref(session, part_number)
     src, dst = _bin(session, from_location, role), _bin(session, to_location, role)
     if src.store != dst.store:
         raise WrongStore(f"{src.code} and {dst.code} are in different stores", location=dst.code)

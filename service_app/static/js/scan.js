@@ -1,4 +1,8 @@
-/* The scan page: state (mode, bin, destination bin, receipt note), one POST per scan, audible OK/error. */
+/* The scan page: state (mode, bin, destination bin, receipt note), one POST per scan, audible OK/error.
+ *
+ * Retries are safe: every scan (and every button action) gets one Idempotency-Key, and every retry of it sends that
+ * key with the same body, so the server applies it at most once and replays its first answer. A lost answer, a
+ * timeout or a 5xx is retried (ATTEMPTS in all, short back-off, "retrying" shown); a 4xx is final. */
 (function () {
   "use strict";
   var app = document.getElementById("scan-app");
@@ -13,6 +17,7 @@
   var state = {mode: params.get("mode") || localStorage.getItem("scan.mode") || "receive", bin: null, to: null,
                doc: null, stocktake: params.get("stocktake") ? parseInt(params.get("stocktake"), 10) : null};
   var audio = null;
+  var unanswered = null;  // {sig, key}: the last scan that got no answer at all
   // Per-station settings live in this browser (a receiving bench prints labels by itself, a tablet does not).
   var station = JSON.parse(localStorage.getItem("scan.station") || "{}");
   var autoprint = document.getElementById("autoprint"), stationPrinter = document.getElementById("station-printer");
@@ -54,7 +59,7 @@
   function show(kind, text) {
     result.className = "result " + kind;
     result.textContent = text;
-    if (kind !== "idle") beep(kind === "ok");
+    if (kind === "ok" || kind === "err") beep(kind === "ok");  // busy and retrying stay silent
   }
 
   function render() {
@@ -84,12 +89,50 @@
     return Date.now().toString(36) + Math.random().toString(36).slice(2);
   }
 
-  function post(url, body) {
+  var ATTEMPTS = 3, BACKOFF_MS = [400, 1200], TIMEOUT_MS = 8000;
+
+  function wait(ms) { return new Promise(function (done) { setTimeout(done, ms); }); }
+
+  // One attempt. Resolves {ok, status, body, replayed} for any answer with a JSON body; rejects when there is no
+  // usable answer (network error, timeout, a proxy's HTML error page), which the caller may retry.
+  function attempt(url, data, key) {
+    var ctl = window.AbortController ? new AbortController() : null;
+    var timer = ctl && setTimeout(function () { ctl.abort(); }, TIMEOUT_MS);
     return fetch(url, {
-      method: "POST", credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRFToken": csrf, "Idempotency-Key": uuid()},
-      body: JSON.stringify(body)
-    }).then(function (r) { return r.json().then(function (j) { return {ok: r.ok, body: j}; }); });
+      method: "POST", credentials: "same-origin", signal: ctl ? ctl.signal : undefined,
+      headers: {"Content-Type": "application/json", "X-CSRFToken": csrf, "Idempotency-Key": key},
+      body: data
+    }).then(function (r) {
+      return r.json().then(function (j) {
+        return {ok: r.ok, status: r.status, body: j, replayed: r.headers.get("Idempotent-Replay") === "true"};
+      }, function () {
+        if (r.status < 500) return {ok: false, status: r.status, body: {error: {message: String(r.status)}}};
+        throw new Error("HTTP " + r.status);
+      });
+    }).finally(function () { clearTimeout(timer); });
+  }
+
+  // POST with one key for the whole action: retried on no answer or a 5xx, never on a 4xx. `onRetry(n)` is told
+  // before attempt n (2, 3, ...). Resolves with a 2xx or 4xx answer; rejects when the last attempt got no answer
+  // or a 5xx (then with {answer}): whether the server applied it is unknown, so the key is worth keeping.
+  function post(url, body, opts) {
+    opts = opts || {};
+    var key = opts.key || uuid(), data = JSON.stringify(body);
+    function run(n) {
+      return attempt(url, data, key).then(function (r) {
+        if (r.status < 500) return r;
+        if (n < ATTEMPTS) return again(n);
+        throw {answer: r};
+      }, function (e) {
+        if (n < ATTEMPTS) return again(n);
+        throw e;
+      });
+    }
+    function again(n) {
+      if (opts.onRetry) opts.onRetry(n + 1);
+      return wait(BACKOFF_MS[n - 1]).then(function () { return run(n + 1); });
+    }
+    return run(1);
   }
 
   function addRow(d) {
@@ -126,8 +169,15 @@
     if (state.mode === "receive" && state.doc) body.document = state.doc;
     if (state.mode === "receive" && autoprint && station.autoprint) { body.print_labels = true; body.printer = station.printer; }
     if (state.mode === "count" && state.stocktake) body.stocktake = state.stocktake;
+    // The clerk scanning again after "no connection" is the same scan: it keeps the unanswered key, so if the
+    // lost attempt was applied the server replays it instead of posting twice.
+    var sig = JSON.stringify(body);
+    var key = unanswered && unanswered.sig === sig ? unanswered.key : uuid();
+    unanswered = null;
     show("busy", code);
-    post(api, body).then(function (r) {
+    post(api, body, {key: key, onRetry: function (n) {
+      show("busy retrying", code + " · " + msg.retrying + " (" + n + "/" + ATTEMPTS + ")");
+    }}).then(function (r) {
       if (!r.ok) { show("err", code + " — " + r.body.error.message); return; }
       var d = r.body;
       if (d.kind === "mode") { setMode(d.mode); return; }
@@ -156,11 +206,16 @@
         render();
         addRow(d);
         qtyInput.value = 1;
-        show("ok", "OK " + d.part_number + " · " + (d.name || "") + " → " + d.qty_on_hand);
+        show("ok", "OK " + d.part_number + " · " + (d.name || "") + " → " + d.qty_on_hand +
+             (r.replayed ? " · " + msg.replayed : ""));
         return;
       }
       show("ok", d.kind + ": " + (d.part_number || d.location || d.doc_no || code));
-    }).catch(function () { show("err", msg.offline); }).then(function () { input.focus(); });
+    }, function (e) {
+      unanswered = {sig: sig, key: key};
+      var a = e && e.answer;
+      show("err", a && a.body.error ? code + " — " + a.body.error.message : msg.offline);
+    }).then(function () { input.focus(); });
   }
 
   document.querySelectorAll(".mode").forEach(function (b) {

@@ -1,0 +1,12 @@
+"""Mode codes printed on the station's sheet: `MODE:RECEIVE`, `MODE:ISSUE`, `MODE:TRANSFER`, `MODE:COUNT`."""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from scanners.codes import Classified
+from warehouse.scanning.registry import Found, resolver
+
+
+@resolver("mode")
+def mode(session: Session, c: Classified) -> Found:
+    return Found({"kind": "mode", "mode": c.value})

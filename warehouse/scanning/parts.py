@@ -1,0 +1,64 @@
+"""Parts: our part number or a supplier's code (GTIN/EAN/UPC, GS1 element string, supplier barcode).
+
+Core statements built once, like the ledger's hot path: the row carries what the ledger needs (`PartRef`), so a scan
+that posts a move looks the part up here and nowhere else.
+"""
+from __future__ import annotations
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from scanners.codes import Classified
+from warehouse.catalog.models import Part, PartBarcode
+from warehouse.errors import UnknownCode
+from warehouse.ledger.services import PartRef
+from warehouse.scanning.registry import Found, resolver
+
+_part, _barcode = Part.__table__, PartBarcode.__table__
+# The first four columns are PartRef's, in its order.
+_COLUMNS = (_part.c.id, _part.c.part_number, _part.c.name, _part.c.standard_cost, _part.c.name_en, _part.c.unit,
+            _part.c.active)
+_BY_NUMBER = select(*_COLUMNS).where(_part.c.part_number == bindparam("code"), _part.c.active.is_(True))
+_BY_BARCODE = select(*_COLUMNS).select_from(_part.join(_barcode, _barcode.c.part_id == _part.c.id)).where(
+    _barcode.c.code.in_(bindparam("codes", expanding=True))).limit(1)
+
+
+def _found(row, matched_by: str) -> Found:
+    data = {"kind": "part", "part_number": row.part_number, "name": row.name, "name_en": row.name_en,
+            "unit": row.unit, "matched_by": matched_by}
+    # An inactive part still resolves (it is what the label says) but gets no ref: posting it looks it up by
+    # number, and the ledger refuses it as unknown, as it always has.
+    return Found(data, PartRef(*row[:4]) if row.active else None)
+
+
+def _gtin_forms(gtin14: str) -> list[str]:
+    """A GTIN as suppliers print it: GTIN-14, EAN-13, UPC-A (12) and EAN-8 share one number padded with zeros."""
+    forms = [gtin14, gtin14[1:], gtin14[2:]]
+    if gtin14.startswith("000000"):
+        forms.append(gtin14[6:])
+    return forms
+
+
+@resolver("text", order=10)
+def by_part_number(session: Session, c: Classified) -> Found | None:
+    row = session.connection().execute(_BY_NUMBER, {"code": c.value}).first()
+    return _found(row, "part_number") if row else None
+
+
+@resolver("text", order=20)
+def by_supplier_barcode(session: Session, c: Classified) -> Found | None:
+    row = session.connection().execute(_BY_BARCODE, {"codes": [c.value]}).first()
+    return _found(row, "barcode") if row else None
+
+
+@resolver("gtin")
+@resolver("gs1")
+def by_gtin(session: Session, c: Classified) -> Found | None:
+    gtin = c.fields.get("gtin") if c.kind == "gs1" else c.value
+    row = session.connection().execute(_BY_BARCODE, {"codes": _gtin_forms(gtin)}).first() if gtin else None
+    if row is None:  # named as printed: the digits under the bars, or the GS1 string in its readable form
+        raise UnknownCode(code=c.fields["digits"] if c.kind == "gtin" else c.value, gtin=gtin)
+    found = _found(row, "gtin")
+    if c.kind == "gs1":
+        found.data["gs1"] = {k: v for k, v in c.fields.items() if k != "elements" and v is not None}
+    return found

@@ -1,0 +1,52 @@
+"""One scan on the scan page: select a bin, switch mode, confirm a bin card, or post a move for a part."""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from warehouse.errors import ValidationError
+from warehouse.ledger import services as ledger
+from warehouse.limits import SCAN_MODES as MODES
+from warehouse.printing import services as printing
+from warehouse.printing.items import part_label
+from warehouse.scanning.registry import lookup
+from warehouse.stocktake import cards, services as stocktakes
+
+
+def scan_step(session: Session, *, code: str, mode: str, actor: str, location: str | None = None,
+              to_location: str | None = None, qty: int = 1, device: str | None = None, document: str | None = None,
+              idempotency_key: str | None = None, role: str | None = None, stocktake: int | None = None,
+              label_printer: str | None = None) -> dict:
+    """One scan on the scan page. Bins and mode codes only select; a part posts a move in the current mode (in
+    count mode: adds to the count in the open stocktake); a bin card's code outside count mode confirms the card."""
+    if mode not in MODES:
+        raise ValidationError(field="mode", reason="one_of", allowed=", ".join(MODES))
+    found = lookup(session, code)
+    if found.data["kind"] == "card" and mode != "count":
+        return cards.confirm_card(session, location=found.data["location"], part_number=found.data["part_number"],
+                                  actor=actor, device=device, role=role)
+    if found.data["kind"] != "part":
+        return found.data
+    if not location:
+        raise ValidationError(field="location", reason="required")
+    pn = found.data["part_number"]
+    # The part as resolved above: the ledger does not look it up again.
+    key = dict(part=found.part, actor=actor, device=device, idempotency_key=idempotency_key, role=role)
+    if mode == "receive":
+        posted = ledger.receive(session, part_number=pn, location=location, qty=qty, document=document, **key)
+        if label_printer:  # the station prints a label for every unit received, in the same transaction
+            job = printing.enqueue(session, template="part", copies=qty, actor=actor, printer_url=label_printer,
+                                   items=[part_label(part_number=pn, name=found.data["name"],
+                                                     name_en=found.data["name_en"], location=posted.location)])
+            return {**found.data, "mode": mode, **posted.as_dict(), "print_job": job.id}
+    elif mode == "issue":
+        posted = ledger.issue(session, part_number=pn, location=location, qty=qty, **key)
+    elif mode == "transfer":
+        if not to_location:
+            raise ValidationError(field="to_location", reason="required")
+        posted = ledger.transfer(session, part_number=pn, from_location=location, to_location=to_location,
+                                 qty=qty, **key)
+    else:
+        counted = stocktakes.count_scan(session, location=location, part_number=pn, qty=qty, actor=actor,
+                                        stocktake=stocktake, device=device, role=role)
+        return {**found.data, **counted}
+    return {**found.data, "mode": mode, **posted.as_dict()}
