@@ -43,6 +43,8 @@ def from_env(instance_path: str) -> dict:
         # Rate-limit counters: per process by default; redis://… shares them across gunicorn hosts.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "PRINT_WORKER_INLINE": os.environ.get("PRINT_WORKER") == "inline",
+        # A technician's rejection of a claim worth more than this waits for a manager (yuan).
+        "CLAIM_REJECT_APPROVAL_ABOVE": os.environ.get("CLAIM_REJECT_APPROVAL_ABOVE", "2000.00"),
         "JOB_WORKER_INLINE": os.environ.get("JOB_WORKER") == "inline",
         "CAMERA_HOLDOFF": float(os.environ.get("CAMERA_HOLDOFF", 2.0)),
     }

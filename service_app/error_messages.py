@@ -9,6 +9,13 @@ from flask_babel import lazy_gettext as _l
 
 ERRORS: dict[str, tuple[int, object]] = {
     # code: (status, message template)
+    # warranty and dealers
+    "unknown_dealer": (404, _l("No dealer %(dealer)s")),
+    "unknown_claim": (404, _l("No warranty claim %(claim_no)s")),
+    "claim_state": (409, _l("Claim %(claim_no)s is %(status)s: this step is not possible now")),
+    "already_taken_in": (409, _l("The part of claim %(claim_no)s has already been taken in")),
+    "claim_rejected": (409, _l("Claim %(claim_no)s was rejected: its part does not enter the returned-parts store")),
+    "own_assessment": (403, _l("Whoever assessed claim %(claim_no)s cannot also confirm it")),
     # background jobs (warehouse.jobs)
     "unknown_job": (404, _l("No background job %(job)s")),
     "unknown_job_kind": (400, _l("No background job of kind %(kind)s")),

@@ -11,10 +11,12 @@ PERMISSIONS: dict[str, set[str]] = {
     "new_store_clerk": _READ | {"stock.receive", "stock.issue", "stock.transfer", "stock.reverse", "stock.count",
                                 "catalog.write", "locations.write", "labels.print", "card.confirm"},
     "returned_store_clerk": _READ | {"stock.issue", "stock.transfer", "stock.reverse", "stock.count",
-                                     "returned.intake", "labels.print", "card.confirm", "locations.write"},
+                                     "returned.intake", "labels.print", "card.confirm", "locations.write",
+                                     "claims.write", "claims.read", "warranty.read"},
     "shipper": _READ | {"stock.issue", "orders.pick", "orders.ship", "labels.print"},
     "technician": _READ | {"warranty.read", "claims.read", "claims.assess", "tickets.work"},
-    "order_clerk": _READ | {"orders.write", "dealers.read", "reports.read"},
+    "order_clerk": _READ | {"orders.write", "dealers.read", "reports.read", "claims.write", "claims.read",
+                            "warranty.read"},
     "finance": _READ | {"dealers.read", "dealers.account", "reports.read", "export"},
     "service_agent": {"warranty.read", "tickets.write", "customers.read"},
     # 客户主管: quality feedback to other departments, complaints and batch incidents, inspections and scoring of
@@ -33,7 +35,7 @@ OWN_TRADE = {"claims.assess", "claims.confirm"}
 # jobs, not only their own); admin also manages users.
 _ALL = (set().union(*PERMISSIONS.values()) | {"stocktake.approve", "stocktake.open", "users.manage", "reports.read",
                                               "export", "warranty.write", "claims.write", "dealers.write",
-                                              "printers.manage", "jobs.all"}) - OWN_TRADE
+                                              "printers.manage", "jobs.all", "claims.approve"}) - OWN_TRADE
 PERMISSIONS["manager"] = _ALL - {"users.manage"}
 PERMISSIONS["admin"] = _ALL
 # Store clerks work in their own store only.

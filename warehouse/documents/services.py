@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 from warehouse.db import insert_for, utcnow
 from warehouse.documents.models import DocSequence, Document
 
-DOC_PREFIX = {"receipt": "RN", "issue": "IN", "transfer": "TN", "adjustment": "AJ", "reversal": "RV"}
+DOC_PREFIX = {"receipt": "RN", "issue": "IN", "transfer": "TN", "adjustment": "AJ", "reversal": "RV",
+              "intake": "RI"}
 
 
 def _increment(conn, prefix: str) -> int:

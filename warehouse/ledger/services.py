@@ -366,3 +366,24 @@ def reverse(session: Session, *, move_id: int, actor: str, reason: str | None = 
     # Report the bin the clerk sees: the original's stock side.
     shown = original.to_location if original.to_location.holds_stock else original.from_location
     return _posted(move, original.part, shown)
+
+
+def receive_returned(session: Session, *, part_id: int, location: str, qty: int, src: str, doc_no: str, actor: str,
+                     role: str | None = None, device: str | None = None, idempotency_key: str | None = None,
+                     note: str | None = None) -> Posted:
+    """An assessed failed part entering a returned-parts bin from a dealer's (or technician's) counterparty: the
+    only way into the RETURNED store. Carried at zero stock value (what it is worth is the supplier's recovery)."""
+    check_qty(qty)
+    loc = _bin(session, location, role)
+    if loc.store != "RETURNED":
+        raise WrongStore(location=loc.code, store=loc.store)
+    part = session.get(Part, part_id)
+    move = post_move(session, part=part, qty=qty, src=loc_ref(session, src), dst=loc, doc_type="intake",
+                     doc_no=doc_no, actor=actor, device=device, unit_cost=Decimal("0"),
+                     idempotency_key=idempotency_key, note=note)
+    return _posted(move, part, loc)
+
+
+def bin_ref(session: Session, code: str, *, role: str | None = None) -> LocRef:
+    """A bin by code, refused when it is not a bin or the role works in the other store."""
+    return _bin(session, code, role)

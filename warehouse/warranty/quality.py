@@ -1,0 +1,165 @@
+"""Quality statistics from claims: failures by part, supplier, model, cause and month with the rate per 1,000 units
+sold; the batch-quality alert; incidents opened from it.
+
+The alert rule (docs/warranty.md): a part alerts when its claims filed in the last 30 days number at least
+`ALERT_MIN` and at least `ALERT_FACTOR` times its usual 30-day count, the usual count being the average per 30 days
+over the 180 days before that window (a part with no history alerts on `ALERT_MIN` alone).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
+
+from warehouse.catalog.models import Part, Supplier
+from warehouse.db import utcnow
+from warehouse.documents.services import day_number
+from warehouse.errors import DomainError, NotFound, ValidationError
+from warehouse.warranty.models import Claim, Customer, QualityIncident, Unit
+
+ALERT_MIN = 3
+ALERT_FACTOR = 2
+WINDOW = 30
+BASELINE = 180
+GROUPS = ("part", "supplier", "model", "cause", "month")
+
+
+class IncidentState(DomainError):
+    code = "incident_state"
+
+
+def _start(d: date) -> datetime:
+    return datetime.combine(d, time.min, tzinfo=timezone.utc)
+
+
+def _month(session: Session, col):
+    if session.get_bind().dialect.name == "postgresql":
+        return func.to_char(col, "YYYY-MM")
+    return func.strftime("%Y-%m", col)
+
+
+def failures(session: Session, *, start: date, end: date, by: str) -> list[dict]:
+    """Claims filed in [start, end) grouped by `by`; for part and model, the rate per 1,000 units sold of the
+    models concerned (units sold up to `end`)."""
+    if by not in GROUPS:
+        raise ValidationError(field="by", reason="not_one_of", choices=", ".join(GROUPS))
+    key = {"part": Part.part_number, "supplier": func.coalesce(Supplier.code, ""), "model": Unit.model,
+           "cause": func.coalesce(Claim.cause, ""), "month": _month(session, Claim.created_at)}[by]
+    q = (select(key.label("key"), func.count(Claim.id), func.sum(Claim.qty),
+                func.count(func.distinct(Claim.unit_id)))
+         .join(Unit, Unit.id == Claim.unit_id).join(Part, Part.id == Claim.part_id)
+         .outerjoin(Supplier, Supplier.id == Part.supplier_id)
+         .where(Claim.created_at >= _start(start), Claim.created_at < _start(end))
+         .group_by(key).order_by(func.count(Claim.id).desc(), key))
+    rows = [{"key": k, "claims": n, "qty": int(q_ or 0), "units": u} for k, n, q_, u in session.execute(q)]
+    if by in ("model", "part"):
+        sold = _sold(session, by, end)
+        for r in rows:
+            base = sold.get(r["key"], 0)
+            r["units_sold"] = base
+            r["per_1000"] = round(r["units"] * 1000 / base, 2) if base else None
+    return rows
+
+
+def _sold(session: Session, by: str, end: date) -> dict:
+    if by == "model":
+        q = select(Unit.model, func.count()).where(Unit.sold_on < end).group_by(Unit.model)
+        return dict(session.execute(q).all())
+    # per part: units sold of the models on which the part has failed
+    models = (select(Claim.part_id, Unit.model).join(Unit, Unit.id == Claim.unit_id).distinct().subquery())
+    sold = select(Unit.model, func.count().label("n")).where(Unit.sold_on < end).group_by(Unit.model).subquery()
+    q = (select(Part.part_number, func.sum(sold.c.n)).join(models, models.c.part_id == Part.id)
+         .join(sold, sold.c.model == models.c.model).group_by(Part.part_number))
+    return {k: int(v) for k, v in session.execute(q)}
+
+
+def alerts(session: Session, *, today: date | None = None) -> list[dict]:
+    """Parts whose recent failures exceed their usual rate (the rule in the module docstring)."""
+    today = today or utcnow().date()
+    recent_from = _start(today - timedelta(days=WINDOW - 1))
+    base_from = _start(today - timedelta(days=WINDOW - 1 + BASELINE))
+    recent = func.sum(case((Claim.created_at >= recent_from, 1), else_=0))
+    before = func.sum(case((and_(Claim.created_at >= base_from, Claim.created_at < recent_from), 1), else_=0))
+    q = (select(Part.part_number, Part.name, recent.label("recent"), before.label("before"))
+         .join(Part, Part.id == Claim.part_id).where(Claim.created_at >= base_from)
+         .group_by(Part.part_number, Part.name).having(recent >= ALERT_MIN))
+    out = []
+    for pn, name, n_recent, n_before in session.execute(q):
+        usual = n_before * WINDOW / BASELINE
+        if n_recent >= ALERT_FACTOR * usual:
+            out.append({"part_number": pn, "name": name, "recent": int(n_recent), "usual": round(usual, 2)})
+    return sorted(out, key=lambda a: -a["recent"])
+
+
+def open_incident(session: Session, *, part_number: str, title: str, actor: str, model: str | None = None,
+                  sold_from: date | None = None, sold_to: date | None = None) -> QualityIncident:
+    part = session.scalar(select(Part).where(Part.part_number == part_number)) \
+        if isinstance(part_number, str) else None
+    if part is None:
+        from warehouse.errors import UnknownPart
+        raise UnknownPart(part_number=part_number)
+    title = (title or "").strip()
+    if not title or len(title) > 200:
+        raise ValidationError(field="title", reason="required" if not title else "too_long")
+    if sold_from and sold_to and sold_from > sold_to:
+        raise ValidationError(field="sold_to", reason="before_start")
+    inc = QualityIncident(incident_no=day_number(session, "QI"), part_id=part.id, model=model, sold_from=sold_from,
+                          sold_to=sold_to, title=title, opened_by=actor)
+    session.add(inc)
+    session.flush()
+    return inc
+
+
+def get_incident(session: Session, incident_no: str) -> QualityIncident:
+    inc = session.scalar(select(QualityIncident).where(QualityIncident.incident_no == incident_no)) \
+        if isinstance(incident_no, str) else None
+    if inc is None:
+        raise NotFound(what="incident", key=incident_no)
+    return inc
+
+
+def affected_units(session: Session, inc: QualityIncident, *, with_customers: bool, limit: int = 5000) -> list[dict]:
+    """Units that may carry the part: the incident's model (else every model the part has failed on), sold in the
+    incident's period."""
+    q = select(Unit, Customer).outerjoin(Customer, Customer.id == Unit.customer_id)
+    if inc.model:
+        q = q.where(Unit.model == inc.model)
+    else:
+        q = q.where(Unit.model.in_(select(Unit.model).join(Claim, Claim.unit_id == Unit.id)
+                                   .where(Claim.part_id == inc.part_id).distinct()))
+    if inc.sold_from:
+        q = q.where(Unit.sold_on >= inc.sold_from)
+    if inc.sold_to:
+        q = q.where(Unit.sold_on <= inc.sold_to)
+    rows = []
+    for unit, cust in session.execute(q.order_by(Unit.sold_on, Unit.serial).limit(limit)):
+        row = {"serial": unit.serial, "model": unit.model, "sold_on": unit.sold_on.isoformat(),
+               "dealer": unit.dealer_code}
+        if with_customers and cust is not None:
+            row.update(customer=cust.name, phone=cust.phone)
+        rows.append(row)
+    return rows
+
+
+def record_decision(session: Session, *, incident_no: str, decision: str, customers_told_on: date | None = None
+                    ) -> QualityIncident:
+    inc = get_incident(session, incident_no)
+    if inc.status != "open":
+        raise IncidentState(incident_no=inc.incident_no, status=inc.status)
+    decision = (decision or "").strip()
+    if not decision:
+        raise ValidationError(field="decision", reason="required")
+    inc.decision = decision[:4000]
+    inc.customers_told_on = customers_told_on or inc.customers_told_on
+    session.flush()
+    return inc
+
+
+def close_incident(session: Session, *, incident_no: str, actor: str) -> QualityIncident:
+    inc = get_incident(session, incident_no)
+    if inc.status != "open" or not inc.decision:
+        raise IncidentState(incident_no=inc.incident_no, status=inc.status if inc.decision else "undecided")
+    inc.status, inc.closed_by, inc.closed_at = "closed", actor, utcnow()
+    session.flush()
+    return inc
