@@ -14,7 +14,8 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import KeepTogether, LongTable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Paragraph, Spacer, Table,
+                                TableStyle)
 
 from labels import fonts
 from warehouse.reports.cells import NUMERIC_KINDS, display, is_negative
@@ -29,6 +30,7 @@ HEADER_BG = colors.HexColor("#dde4ee")
 SUM_BG = colors.HexColor("#f2f2f2")
 NEGATIVE = colors.HexColor("#c00000")
 PAD = 2  # cell padding each side, pt
+CHUNK = 40  # rows per table flowable (fewer than fit a page)
 
 
 def font_name() -> str:
@@ -63,13 +65,88 @@ def _numbered_canvas(report: Report, font: str):
     return NumberedCanvas
 
 
-def _page_header(report: Report, font: str):
+def write_pdf(report: Report, out: BinaryIO) -> None:
+    font = font_name()
+    widths, stream = sampled_lines(report)
+    pagesize = landscape(A4) if is_landscape(report, widths) else A4
+    avail = pagesize[0] - 2 * MARGIN
+    col_w = [w * avail / sum(widths) for w in widths]
+    cols = list(report.columns)
+    numeric = [c.kind in NUMERIC_KINDS for c in cols]
+    cell_style = ParagraphStyle("cell", fontName=font, fontSize=SIZE, leading=SIZE + 2, wordWrap="CJK")
+    note_style = ParagraphStyle("note", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
+
+    grid = [
+        ("FONT", (0, 0), (-1, -1), font, SIZE),
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), PAD), ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+    ]
+    body_style = grid + [("ALIGN", (i, 0), (i, -1), "RIGHT") for i, n in enumerate(numeric) if n]
+
+    # The column header is drawn by the page template at the top of every page's frame, and the rows flow in
+    # tables of CHUNK rows: splitting one long table re-measures all remaining rows on every page, which makes
+    # a 5,000-row statement take seconds per page.
+    column_header = Table([[Paragraph(_escape(c.header), cell_style) for c in cols]], colWidths=col_w)
+    column_header.setStyle(TableStyle(grid + [("BACKGROUND", (0, 0), (-1, -1), HEADER_BG)]))
+    header_h = column_header.wrap(avail, pagesize[1])[1]
+    notes = [Paragraph(_escape(n), note_style) for n in report.notes]
+    notes_h = sum(p.wrap(avail, pagesize[1])[1] for p in notes) + (2 * mm if notes else 0)
+
+    story: list = []
+    chunk: list[list] = []
+    chunk_style: list = []
+
+    def flush() -> None:
+        if chunk:
+            table = Table(chunk[:], colWidths=col_w)
+            table.setStyle(TableStyle(body_style + chunk_style))
+            story.append(table)
+            chunk.clear()
+            chunk_style.clear()
+
+    limit = report.max_pdf_rows
+    shown = total_rows = 0
+    for kind, values in stream:
+        if kind == ROW:
+            total_rows += 1
+            if limit is not None and total_rows > limit:
+                continue  # read on: the total below still covers every row
+            shown += 1
+        elif limit is not None and total_rows > limit and kind != TOTAL:
+            continue
+        r = len(chunk)
+        line = []
+        for i, (c, v) in enumerate(zip(cols, values)):
+            text = display(c.kind, v)
+            if not numeric[i] and fonts.text_width(text, SIZE) > col_w[i] - 2 * PAD:
+                line.append(Paragraph(_escape(text), cell_style))  # wrap only what would overflow: Paragraphs are slow
+            else:
+                line.append(text)
+            if is_negative(v):
+                chunk_style.append(("TEXTCOLOR", (i, r), (i, r), NEGATIVE))
+        chunk.append(line)
+        if kind != ROW:
+            chunk_style.append(("BACKGROUND", (0, r), (-1, r), SUM_BG))
+        if len(chunk) == CHUNK:
+            flush()
+    flush()
+    table_open = [True]
+    story.append(_Call(lambda: table_open.__setitem__(0, False)))  # pages after the table need no column header
+    if shown < total_rows:
+        story.append(Spacer(1, 2 * mm))
+        story.append(Paragraph(_escape(report.labels.more_rows.format(shown=shown, total=total_rows)), note_style))
+    if report.signatures:
+        story.append(Spacer(1, 10 * mm))
+        story.append(KeepTogether(_signatures(report.signatures, font, avail)))
+
     period = f"{report.labels.period}: {report.period}" if report.period else ""
     printed = report.printed_line()
+    width, height = pagesize
+    top = height - MARGIN
 
-    def draw(canvas: Canvas, doc) -> None:
-        width, height = doc.pagesize
-        top = height - MARGIN
+    def draw_page(canvas: Canvas, doc, first: bool) -> None:
         canvas.saveState()
         canvas.setFont(font, 14)
         canvas.drawCentredString(width / 2, top - 14, report.title)
@@ -82,85 +159,44 @@ def _page_header(report: Report, font: str):
         canvas.drawRightString(width - MARGIN, top - 28, printed)
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN, top - HEADER_H + 4 * mm, width - MARGIN, top - HEADER_H + 4 * mm)
+        y = top - HEADER_H
+        if first:
+            for p in notes:
+                y -= p.height
+                p.drawOn(canvas, MARGIN, y)
+            y -= 2 * mm if notes else 0
+        if table_open[0]:
+            column_header.drawOn(canvas, MARGIN, y - header_h)
         canvas.restoreState()
 
-    return draw
+    def frame(extra: float) -> Frame:
+        frame_top = top - HEADER_H - extra - header_h
+        bottom = MARGIN + FOOTER_H
+        return Frame(MARGIN, bottom, avail, frame_top - bottom, leftPadding=0, rightPadding=0, topPadding=0,
+                     bottomPadding=0)
+
+    doc = BaseDocTemplate(out, pagesize=pagesize, title=report.header_line(), author=report.printed_by or "",
+                          creator="warehouse.reports",
+                          initialFontName=font)  # else every page names Helvetica, a font nobody embeds
+    doc.addPageTemplates([
+        PageTemplate("first", [frame(notes_h)], onPage=lambda c, d: draw_page(c, d, True), autoNextPageTemplate="later"),
+        PageTemplate("later", [frame(0)], onPage=lambda c, d: draw_page(c, d, False)),
+    ])
+    doc.build(story, canvasmaker=_numbered_canvas(report, font))
 
 
-def write_pdf(report: Report, out: BinaryIO) -> None:
-    font = font_name()
-    widths, stream = sampled_lines(report)
-    pagesize = landscape(A4) if is_landscape(report, widths) else A4
-    avail = pagesize[0] - 2 * MARGIN
-    scale = avail / sum(widths)
-    col_w = [w * scale for w in widths]
-    cols = list(report.columns)
-    numeric = [c.kind in NUMERIC_KINDS for c in cols]
+class _Call(Flowable):
+    """Runs `action` when the layout reaches this point of the story (takes no room)."""
 
-    cell_style = ParagraphStyle("cell", fontName=font, fontSize=SIZE, leading=SIZE + 2, wordWrap="CJK")
-    note_style = ParagraphStyle("note", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
-    body: list[list] = [[Paragraph(_escape(c.header), cell_style) for c in cols]]
-    style = [
-        ("FONT", (0, 0), (-1, -1), font, SIZE),
-        ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
-        ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), PAD), ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-    ]
-    style += [("ALIGN", (i, 1), (i, -1), "RIGHT") for i, n in enumerate(numeric) if n]
+    def __init__(self, action):
+        super().__init__()
+        self.action = action
 
-    limit = report.max_pdf_rows
-    shown = total_rows = 0
-    for kind, values in stream:
-        if kind == ROW:
-            total_rows += 1
-            if limit is not None and total_rows > limit:
-                continue  # read on: the total below still covers every row
-            shown += 1
-        elif limit is not None and total_rows > limit and kind != TOTAL:
-            continue
-        r = len(body)
-        line = []
-        for i, (c, v) in enumerate(zip(cols, values)):
-            text = display(c.kind, v)
-            if not numeric[i] and fonts.text_width(text, SIZE) > col_w[i] - 2 * PAD:
-                line.append(Paragraph(_escape(text), cell_style))  # wrap only what would overflow: Paragraphs are slow
-            else:
-                line.append(text)
-            if is_negative(v):
-                style.append(("TEXTCOLOR", (i, r), (i, r), NEGATIVE))
-        body.append(line)
-        if kind != ROW:
-            style.append(("BACKGROUND", (0, r), (-1, r), SUM_BG))
-            # The caption ("Subtotal N-A01") may spread over the empty text cells after it.
-            at = next(i for i, v in enumerate(values) if isinstance(v, str))
-            end = at
-            while end + 1 < len(values) and values[end + 1] is None and not numeric[end + 1]:
-                end += 1
-            if end > at:
-                line[at] = display("text", values[at])  # a span is wide enough: no wrapping Paragraph
-                style.append(("SPAN", (at, r), (end, r)))
+    def wrap(self, avail_width, avail_height):
+        return 0, 0
 
-    story: list = [Paragraph(_escape(n), note_style) for n in report.notes]
-    if story:
-        story.append(Spacer(1, 2 * mm))
-    table = LongTable(body, colWidths=col_w, repeatRows=1)
-    table.setStyle(TableStyle(style))
-    story.append(table)
-    if shown < total_rows:
-        story.append(Spacer(1, 2 * mm))
-        story.append(Paragraph(_escape(report.labels.more_rows.format(shown=shown, total=total_rows)), note_style))
-    if report.signatures:
-        story.append(Spacer(1, 10 * mm))
-        story.append(KeepTogether(_signatures(report.signatures, font, avail)))
-
-    doc = SimpleDocTemplate(out, pagesize=pagesize, leftMargin=MARGIN, rightMargin=MARGIN,
-                            topMargin=MARGIN + HEADER_H, bottomMargin=MARGIN + FOOTER_H,
-                            title=report.header_line(), author=report.printed_by or "", creator="warehouse.reports",
-                            initialFontName=font)  # else every page names Helvetica, a font nobody embeds
-    header = _page_header(report, font)
-    doc.build(story, onFirstPage=header, onLaterPages=header, canvasmaker=_numbered_canvas(report, font))
+    def draw(self):
+        self.action()
 
 
 def _signatures(captions, font: str, avail: float) -> list:
