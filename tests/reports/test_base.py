@@ -163,3 +163,16 @@ def test_rows_are_streamed_once_and_tuple_rows_must_fit_the_columns():
         render(Report(title="t", columns=[Column("p", "p")], rows=[("a", "b")]), "csv")
     with pytest.raises(ValueError):
         render(Report(title="t", columns=[Column("p", "p")], rows=[]), "docx")
+
+
+def test_an_empty_report_and_a_long_text_still_render():
+    empty = Report(title="空报表", columns=COLUMNS, rows=[], totals=True, labels=ZH)
+    for fmt in ("pdf", "csv", "xlsx"):
+        assert render(empty, fmt)
+    text = pypdfium2.PdfDocument(render(empty, "pdf"))[0].get_textpage().get_text_range()
+    assert "第 1 页，共 1 页" in text and "合计" in text
+    long_name = "左前门玻璃升降器总成（带电机）" * 4
+    report = Report(title="t", columns=[Column("name", "名称", width=12), Column("qty", "数量", "qty")],
+                    rows=[(long_name, 1)], labels=ZH)
+    text = pypdfium2.PdfDocument(render(report, "pdf"))[0].get_textpage().get_text_range()
+    assert long_name in text.replace("\r", "").replace("\n", "")  # wrapped over lines, nothing lost

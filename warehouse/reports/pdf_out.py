@@ -179,7 +179,8 @@ def write_pdf(report: Report, out: BinaryIO) -> None:
                           creator="warehouse.reports",
                           initialFontName=font)  # else every page names Helvetica, a font nobody embeds
     doc.addPageTemplates([
-        PageTemplate("first", [frame(notes_h)], onPage=lambda c, d: draw_page(c, d, True), autoNextPageTemplate="later"),
+        PageTemplate("first", [frame(notes_h)], onPage=lambda c, d: draw_page(c, d, True),
+                     autoNextPageTemplate="later"),
         PageTemplate("later", [frame(0)], onPage=lambda c, d: draw_page(c, d, False)),
     ])
     doc.build(story, canvasmaker=_numbered_canvas(report, font))
