@@ -12,12 +12,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from service_app.extensions import db
+from service_app.report_labels import report_labels
 from service_app.web.common import permission_required, post, who
 from warehouse import limits
 from warehouse.jobs import services as jobs
 from warehouse.reconciliation import export
 from warehouse.reconciliation.queries import reconcile
 from warehouse.reconciliation.rules import STATUSES
+from warehouse.reports import MIME_TYPES
 from warehouse.stocktake import cards, queries, services
 
 bp = Blueprint("stocktake", __name__)
@@ -170,23 +172,38 @@ def _title(report: dict) -> str:
     return f"{_('Reconciliation: account / item / card')} · {store}{st}"
 
 
+def _export(fmt: str) -> Response:
+    """The report as XLSX or CSV (every row) or PDF (the first rows), with the reader's words in the page frame."""
+    report = reconcile(db.session, **_report_args())
+    common = {"title": _title(report), "captions": _captions(), "words": _words(), "labels": report_labels(),
+              "printed_by": current_user.username}
+    if fmt == "pdf":
+        data = export.to_pdf(report, **common,
+                             more_rows=_("The first {shown} of {total} rows are printed; filter, or export XLSX."))
+        disposition = "inline"
+    else:
+        data = export.to_xlsx(report, **common) if fmt == "xlsx" else export.to_csv(report, **common)
+        disposition = "attachment"
+    return Response(data, mimetype=MIME_TYPES[fmt],
+                    headers={"Content-Disposition": f"{disposition}; filename=reconciliation.{fmt}"})
+
+
 @bp.route("/reconciliation.xlsx")
 @permission_required("stocktake.open")
 def reconciliation_xlsx():
-    report = reconcile(db.session, **_report_args())
-    data = export.to_xlsx(report, title=_title(report), captions=_captions(), words=_words())
-    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": "attachment; filename=reconciliation.xlsx"})
+    return _export("xlsx")
+
+
+@bp.route("/reconciliation.csv")
+@permission_required("stocktake.open")
+def reconciliation_csv():
+    return _export("csv")
 
 
 @bp.route("/reconciliation.pdf")
 @permission_required("stocktake.open")
 def reconciliation_pdf():
-    report = reconcile(db.session, **_report_args())
-    data = export.to_pdf(report, title=_title(report), captions=_captions(), words=_words(),
-                         more_rows=_("The first {shown} of {total} rows are printed; filter, or export XLSX."))
-    return Response(data, mimetype="application/pdf",
-                    headers={"Content-Disposition": "inline; filename=reconciliation.pdf"})
+    return _export("pdf")
 
 
 @bp.route("/reconciliation/export-job", methods=["POST"])
