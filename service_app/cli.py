@@ -3,15 +3,22 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask_babel import force_locale
 from flask_migrate import upgrade
 
+from service_app.error_messages import render
 from service_app.extensions import db
+from service_app.i18n import cli_locale
 from warehouse.errors import DomainError
 
 
 def _fail(exc: DomainError):
     db.session.rollback()
-    raise click.ClickException(f"{exc.code}: {exc.message}")
+    with force_locale(cli_locale()):
+        _status, message = render(exc)
+    # The parameters too: the message names fields in words, an operator's script wants the keys.
+    params = ", ".join(f"{k}={v}" for k, v in exc.params.items() if v is not None)
+    raise click.ClickException(f"{exc.code}: {message}" + (f" ({params})" if params else ""))
 
 
 def register_cli(app: Flask) -> None:

@@ -24,7 +24,7 @@ def write(fn: Callable[[str | None], dict], *, status: int = 200):
     scoped = fingerprint = None
     if key is not None:
         if not 1 <= len(key) <= 100 or not key.isprintable():
-            raise ValidationError("Idempotency-Key must be 1 to 100 printable characters")
+            raise ValidationError(field="Idempotency-Key", reason="idempotency_key")
         scoped = f"{actor.id}:{key}"
         fingerprint = idempotency.request_fingerprint(request.method, request.path, request.get_data())
         if (hit := idempotency.lookup(db.session, scoped, fingerprint)) is not None:
@@ -42,7 +42,7 @@ def write(fn: Callable[[str | None], dict], *, status: int = 200):
             db.session.rollback()
             return _replay(hit)
         if isinstance(exc, IntegrityError):
-            raise Conflict("a concurrent change conflicted with this request; retry it") from exc
+            raise Conflict(reason="concurrent_change") from exc
         raise
     return jsonify(body), status
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from service_app.error_messages import render
 from service_app.extensions import db
 from service_app.web.forms import IssueForm, ReceiveForm, ReverseForm, TransferForm
 from warehouse.catalog.queries import get_part, search_parts
@@ -44,7 +45,7 @@ def _post(form, action, done):
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(render(exc)[1], "error")
         return None
     return done(result)
 

@@ -35,9 +35,9 @@ def insert_for(session: Session):
 def bin_location(session: Session, code: str, role: str | None) -> Location:
     loc = get_location(session, code)
     if loc.kind != "bin":
-        raise WrongStore(f"{loc.code} is not a bin", location=loc.code)
+        raise WrongStore(reason="not_a_bin", location=loc.code)
     if role is not None and not store_allowed(role, loc.store):
-        raise Forbidden(f"your role ({role}) does not work in the {loc.store} store", location=loc.code)
+        raise Forbidden(reason="store", role=role, store=loc.store, location=loc.code)
     return loc
 
 
