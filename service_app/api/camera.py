@@ -44,7 +44,7 @@ def decode_frame():
     """Decode one camera frame (raw JPEG/PNG/WebP body, at most 1 MB); answers the symbols found, possibly none."""
     mime = (request.mimetype or "").lower()
     if mime not in IMAGE_TYPES:
-        raise ValidationError(field="Content-Type", reason="one_of", choices=", ".join(IMAGE_TYPES))
+        raise ValidationError(field="Content-Type", reason="one_of", allowed=", ".join(IMAGE_TYPES))
     data = request.get_data(cache=False)
     if not data:
         raise BadImage(reason="empty")

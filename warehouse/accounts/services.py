@@ -20,7 +20,7 @@ def create_user(session: Session, *, username: str, password: str, role: str, di
     if not isinstance(username, str) or not USERNAME.match(username):
         raise ValidationError(field="username", reason="username_format")
     if role not in ROLES:
-        raise ValidationError(field="role", reason="one_of", choices=", ".join(ROLES))
+        raise ValidationError(field="role", reason="one_of", allowed=", ".join(ROLES))
     if not isinstance(password, str) or len(password) < 8:
         raise ValidationError(field="password", reason="too_short", min=8)
     if session.scalar(select(User.id).where(User.username == username)) is not None:

@@ -25,7 +25,7 @@ VIRTUAL = {
 def create_bin(session: Session, *, code: str, store: str, name: str | None = None) -> Location:
     code = (code or "").strip().upper()
     if store not in STORES:
-        raise ValidationError(field="store", reason="one_of", choices=", ".join(STORES))
+        raise ValidationError(field="store", reason="one_of", allowed=", ".join(STORES))
     if not BIN_CODE.match(code):
         raise ValidationError(field="code", reason="bin_code_format")
     if code[0] != STORE_PREFIX[store]:

@@ -96,11 +96,11 @@ def reconcile(session: Session, *, store: str | None = None, stocktake: int | No
     """Every bin–part of a store (or of a stocktake's scope; then `store` may be omitted) with its three numbers,
     and the number of rows and value of differences by status (over the whole view, whatever the page)."""
     if status is not None and status not in rules.STATUSES:
-        raise ValidationError(field="status", reason="one_of", choices=", ".join(rules.STATUSES))
+        raise ValidationError(field="status", reason="one_of", allowed=", ".join(rules.STATUSES))
     st = get_stocktake(session, stocktake) if stocktake is not None else None
     store = store or (st.store if st else None)
     if store not in STORES:
-        raise ValidationError(field="store", reason="one_of", choices=", ".join(STORES))
+        raise ValidationError(field="store", reason="one_of", allowed=", ".join(STORES))
     if st is not None and st.store != store:
         raise ValidationError(field="stocktake", reason="stocktake_store", doc_no=st.doc_no, store=st.store)
     if session.get_bind().dialect.name == "postgresql":

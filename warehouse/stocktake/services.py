@@ -59,7 +59,7 @@ def _scope_bins(session: Session, *, store: str, locations, zone, bin_from, bin_
         stmt = stmt.where(Location.id.in_(_due_bins(session, store=store, max_bins=max_bins)))
         scope.append("cycle count")
     elif plan not in (None, "full"):
-        raise ValidationError(field="plan", reason="one_of", choices="full, cycle")
+        raise ValidationError(field="plan", reason="one_of", allowed="full, cycle")
     return stmt, "; ".join(scope) or "full"
 
 
@@ -95,7 +95,7 @@ def open_stocktake(session: Session, *, store: str, actor: str, locations: list[
                    blind: bool = True, note: str | None = None) -> Stocktake:
     """Open a full or partial stocktake; its bins are fixed now, so counters know where to go."""
     if store not in STORES:
-        raise ValidationError(field="store", reason="one_of", choices=", ".join(STORES))
+        raise ValidationError(field="store", reason="one_of", allowed=", ".join(STORES))
     bins, scope = _scope_bins(session, store=store, locations=locations, zone=zone, bin_from=bin_from,
                               bin_to=bin_to, plan=plan, max_bins=max_bins)
     if category:
