@@ -212,7 +212,10 @@ def describe(code: str, params: dict | None = None) -> tuple[int, str]:
         return 400, code
     status, template = found
     shown = _Params({k: _word(k, v) for k, v in params.items()})
-    return status, str(template) % shown
+    message = str(template) % shown
+    if str(template).startswith("%(field)s") and shown.get("field") != params.get("field"):
+        message = message[:1].upper() + message[1:]  # a field's word opens the sentence; API names stay as sent
+    return status, message
 
 
 def _word(name: str, value):
