@@ -213,7 +213,7 @@ def describe(code: str, params: dict | None = None) -> tuple[int, str]:
     status, template = found
     shown = _Params({k: _word(k, v) for k, v in params.items()})
     message = str(template) % shown
-    if str(template).startswith("%(field)s") and shown.get("field") != params.get("field"):
+    if str(template).startswith("%(field)s") and params.get("field") in FIELDS:
         message = message[:1].upper() + message[1:]  # a field's word opens the sentence; API names stay as sent
     return status, message
 
