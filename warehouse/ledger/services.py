@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from warehouse.catalog.models import Part
+from warehouse.catalog.services import money
 from warehouse.db import COST, utcnow
 from warehouse.documents.models import Document
 from warehouse.documents.services import get_document, open_document
@@ -289,8 +290,8 @@ def receive(session: Session, *, part_number: str, location: str, qty: int, acto
         raise WrongStore(reason="returned_store", location=loc.code, store=loc.store)
     if (replay := _replay(session, idempotency_key, part, loc)) is not None:
         return replay
-    if unit_cost is not None and unit_cost < 0:
-        raise ValidationError(field="unit_cost", reason="too_small", min=0)
+    if unit_cost is not None:  # the cost column's range and scale, whichever edge the value came through
+        unit_cost = money(unit_cost, "unit_cost", places=4)
     doc = _document(session, document, "receipt", actor=actor, store="NEW", reference=reference)
     move = post_move(session, part=part, qty=qty, src=loc_ref(session, "@SUPPLIER"), dst=loc, doc_type="receipt",
                      doc_no=doc.doc_no, actor=actor, device=device, unit_cost=unit_cost,
