@@ -19,11 +19,21 @@ from tests.factories import make_bin, make_part
 
 # --- the hostile values --------------------------------------------------------------------------------------------
 HUGE = "1" + "0" * 4999  # Python refuses int() of more than 4,300 digits
-INT_VALUES = [str(2**31), str(2**63), str(-2**63 - 1), HUGE]  # as JSON number text
 STR_VALUES = ['"a\\u0000b"', '"\\ud800"', '"x\\udfff"']  # JSON text: NUL, lone high and low surrogates
 DEEP = "[" * 100_000 + "]" * 100_000
-QUERY_INTS = [str(2**31), str(2**63), str(-2**63 - 1), "-1", HUGE]
-PATH_INTS = [str(2**63), HUGE]  # a path int has no sign: -1 does not match the route (404)
+
+
+def int_values(schema: dict, *, where: str) -> list[str]:
+    """Integers no column behind this slot holds: just past its documented range (2**31 for a 32-bit field), past
+    64 bits both ways, 5,000 digits; in a query string -1 too (a negative limit). A path int has no sign (-1 does
+    not route: 404)."""
+    path = where == "path"
+    values = {str(2**63), HUGE} | (set() if path else {str(-2**63 - 1)}) | ({"-1"} if where == "query" else set())
+    if "maximum" in schema and schema["maximum"] < 2**63 - 1:
+        values.add(str(schema["maximum"] + 1))
+    if "minimum" in schema and schema["minimum"] > -2**63 and not path:
+        values.add(str(schema["minimum"] - 1))
+    return sorted(values, key=len)
 
 
 def _spec() -> dict:
@@ -137,14 +147,14 @@ def hostile_requests(path: str, method: str, ids: dict) -> list[tuple[str, str, 
     for p in params:
         kind = p["schema"].get("type")
         if p["in"] == "path":
-            values = PATH_INTS if kind == "integer" else ["%00", "a%00b"]
+            values = int_values(p["schema"], where="path") if kind == "integer" else ["%00", "a%00b"]
             out += [(f"path {p['name']}={v[:20]}", url({p["name"]: v}), raw_base) for v in values]
         elif p["in"] == "query":
-            values = QUERY_INTS if kind == "integer" else ["%00", "a%00b"]
+            values = int_values(p["schema"], where="query") if kind == "integer" else ["%00", "a%00b"]
             out += [(f"query {p['name']}={v[:20]}", url(query=f"{p['name']}={v}"), raw_base) for v in values]
     if body_schema is not None:
         for where, prop in _slots(body_schema):
-            values = INT_VALUES if prop.get("type") == "integer" else STR_VALUES
+            values = int_values(prop, where="body") if prop.get("type") == "integer" else STR_VALUES
             text = json.dumps(_with(base, where, "@@HOSTILE@@"))
             out += [(f"body {'.'.join(map(str, where))}={v[:20]}", url(),
                      text.replace('"@@HOSTILE@@"', v).encode()) for v in values]

@@ -148,7 +148,7 @@ class MovesQuery(Schema):
     part_number = Str(validate=validate.Length(max=64))
     location = Str(validate=validate.Length(max=40))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
-    before_id = fields.Integer(validate=validate.Range(min=1))
+    before_id = fields.Integer(validate=validate.Range(min=1), metadata={"format": "int64"})  # a move id
 
 
 class Resolve(Schema):
