@@ -35,6 +35,10 @@ def create_app(config: dict | None = None) -> Flask:
     with app.app_context():
         configure_engine(db.engine)
 
+    from service_app.edge import init_edge
+
+    init_edge(app)  # before any blueprint: URL rules compile their converters as they are added
+
     from service_app.auth import init_auth
     from service_app.api import init_api
     from service_app.web import init_web

@@ -9,19 +9,21 @@ from flask_migrate import upgrade
 
 from service_app.error_messages import render
 from service_app.extensions import db
+from service_app.i18n import cli_locale
 from service_app.transactions import run_write
 from warehouse.errors import DomainError
 
 
 def _write(action):
-    """Run one use case in the write frame; a refusal exits non-zero with its code and message (in English, like the
-    rest of the command line)."""
+    """Run one use case in the write frame; a refusal exits non-zero with its code, its message (Chinese under a zh
+    locale, else English) and its parameters (an operator's script wants the keys)."""
     try:
         return run_write(db.session, lambda _key: action())
     except DomainError as exc:
-        with force_locale("en"):
+        with force_locale(cli_locale()):
             message = render(exc)[1]
-        raise click.ClickException(f"{exc.code}: {message}") from None
+        params = ", ".join(f"{k}={v}" for k, v in exc.params.items() if v is not None)
+        raise click.ClickException(f"{exc.code}: {message}" + (f" ({params})" if params else "")) from None
 
 
 def register_cli(app: Flask) -> None:

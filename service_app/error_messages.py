@@ -1,14 +1,171 @@
-"""The one table from a domain error's code to its HTTP status and its message in the user's language.
+"""The one table from an error's code to its HTTP status and its message in the user's language.
 
 Templates are English source strings (translated in the zh_CN catalog) filled with the error's parameters by name:
-`"Only %(on_hand)s on hand"`. Every DomainError code raised anywhere has a row here (a test checks it).
+`"Only %(on_hand)s of %(part_number)s in bin %(location)s"`. A code whose situations differ enough to need different
+sentences maps to a dict of templates keyed by the error's `reason` parameter (None: the code's general sentence).
+Every DomainError code raised anywhere has a row here, and every `reason` its raise sites pass has a template
+(tests/test_error_messages.py checks both, over the raise sites in the code). The HTTP-level codes the shell answers
+(malformed_json, payload_too_large, …) have rows too, so every message a user reads comes from this table.
+
+Parameter values that are words (a store, a role, a field name) are shown in the reader's language; everything else
+(part numbers, bin codes, quantities) is shown as it is. The `code` itself never changes with the language.
 """
 from __future__ import annotations
 
+import logging
+
 from flask_babel import lazy_gettext as _l
 
+log = logging.getLogger(__name__)
+
 ERRORS: dict[str, tuple[int, object]] = {
-    # code: (status, message template)
+    # --- bad input -------------------------------------------------------------------------------------------
+    "invalid_input": (400, {
+        None: _l("The input is not valid."),
+        "required": _l("%(field)s is required."),
+        "not_text": _l("%(field)s must be text."),
+        "too_long": _l("%(field)s is longer than %(max)s characters."),
+        "too_short": _l("%(field)s needs at least %(min)s characters."),
+        "not_integer": _l("%(field)s must be a whole number."),
+        "not_positive": _l("%(field)s must be greater than zero."),
+        "too_small": _l("%(field)s must be at least %(min)s."),
+        "too_large": _l("%(field)s must not be more than %(max)s."),
+        "out_of_range": _l("%(field)s must be between %(min)s and %(max)s."),
+        "not_decimal": _l("%(field)s must be a decimal string such as \"12.50\"."),
+        "too_many_decimals": _l("%(field)s has more than %(places)s decimal places."),
+        "one_of": _l("%(field)s must be one of: %(allowed)s."),
+        "nul_character": _l("%(field)s contains a NUL character."),
+        "bad_character": _l("%(field)s contains a character that is not valid text."),
+        "part_number_format": _l("A part number holds letters, digits and . _ / - only (at most %(max)s)."),
+        "looks_like_code": _l("This part number reads like a bin, card, mode or document code."),
+        "bin_code_format": _l("A bin code looks like N-A01-03 (store letter, zone and aisle, level)."),
+        "bin_prefix": _l("A bin code of the %(store)s starts with %(prefix)s-."),
+        "username_format": _l("A username has 2 to 64 letters, digits or _ . -"),
+        "same_location": _l("From and to are the same location (%(location)s)."),
+        "use_transfer": _l("Use a transfer to move parts between bins."),
+        "stocktake_store": _l("Stocktake %(doc_no)s counts the %(store)s."),
+        "no_bins_in_scope": _l("No bin matches this stocktake's scope."),
+        "empty_job": _l("A print job needs at least one label."),
+        "too_many_labels": _l("%(labels)s labels in one job; split it into jobs of at most %(max)s."),
+        "data_or_items": _l("Send either one label (data) or several (items), not both or neither."),
+        "card_unprintable": _l("This bin card cannot be printed: %(field)s does not fit on it."),
+        "idempotency_key": _l("Idempotency-Key must be 1 to 100 printable characters."),
+        "frame_too_large": _l("A camera frame may be at most %(max_mb)s MB."),
+        "no_camera": _l("No station camera is configured (CAMERA_SOURCE)."),
+        "camera_unavailable": _l("The station camera cannot be opened."),
+        "empty": _l("%(field)s is empty."),
+        "unreadable": _l("The scanned code cannot be read."),
+        "number_too_large": _l("The request holds a number beyond what the database can store."),
+        "schema": _l("Some fields are not valid: %(fields)s."),
+    }),
+    "malformed_json": (400, {
+        None: _l("The request body is not valid JSON."),
+        "too_deep": _l("The request body is nested more than %(max)s levels deep."),
+    }),
+    "bad_request": (400, _l("The request cannot be understood.")),
+    "csrf_failed": (400, _l("The form has expired or lacks its security token; reload the page and try again.")),
+    "bad_image": (400, {
+        None: _l("The image cannot be decoded."),
+        "empty": _l("The request carries no image."),
+    }),
+    "bad_printer_url": (400, {
+        None: _l("The printer address %(url)s is not valid."),
+        "not_registered": _l("That printer is not registered; pick one from the printer list."),
+    }),
+    # Label data that cannot make a scannable label (codes are the labels package's, stable for APIs).
+    "unknown_template": (400, _l("There is no label template %(template)s.")),
+    "missing_field": (400, _l("Label %(label)s: the field %(field)s is missing.")),
+    "too_long": (400, _l("Label %(label)s: %(field)s does not fit on the label (%(detail)s).")),
+    "unencodable": (400, _l("Label %(label)s: %(field)s has characters the label cannot print (%(detail)s).")),
+    "bad_value": (400, _l("Label %(label)s: %(field)s has a value the label cannot use (%(detail)s).")),
+    # --- who you are and what you may do -------------------------------------------------------------------------
+    "unauthorized": (401, {
+        None: _l("Sign in, or send Authorization: Bearer <token>."),
+        "wrong_password": _l("Wrong username or password."),
+        "token_expired": _l("The token has expired; ask for a new one."),
+        "token_invalid": _l("The token is not valid."),
+        "bad_scheme": _l("Use Authorization: Bearer <token>."),
+    }),
+    "forbidden": (403, {
+        None: _l("Your role (%(role)s) may not do this (%(permission)s)."),
+        "store": _l("Your role (%(role)s) does not work in the %(store)s."),
+        "http": _l("Your role may not do this."),
+        "card_restart": _l("The card of %(part_number)s in %(location)s disagrees with the account: only a manager "
+                           "may restart it."),
+    }),
+    "own_count": (403, _l("You counted lines of stocktake %(doc_no)s: another manager must approve it.")),
+    "same_counter": (403, _l("Your count of %(part_number)s in %(location)s was rejected: someone else must "
+                             "recount it.")),
+    # --- what does not exist ---------------------------------------------------------------------------------------
+    "not_found": (404, {
+        None: _l("Not found."),
+        "supplier": _l("There is no supplier %(supplier)s."),
+        "move": _l("There is no move %(move_id)s."),
+        "document": _l("There is no open document %(document)s."),
+        "print_job": _l("There is no print job %(job_id)s."),
+    }),
+    "unknown_part": (404, _l("Unknown part %(part_number)s.")),
+    "unknown_location": (404, _l("Unknown bin or location %(location)s.")),
+    "unknown_unit": (404, _l("Unknown unit %(serial)s.")),
+    "unknown_code": (404, {
+        None: _l("%(code)s is not a known part, bin or document."),
+        "bin": _l("There is no bin %(code)s."),
+        "receipt": _l("There is no receipt note %(code)s."),
+        "gtin": _l("No part carries the GTIN %(gtin)s."),
+    }),
+    "unknown_stocktake": (404, _l("There is no stocktake %(stocktake)s.")),
+    "method_not_allowed": (405, _l("This address does not take that method.")),
+    # --- the state of things ----------------------------------------------------------------------------------------
+    "insufficient_stock": (409, {
+        None: _l("Only %(on_hand)s of %(part_number)s in bin %(location)s; cannot take %(requested)s."),
+        "valuation": _l("The %(store)s holds less than %(requested)s of %(part_number)s in its valuation."),
+    }),
+    "wrong_store": (409, {
+        None: _l("%(location)s is in the wrong store."),
+        "not_a_bin": _l("%(location)s is not a bin."),
+        "returned_store": _l("%(location)s is in the returned-parts store: it takes parts only through an assessed "
+                             "return."),
+        "different_stores": _l("%(from_location)s and %(location)s are in different stores."),
+        "outside_store": _l("%(location)s is not a bin of the %(store)s."),
+    }),
+    "conflict": (409, {
+        None: _l("The request conflicts with the current state; reload and retry."),
+        "concurrent_change": _l("A concurrent change conflicted with this request; retry it."),
+        "idempotency_key_reused": _l("This Idempotency-Key was already used for a different request."),
+        "duplicate_posting": _l("This movement was already posted."),
+        "reversal_of_reversal": _l("Move %(move_id)s is a reversal and cannot itself be reversed; post the movement "
+                                   "again instead."),
+        "job_not_finished": _l("Print job %(job_id)s has not printed yet; it will print without a reprint."),
+        "job_printed": _l("Print job %(job_id)s has already printed; reprint it instead."),
+        "job_sending": _l("Print job %(job_id)s is being sent right now."),
+    }),
+    "already_exists": (409, {
+        None: _l("%(code)s already exists."),
+        "part": _l("Part %(part_number)s already exists."),
+        "bin": _l("Bin %(code)s already exists."),
+        "supplier": _l("Supplier %(code)s already exists."),
+        "barcode": _l("Barcode %(code)s already belongs to a part."),
+        "user": _l("User %(username)s already exists."),
+    }),
+    "already_reversed": (409, _l("Move %(move_id)s has already been reversed.")),
+    "not_assessed": (409, _l("Claim %(claim_no)s has not been assessed yet.")),
+    "wrong_part": (409, _l("%(part_number)s is not on order %(order_no)s.")),
+    "stocktake_closed": (409, _l("Stocktake %(doc_no)s is already closed.")),
+    "not_in_stocktake": (409, {
+        None: _l("Bin %(location)s is not in stocktake %(doc_no)s."),
+        "category": _l("%(part_number)s is not in the part category %(category)s counted by stocktake "
+                       "%(doc_no)s."),
+    }),
+    "no_open_stocktake": (409, _l("No open stocktake covers bin %(location)s.")),
+    "already_approved": (409, _l("The count of %(part_number)s in %(location)s is already approved.")),
+    "not_counted": (409, _l("%(part_number)s in %(location)s has not been counted.")),
+    # --- the request as a whole -------------------------------------------------------------------------------------
+    "payload_too_large": (413, _l("Request bodies are limited to 1 MB.")),
+    "unsupported_media_type": (415, _l("This content type is not accepted here.")),
+    "rate_limited": (429, _l("Too many requests; slow down and retry.")),
+    "database_unavailable": (503, _l("The database is busy or unreachable; retry shortly.")),
+    "unavailable": (503, _l("The service is unavailable; retry shortly.")),
+    "http_error": (400, _l("The request cannot be served.")),
     # warranty and dealers
     "unknown_dealer": (404, _l("No dealer %(dealer)s")),
     "unknown_claim": (404, _l("No warranty claim %(claim_no)s")),
@@ -33,22 +190,65 @@ ERRORS: dict[str, tuple[int, object]] = {
     "attachment_unreadable": (400, _l("The file looks like %(detected)s but cannot be read: damaged or incomplete")),
     "unknown_owner": (404, _l("There is no %(owner_kind)s %(owner_key)s to attach to")),
     "attachment_not_found": (404, _l("No attachment %(id)s")),
-    "unknown_code": (404, _l("No part, bin or document here has the code %(code)s")),
 }
 
+# Parameter values that are words of the domain, shown in the reader's language.
+STORES = {"NEW": _l("new-parts store"), "RETURNED": _l("returned-parts store")}
+ROLES = {"admin": _l("administrator"), "manager": _l("manager"), "new_store_clerk": _l("new-parts store clerk"),
+         "returned_store_clerk": _l("returned-parts store clerk"), "shipper": _l("shipper"),
+         "technician": _l("technician"), "order_clerk": _l("order clerk"), "finance": _l("finance"),
+         "service_agent": _l("service agent")}
+FIELDS = {"qty": _l("quantity"), "part_number": _l("part number"), "location": _l("bin"), "store": _l("store"),
+          "name": _l("name"), "unit_cost": _l("unit cost"), "standard_cost": _l("standard cost"),
+          "dealer_price": _l("dealer price"), "reorder_point": _l("reorder point"), "physical": _l("counted quantity"),
+          "card": _l("card balance"), "copies": _l("copies"), "username": _l("username"), "password": _l("password"),
+          "role": _l("role"), "code": _l("code"), "to": _l("destination"), "to_location": _l("destination bin"),
+          "from_location": _l("source bin"), "plan": _l("plan"), "status": _l("status"), "stocktake": _l("stocktake"),
+          "barcode": _l("barcode"), "items": _l("labels"), "category": _l("part category"), "unit": _l("unit"),
+          "reference": _l("reference")}
+_WORDS = {"store": STORES, "role": ROLES, "field": FIELDS}
 
-def describe(code: str, params: dict, *, fallback_status: int = 400, fallback_message: str | None = None):
-    """(status, message) for a code, the message rendered in the current locale; unknown codes keep the fallback."""
+
+class _Params(dict):
+    """Template parameters; one a template names but the error lacks shows as … instead of failing the answer."""
+
+    def __missing__(self, key):
+        return "…"
+
+
+def template_for(code: str, reason: str | None = None):
+    """The (status, lazy template) of a code and reason, or None if the table lacks the code."""
     row = ERRORS.get(code)
     if row is None:
-        return fallback_status, fallback_message or code
+        return None
     status, template = row
-    try:
-        return status, str(template) % params if params else str(template)
-    except (KeyError, TypeError, ValueError):
-        return status, str(template)
+    if isinstance(template, dict):
+        template = template.get(reason) or template[None]
+    return status, template
+
+
+def describe(code: str, params: dict | None = None) -> tuple[int, str]:
+    """(status, message) for a code and its parameters, the message rendered in the current locale."""
+    params = params or {}
+    found = template_for(code, params.get("reason"))
+    if found is None:  # tests keep this from happening; answer a 400 that names the code rather than fail
+        log.error("error code %r has no row in service_app.error_messages.ERRORS", code)
+        return 400, code
+    status, template = found
+    shown = _Params({k: _word(k, v) for k, v in params.items()})
+    message = str(template) % shown
+    if str(template).startswith("%(field)s") and params.get("field") in FIELDS:
+        message = message[:1].upper() + message[1:]  # a field's word opens the sentence; API names stay as sent
+    return status, message
+
+
+def _word(name: str, value):
+    words = _WORDS.get(name)
+    if words is not None and isinstance(value, str) and value in words:
+        return str(words[value])
+    return value
 
 
 def render(exc) -> tuple[int, str]:
     """(status, message in the current locale) for a DomainError: what every frame (API, web, CLI) shows."""
-    return describe(exc.code, exc.params, fallback_status=exc.status, fallback_message=exc.message)
+    return describe(exc.code, exc.params)

@@ -17,7 +17,6 @@ from warehouse.errors import DomainError
 
 class RateLimited(DomainError):
     code = "rate_limited"
-    status = 429
 
 
 def init_ratelimit(app: Flask) -> None:
@@ -35,7 +34,7 @@ def limit(spec: str, key_func):
             key = key_func()
             for item in items:
                 if not limiter.hit(item, fn.__name__, key):
-                    raise RateLimited(f"too many requests: at most {item} — slow down and retry")
+                    raise RateLimited(limit=str(item))
             return fn(*args, **kwargs)
 
         return wrapper

@@ -63,7 +63,7 @@ def run_write(session: Session, fn: Callable[[str | None], Any], *, idem: Idempo
             session.rollback()
             return Replay(*hit)
         if isinstance(exc, IntegrityError):
-            raise Conflict("a concurrent change conflicted with this request; retry it") from exc
+            raise Conflict(reason="concurrent_change") from exc
         raise
     except BaseException:
         session.rollback()

@@ -35,7 +35,7 @@ def lookup(session: Session, key: str, fingerprint: str) -> tuple[int, dict] | N
     if rec is None:
         return None
     if rec.request_hash != fingerprint:
-        raise Conflict("this Idempotency-Key was already used for a different request", key=key)
+        raise Conflict(reason="idempotency_key_reused")
     return rec.status, json.loads(rec.body)
 
 

@@ -32,7 +32,7 @@ def token(body):
     """Exchange a username and password for a bearer token."""
     user = authenticate(db.session, body["username"], body["password"])
     if user is None:
-        raise Unauthorized("wrong username or password")
+        raise Unauthorized(reason="wrong_password")
     tok = issue_token(user)
     db.session.rollback()
     return jsonify({"token": tok, "role": user.role, "expires_in": current_app.config["API_TOKEN_MAX_AGE"]})

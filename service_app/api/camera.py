@@ -22,7 +22,6 @@ MAX_FRAME = 1024 * 1024  # the app-wide 1 MB body limit applies too; frames from
 
 class BadImage(DomainError):
     code = "bad_image"
-    status = 400
 
 
 class Symbols(Schema):
@@ -45,16 +44,16 @@ def decode_frame():
     """Decode one camera frame (raw JPEG/PNG/WebP body, at most 1 MB); answers the symbols found, possibly none."""
     mime = (request.mimetype or "").lower()
     if mime not in IMAGE_TYPES:
-        raise ValidationError(f"send the frame as {', '.join(IMAGE_TYPES)}", field="Content-Type")
+        raise ValidationError(field="Content-Type", reason="one_of", allowed=", ".join(IMAGE_TYPES))
     data = request.get_data(cache=False)
     if not data:
-        raise BadImage("the request carries no image")
+        raise BadImage(reason="empty")
     if len(data) > MAX_FRAME:
-        raise ValidationError("frames are limited to 1 MB")
+        raise ValidationError(field="body", reason="frame_too_large", max_mb=MAX_FRAME // 2**20)
     try:
         found = scanners.decode(data, budget_ms=current_app.config.get("DECODE_BUDGET_MS", 150))
     except scanners.ImageError as exc:
-        raise BadImage(str(exc)) from None
+        raise BadImage(detail=str(exc)) from None
     return read({"symbols": [{"text": s.text, "symbology": s.symbology, "bbox": list(s.bbox), "engine": s.engine}
                              for s in found]})
 
@@ -73,7 +72,7 @@ def camera_events():
 
     source = current_app.config.get("CAMERA_SOURCE")
     if not source:
-        raise ValidationError("no station camera is configured (CAMERA_SOURCE)")
+        raise ValidationError(reason="no_camera")
     holdoff = float(current_app.config.get("CAMERA_HOLDOFF", 2.0))
     events: queue.Queue = queue.Queue(maxsize=100)
 
@@ -86,7 +85,7 @@ def camera_events():
     try:
         watcher = CodeWatcher(source, holdoff=holdoff, on_event=on_event).start()
     except Exception as exc:  # a source that names nothing fails at open: say so, once
-        raise ValidationError(f"the station camera cannot be opened: {exc}") from None
+        raise ValidationError(reason="camera_unavailable", detail=str(exc)) from None
 
     def stream():
         try:

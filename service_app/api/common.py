@@ -30,7 +30,7 @@ def _idempotency(status: int, body_identity: bytes | None) -> Idempotency | None
     if key is None:
         return None
     if not 1 <= len(key) <= 100 or not key.isprintable():
-        raise ValidationError("Idempotency-Key must be 1 to 100 printable characters")
+        raise ValidationError(field="Idempotency-Key", reason="idempotency_key")
     body = request.get_data() if body_identity is None else body_identity
     fingerprint = idempotency.request_fingerprint(request.method, request.path, body)
     return Idempotency(key=f"{api_actor().id}:{key}", fingerprint=fingerprint, status=status)

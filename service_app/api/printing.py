@@ -46,7 +46,7 @@ class PrinterIn(Schema):
 def print_labels(body):
     """Queue labels: validated and rendered now (bad data queues nothing), delivered by the print worker."""
     if ("data" in body) == ("items" in body):
-        raise ValidationError("send either data (one label) or items (several)", field="data")
+        raise ValidationError(field="data", reason="data_or_items")
     items = body.get("items") or [body["data"]]
     actor = api_actor()
 

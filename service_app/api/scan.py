@@ -58,10 +58,10 @@ def scan(body):
     actor = api_actor()
     permission = MODE_PERMISSION[body["mode"]]
     if not actor.can(permission):
-        raise Forbidden(f"your role ({actor.role}) may not {body['mode']}", permission=permission)
+        raise Forbidden(role=actor.role, permission=permission)
     print_labels, printer = body.pop("print_labels"), body.pop("printer", None)
     if print_labels and not actor.can("labels.print"):
-        raise Forbidden(f"your role ({actor.role}) may not print labels", permission="labels.print")
+        raise Forbidden(role=actor.role, permission="labels.print")
 
     def run(key):
         label_printer = None

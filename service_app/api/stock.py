@@ -103,7 +103,7 @@ class MovesQuery(Schema):
     part_number = Str(validate=validate.Length(max=limits.PART_NUMBER_LEN))
     location = Str(validate=validate.Length(max=limits.LOCATION_CODE_LEN))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
-    before_id = fields.Integer(validate=validate.Range(min=1))
+    before_id = fields.Integer(validate=validate.Range(min=1), metadata={"format": "int64"})  # a move id
 
 
 def _who(body: dict) -> dict:

@@ -15,7 +15,6 @@ from warehouse.errors import DomainError, Forbidden
 
 class Unauthorized(DomainError):
     code = "unauthorized"
-    status = 401
 
 
 class Actor(UserMixin):
@@ -68,12 +67,12 @@ def actor_from_token(token: str) -> Actor:
     try:
         data = _serializer().loads(token, max_age=current_app.config["API_TOKEN_MAX_AGE"])
     except SignatureExpired:
-        raise Unauthorized("the token has expired; ask for a new one") from None
+        raise Unauthorized(reason="token_expired") from None
     except BadSignature:
-        raise Unauthorized("the token is not valid") from None
+        raise Unauthorized(reason="token_invalid") from None
     actor = _cached_actor(data["u"]) if isinstance(data, dict) and isinstance(data.get("u"), int) else None
     if actor is None or data.get("g") != actor.generation:
-        raise Unauthorized("the token is not valid")
+        raise Unauthorized(reason="token_invalid")
     return actor
 
 
@@ -87,14 +86,14 @@ def api_actor() -> Actor:
     if header:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise Unauthorized("use Authorization: Bearer <token>")
+            raise Unauthorized(reason="bad_scheme")
         actor = actor_from_token(token.strip())
     elif current_user.is_authenticated:
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             csrf.protect()
         actor = current_user._get_current_object()
     else:
-        raise Unauthorized("sign in or send Authorization: Bearer <token>")
+        raise Unauthorized()
     request.environ["service_app.actor"] = actor
     return actor
 
@@ -107,7 +106,7 @@ def require(permission: str):
         def wrapper(*args, **kwargs):
             actor = api_actor()
             if not actor.can(permission):
-                raise Forbidden(f"your role ({actor.role}) may not do this ({permission})", permission=permission)
+                raise Forbidden(role=actor.role, permission=permission)
             return fn(*args, **kwargs)
 
         wrapper.permission = permission

@@ -18,13 +18,13 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password")
 def create_user(session: Session, *, username: str, password: str, role: str, display_name: str | None = None,
                 locale: str | None = None) -> User:
     if not isinstance(username, str) or not USERNAME.match(username):
-        raise ValidationError("username: 2–64 letters, digits, _ . -", field="username")
+        raise ValidationError(field="username", reason="username_format")
     if role not in ROLES:
-        raise ValidationError(f"role must be one of: {', '.join(ROLES)}", field="role")
+        raise ValidationError(field="role", reason="one_of", allowed=", ".join(ROLES))
     if not isinstance(password, str) or len(password) < 8:
-        raise ValidationError("password must have at least 8 characters", field="password")
+        raise ValidationError(field="password", reason="too_short", min=8)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise AlreadyExists(f"user {username} already exists", username=username)
+        raise AlreadyExists(reason="user", username=username)
     user = User(username=username, password_hash=generate_password_hash(password), role=role,
                 display_name=display_name, locale=locale)
     session.add(user)

@@ -10,7 +10,7 @@ from warehouse.errors import UnknownPart
 def get_part(session: Session, part_number: str) -> Part:
     part = session.scalar(select(Part).where(Part.part_number == (part_number or "").strip()))
     if part is None or not part.active:
-        raise UnknownPart(f"unknown part {part_number!r}", part_number=part_number)
+        raise UnknownPart(part_number=part_number)
     return part
 
 

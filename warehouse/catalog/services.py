@@ -17,28 +17,28 @@ PART_NUMBER = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9._/-]{{0,{PART_NUMBER_LEN - 1}
 def money(value, field: str, *, places: int = MONEY_PLACES) -> Decimal:
     """Money arrives as a decimal string (or an int); floats are refused so no binary rounding sneaks in."""
     if isinstance(value, bool) or isinstance(value, float):
-        raise ValidationError(f"{field} must be a decimal string such as \"12.50\"", field=field)
+        raise ValidationError(field=field, reason="not_decimal")
     try:
         d = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise ValidationError(f"{field} must be a decimal string such as \"12.50\"", field=field) from None
+        raise ValidationError(field=field, reason="not_decimal") from None
     if not d.is_finite() or d < 0 or d >= MONEY_MAX:
-        raise ValidationError(f"{field} must be between 0 and 9999999999", field=field)
+        raise ValidationError(field=field, reason="out_of_range", min=0, max=MONEY_MAX - 1)
     if -d.as_tuple().exponent > places:
-        raise ValidationError(f"{field} has more than {places} decimal places", field=field)
+        raise ValidationError(field=field, reason="too_many_decimals", places=places)
     return d
 
 
 def _text(value, field: str, max_len: int, *, required: bool = False) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise ValidationError(f"{field} is required", field=field)
+            raise ValidationError(field=field, reason="required")
         return None
     if not isinstance(value, str):
-        raise ValidationError(f"{field} must be text", field=field)
+        raise ValidationError(field=field, reason="not_text")
     value = value.strip()
     if len(value) > max_len:
-        raise ValidationError(f"{field} is longer than {max_len} characters", field=field)
+        raise ValidationError(field=field, reason="too_long", max=max_len)
     return value
 
 
@@ -46,7 +46,7 @@ def create_supplier(session: Session, *, code: str, name: str, name_en: str | No
                     contact: str | None = None) -> Supplier:
     code = _text(code, "code", 32, required=True)
     if session.scalar(select(Supplier.id).where(Supplier.code == code)) is not None:
-        raise AlreadyExists(f"supplier {code} already exists", code=code)
+        raise AlreadyExists(reason="supplier", code=code)
     sup = Supplier(code=code, name=_text(name, "name", 200, required=True), name_en=_text(name_en, "name_en", 200),
                    contact=_text(contact, "contact", 200))
     session.add(sup)
@@ -59,20 +59,20 @@ def create_part(session: Session, *, part_number: str, name: str, name_en: str |
                 reorder_point: int | None = None, barcodes: list[str] | None = None) -> Part:
     pn = _text(part_number, "part_number", PART_NUMBER_LEN, required=True)
     if not PART_NUMBER.match(pn):
-        raise ValidationError("part_number may hold letters, digits and . _ / - (at most 40)", field="part_number")
+        raise ValidationError(field="part_number", reason="part_number_format", max=40)
     # A part number must not read as one of our own codes (bin, card, mode, document), or scans would misfire.
     if pn.startswith("@") or classify(pn).kind not in ("text", "gtin"):
-        raise ValidationError("part_number looks like a bin, card, mode or document code", field="part_number")
+        raise ValidationError(field="part_number", reason="looks_like_code")
     if session.scalar(select(Part.id).where(Part.part_number == pn)) is not None:
-        raise AlreadyExists(f"part {pn} already exists", part_number=pn)
+        raise AlreadyExists(reason="part", part_number=pn)
     sup = None
     if supplier:
         sup = session.scalar(select(Supplier).where(Supplier.code == supplier))
         if sup is None:
-            raise NotFound(f"unknown supplier {supplier!r}", supplier=supplier)
+            raise NotFound(reason="supplier", supplier=supplier)
     if reorder_point is not None and (isinstance(reorder_point, bool) or not isinstance(reorder_point, int)
                                       or reorder_point < 0):
-        raise ValidationError("reorder_point must be a whole number ≥ 0", field="reorder_point")
+        raise ValidationError(field="reorder_point", reason="too_small", min=0)
     part = Part(part_number=pn, name=_text(name, "name", 200, required=True), name_en=_text(name_en, "name_en", 200),
                 unit=_text(unit, "unit", 16) or "pcs", category=_text(category, "category", 64), supplier=sup,
                 standard_cost=money(standard_cost or "0", "standard_cost", places=4),
@@ -88,7 +88,7 @@ def add_barcode(session: Session, *, part: Part, code: str, kind: str | None = N
                 supplier: Supplier | None = None) -> PartBarcode:
     code = _text(code, "barcode", 64, required=True)
     if session.scalar(select(PartBarcode.id).where(PartBarcode.code == code)) is not None:
-        raise AlreadyExists(f"barcode {code} already belongs to a part", code=code)
+        raise AlreadyExists(reason="barcode", code=code)
     if kind is None:
         kind = "ean" if code.isdigit() and len(code) in (8, 12, 13, 14) else "supplier"
     bc = PartBarcode(part=part, code=code, kind=kind, supplier=supplier)

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from warehouse.catalog.models import Part
+from warehouse.catalog.services import money
 from warehouse.db import COST, insert_for, utcnow
 from warehouse.documents.models import Document
 from warehouse.documents.services import get_document, open_document
@@ -43,11 +44,11 @@ class Posted:
 def check_qty(qty) -> int:
     # bool is an int in Python; a JSON `true` is not a quantity.
     if isinstance(qty, bool) or not isinstance(qty, int):
-        raise ValidationError("quantity must be a whole number", field="qty")
+        raise ValidationError(field="qty", reason="not_integer")
     if qty <= 0:
-        raise ValidationError("quantity must be greater than zero", field="qty")
+        raise ValidationError(field="qty", reason="not_positive")
     if qty > MAX_QTY:
-        raise ValidationError("quantity is implausibly large (over 1,000,000)", field="qty")
+        raise ValidationError(field="qty", reason="too_large", max=MAX_QTY)
     return qty
 
 
@@ -135,7 +136,7 @@ def part_ref(session: Session, part_number: str) -> PartRef:
     row = session.connection().execute(_PART, {"pn": (part_number or "").strip()}).first() \
         if isinstance(part_number, str) else None
     if row is None:
-        raise UnknownPart(f"unknown part {part_number!r}", part_number=part_number)
+        raise UnknownPart(part_number=part_number)
     return PartRef(*row)
 
 
@@ -154,7 +155,7 @@ def loc_ref(session: Session, code: str) -> LocRef:
     row = session.connection().execute(_LOC, {"code": (code or "").strip().upper()}).first() \
         if isinstance(code, str) else None
     if row is None:
-        raise UnknownLocation(f"unknown location {code!r}", location=code)
+        raise UnknownLocation(location=code)
     return LocRef(*row)
 
 
@@ -163,8 +164,7 @@ def _take(conn, part, loc, qty: int) -> int:
     new_qty = conn.execute(_TAKE, {"p": part.id, "l": loc.id, "n": qty, "t": utcnow()}).scalar()
     if new_qty is None:
         have = conn.execute(_HAVE, {"p": part.id, "l": loc.id}).scalar() or 0
-        raise InsufficientStock(f"only {have} of {part.part_number} in {loc.code}, cannot take {qty}",
-                                part_number=part.part_number, location=loc.code, on_hand=have, requested=qty)
+        raise InsufficientStock(part_number=part.part_number, location=loc.code, on_hand=have, requested=qty)
     return new_qty
 
 
@@ -183,8 +183,7 @@ def _value_out(conn, part, store: str, qty: int, unit_cost: Decimal | None) -> D
         params["c"] = unit_cost
     cost = conn.execute(_VALUE_OUT[unit_cost is None], params).scalar()
     if cost is None:  # only reachable if balance and valuation disagree, which check_ledger reports
-        raise InsufficientStock(f"store {store} valuation holds less than {qty} of {part.part_number}",
-                                part_number=part.part_number)
+        raise InsufficientStock(reason="valuation", store=store, part_number=part.part_number, requested=qty)
     return round_cost(cost)
 
 
@@ -200,7 +199,7 @@ def post_move(session: Session, *, part, qty: int, src, dst, doc_type: str, acto
     refusal; the caller then rolls back, so nothing is written."""
     check_qty(qty)
     if src.id == dst.id:
-        raise ValidationError("from and to are the same location", location=src.code)
+        raise ValidationError(field="to", reason="same_location", location=src.code)
     conn = session.connection()
     on_hand = {}
     # Touch the cached balances in location-id order so two opposite transfers cannot deadlock.
@@ -221,8 +220,8 @@ def post_move(session: Session, *, part, qty: int, src, dst, doc_type: str, acto
         move_id = conn.execute(_INSERT_MOVE, row).scalar_one()
     except IntegrityError as exc:  # the unique reverses_id / idempotency_key: a concurrent twin committed first
         if reverses_id is not None:
-            raise AlreadyReversed(f"move {reverses_id} has already been reversed", move_id=reverses_id) from exc
-        raise Conflict("this movement was already posted (duplicate idempotency key)") from exc
+            raise AlreadyReversed(move_id=reverses_id) from exc
+        raise Conflict(reason="duplicate_posting") from exc
     return PostedMove(move_id, part.id, qty, cost, doc_type, doc_no, on_hand)
 
 
@@ -244,7 +243,7 @@ def _document(session: Session, doc_no: str | None, doc_type: str, *, actor: str
         return open_document(session, doc_type=doc_type, actor=actor, store=store, reference=reference)
     doc = get_document(session, doc_no)
     if doc is None or doc.doc_type != doc_type:
-        raise NotFound(f"no open {doc_type} document {doc_no}", document=doc_no)
+        raise NotFound(reason="document", document=doc_no, doc_type=doc_type)
     return doc
 
 
@@ -277,9 +276,9 @@ def check_bin(loc, role: str | None):
     """The one check before stock moves in a bin: it is a bin, and a store clerk's role works in its store (the
     location as a `LocRef` or an ORM `Location`; returned as given)."""
     if loc.kind != "bin":
-        raise WrongStore(f"{loc.code} is not a bin", location=loc.code)
+        raise WrongStore(reason="not_a_bin", location=loc.code)
     if role is not None and not store_allowed(role, loc.store):
-        raise Forbidden(f"your role ({role}) does not work in the {loc.store} store", location=loc.code)
+        raise Forbidden(reason="store", role=role, store=loc.store, location=loc.code)
     return loc
 
 
@@ -296,12 +295,11 @@ def receive(session: Session, *, part_number: str, location: str, qty: int, acto
     check_qty(qty)
     part, loc = _part_and_bin(session, part_number, location, role, part)
     if loc.store != "NEW":
-        raise WrongStore(f"{loc.code} is in the returned-parts store: it takes parts only through an assessed "
-                         "return", location=loc.code, store=loc.store)
+        raise WrongStore(reason="returned_store", location=loc.code, store=loc.store)
     if (replay := _replay(session, idempotency_key, part, loc)) is not None:
         return replay
-    if unit_cost is not None and unit_cost < 0:
-        raise ValidationError("unit cost cannot be negative", field="unit_cost")
+    if unit_cost is not None:  # the cost column's range and scale, whichever edge the value came through
+        unit_cost = money(unit_cost, "unit_cost", places=4)
     doc = _document(session, document, "receipt", actor=actor, store="NEW", reference=reference)
     move = post_move(session, part=part, qty=qty, src=loc_ref(session, "@SUPPLIER"), dst=loc, doc_type="receipt",
                      doc_no=doc.doc_no, actor=actor, device=device, unit_cost=unit_cost,
@@ -321,7 +319,7 @@ def issue(session: Session, *, part_number: str, location: str, qty: int, actor:
         return replay
     dst = loc_ref(session, to)
     if dst.kind == "bin":
-        raise ValidationError("use a transfer to move parts between bins", field="to")
+        raise ValidationError(field="to", reason="use_transfer")
     # A plain issue carries the caller's document (order, ticket, claim number) rather than a numbered issue
     # note: a per-issue day sequence would make every issue in the building queue on one counter row.
     move = post_move(session, part=part, qty=qty, src=loc, dst=dst, doc_type=doc_type, doc_no=document, actor=actor,
@@ -338,7 +336,7 @@ def transfer(session: Session, *, part_number: str, from_location: str, to_locat
     part = part or part_ref(session, part_number)
     src, dst = _bin(session, from_location, role), _bin(session, to_location, role)
     if src.store != dst.store:
-        raise WrongStore(f"{src.code} and {dst.code} are in different stores", location=dst.code)
+        raise WrongStore(reason="different_stores", from_location=src.code, location=dst.code)
     if (replay := _replay(session, idempotency_key, part, dst)) is not None:
         return replay
     move = post_move(session, part=part, qty=qty, src=src, dst=dst, doc_type="transfer", actor=actor,
@@ -351,14 +349,14 @@ def reverse(session: Session, *, move_id: int, actor: str, reason: str | None = 
     """Correct a mistaken move with its mirror image; the original stays in the ledger."""
     original = session.get(Move, move_id)
     if original is None:
-        raise NotFound(f"no move {move_id}", move_id=move_id)
+        raise NotFound(reason="move", move_id=move_id)
     for loc in (original.from_location, original.to_location):
         if loc.kind == "bin":
             check_bin(loc, role)
     if original.reverses_id is not None:
-        raise Conflict("a reversal cannot itself be reversed; post the movement again instead", move_id=move_id)
+        raise Conflict(reason="reversal_of_reversal", move_id=move_id)
     if session.scalar(select(Move.id).where(Move.reverses_id == move_id)) is not None:
-        raise AlreadyReversed(f"move {move_id} has already been reversed", move_id=move_id)
+        raise AlreadyReversed(move_id=move_id)
     move = post_move(session, part=original.part, qty=original.qty, src=original.to_location,
                      dst=original.from_location, doc_type="reversal", doc_no=original.doc_no, actor=actor,
                      device=device, unit_cost=original.unit_cost, reverses_id=original.id,

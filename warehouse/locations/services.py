@@ -25,13 +25,13 @@ VIRTUAL = {
 def create_bin(session: Session, *, code: str, store: str, name: str | None = None) -> Location:
     code = (code or "").strip().upper()
     if store not in STORES:
-        raise ValidationError(f"store must be one of {', '.join(STORES)}", field="store")
+        raise ValidationError(field="store", reason="one_of", allowed=", ".join(STORES))
     if not BIN_CODE.match(code):
-        raise ValidationError("bin code must look like N-A01-03 (store letter, zone and aisle, level)", field="code")
+        raise ValidationError(field="code", reason="bin_code_format")
     if code[0] != STORE_PREFIX[store]:
-        raise ValidationError(f"a {store} bin code starts with {STORE_PREFIX[store]}-", field="code")
+        raise ValidationError(field="code", reason="bin_prefix", store=store, prefix=STORE_PREFIX[store])
     if session.scalar(select(Location.id).where(Location.code == code)) is not None:
-        raise AlreadyExists(f"bin {code} already exists", code=code)
+        raise AlreadyExists(reason="bin", code=code)
     loc = Location(code=code, kind="bin", store=store, zone=code[2], name=name)
     session.add(loc)
     session.flush()
@@ -41,7 +41,7 @@ def create_bin(session: Session, *, code: str, store: str, name: str | None = No
 def get_location(session: Session, code: str) -> Location:
     loc = session.scalar(select(Location).where(Location.code == (code or "").strip().upper()))
     if loc is None or not loc.active:
-        raise UnknownLocation(f"unknown location {code!r}", location=code)
+        raise UnknownLocation(location=code)
     return loc
 
 

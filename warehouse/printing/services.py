@@ -24,25 +24,24 @@ MAX_LABELS = 2000  # per job; a bigger batch is several jobs, so that one failur
 
 
 class InvalidLabel(DomainError):
-    """Label data that cannot make a scannable label; `code` is the label error's (missing_field, too_long, …)."""
+    """Label data that cannot make a scannable label; `code` is the label error's (missing_field, too_long, …),
+    `label` which label of the job (from 1), `detail` the labels package's technical reason (English, for logs and
+    API details: the translated message names the label and the field)."""
 
-    status = 400
-
-    def __init__(self, err: labels.LabelError):
-        super().__init__(err.message, field=err.field, index=err.index)
+    def __init__(self, err: labels.LabelError, *, template: str | None = None):
         self.code = err.code
+        super().__init__(template=template, field=err.field, label=(err.index or 0) + 1, detail=err.reason)
 
 
 class BadPrinterUrl(DomainError):
     code = "bad_printer_url"
-    status = 400
 
 
 def printer_for(url: str) -> Printer:
     try:
         return from_url(url)
     except PrinterUrlError as err:
-        raise BadPrinterUrl(str(err), url=url) from None
+        raise BadPrinterUrl(url=url, detail=str(err)) from None
 
 
 def _render(template: str, items: list[dict], copies: int, printer: Printer) -> bytes:
@@ -54,19 +53,18 @@ def _render(template: str, items: list[dict], copies: int, printer: Printer) -> 
     except labels.LabelError as err:
         if err.index is not None:  # name the caller's item, not the expanded copy
             err = labels.LabelError(err.code, err.reason, field=err.field).at(err.index // copies)
-        raise InvalidLabel(err) from None
+        raise InvalidLabel(err, template=template) from None
 
 
 def enqueue(session: Session, *, template: str, items: list[dict], printer_url: str, copies: int = 1,
             actor: str) -> PrintJob:
     """Store one job of `items` × `copies` labels for `printer_url`, rendered for that printer, state `queued`."""
     if not isinstance(items, list) or not items:
-        raise ValidationError("a print job needs a non-empty list of labels", field="items")
+        raise ValidationError(field="items", reason="empty_job")
     if isinstance(copies, bool) or not isinstance(copies, int) or not 1 <= copies <= MAX_COPIES:
-        raise ValidationError(f"copies must be a whole number from 1 to {MAX_COPIES}", field="copies")
+        raise ValidationError(field="copies", reason="out_of_range", min=1, max=MAX_COPIES)
     if len(items) * copies > MAX_LABELS:
-        raise ValidationError(f"{len(items) * copies} labels in one job; split it into jobs of at most "
-                              f"{MAX_LABELS}", field="items")
+        raise ValidationError(field="items", reason="too_many_labels", labels=len(items) * copies, max=MAX_LABELS)
     printer = printer_for(printer_url)
     rendered = _render(template, items, copies, printer)
     job = PrintJob(template=template, payload=json.loads(json.dumps(items, default=str)), lang=printer.lang,
@@ -81,7 +79,7 @@ def enqueue(session: Session, *, template: str, items: list[dict], printer_url: 
 def _get(session: Session, job_id: int) -> PrintJob:
     job = session.get(PrintJob, job_id)
     if job is None:
-        raise NotFound(f"no print job {job_id}", job_id=job_id)
+        raise NotFound(reason="print_job", job_id=job_id)
     return job
 
 
@@ -90,8 +88,7 @@ def reprint(session: Session, *, job_id: int, actor: str, printer_url: str | Non
     anew for another printer). Jobs still queued or being sent are refused: they will print anyway."""
     original = _get(session, job_id)
     if original.state in ("queued", "sending"):
-        raise Conflict(f"print job {job_id} is still {original.state}; it will print without a reprint",
-                       job_id=job_id)
+        raise Conflict(reason="job_not_finished", job_id=job_id, state=original.state)
     if printer_url is None or printer_url == original.printer_url:
         printer_url, lang, dpi, rendered = original.printer_url, original.lang, original.dpi, original.rendered
     else:
@@ -123,9 +120,9 @@ def cancel(session: Session, *, job_id: int, actor: str) -> PrintJob:
     if result.rowcount:
         return job
     if job.state == "done":
-        raise Conflict(f"print job {job_id} has already printed; reprint it instead", job_id=job_id)
+        raise Conflict(reason="job_printed", job_id=job_id)
     elif job.state == "sending":
-        raise Conflict(f"print job {job_id} is being sent right now", job_id=job_id)
+        raise Conflict(reason="job_sending", job_id=job_id)
     return job
 
 
@@ -168,7 +165,7 @@ def allowed_printer(session: Session, url: str | None, *, default: str) -> str:
     if not url or url == default:
         return default
     if session.scalar(select(LabelPrinter.id).where(LabelPrinter.url == url)) is None:
-        raise BadPrinterUrl("that printer is not registered; pick one from the printer list", url=url)
+        raise BadPrinterUrl(reason="not_registered", url=url)
     return url
 
 

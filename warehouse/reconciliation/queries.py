@@ -97,13 +97,13 @@ def reconcile(session: Session, *, store: str | None = None, stocktake: int | No
     """Every bin–part of a store (or of a stocktake's scope; then `store` may be omitted) with its three numbers,
     and the number of rows and value of differences by status (over the whole view, whatever the page)."""
     if status is not None and status not in rules.STATUSES:
-        raise ValidationError(f"status must be one of {', '.join(rules.STATUSES)}", field="status")
+        raise ValidationError(field="status", reason="one_of", allowed=", ".join(rules.STATUSES))
     st = get_stocktake(session, stocktake) if stocktake is not None else None
     store = store or (st.store if st else None)
     if store not in STORES:
-        raise ValidationError(f"store must be one of {', '.join(STORES)}", field="store")
+        raise ValidationError(field="store", reason="one_of", allowed=", ".join(STORES))
     if st is not None and st.store != store:
-        raise ValidationError(f"stocktake {st.doc_no} counts the {st.store} store", field="stocktake")
+        raise ValidationError(field="stocktake", reason="stocktake_store", doc_no=st.doc_no, store=st.store)
     if session.get_bind().dialect.name == "postgresql":
         # The planner prices the wrong-bin look-up per row and then spends longer JIT-compiling the statement than
         # the statement runs (0.6 s of 1.1 s at 100,000 rows); for this transaction only.

@@ -53,8 +53,7 @@ def start_card(session: Session, *, location: str, part_number: str, actor: str,
     now = shelf.lock(session, part, loc)
     started = session.get(BinCard, (part.id, loc.id)) is not None
     if started and now.card_qty != now.qty and role is not None and not can(role, "stocktake.approve"):
-        raise Forbidden("this card disagrees with the account: only a manager may restart it",
-                        location=loc.code, part_number=part.part_number)
+        raise Forbidden(reason="card_restart", location=loc.code, part_number=part.part_number)
     reset_watermark(session, part_id=part.id, location_id=loc.id, after_move_id=now.last_move_id,
                     opening_qty=now.qty, reason="start", actor=actor)
     _set_card(session, part.id, loc.id, now.qty)
@@ -66,7 +65,7 @@ def confirm_card(session: Session, *, location: str, part_number: str, actor: st
                  role: str | None = None) -> dict:
     """The clerk scanned the card at the shelf: every unconfirmed move of this bin–part is now on the card."""
     if role is not None and not can(role, "card.confirm"):
-        raise Forbidden(f"your role ({role}) may not confirm bin cards", permission="card.confirm")
+        raise Forbidden(role=role, permission="card.confirm")
     part = get_part(session, part_number)
     loc = shelf.bin_location(session, location, role)
     shelf.lock(session, part, loc)
@@ -99,4 +98,5 @@ def card_pdf(session: Session, *, location: str, part_number: str) -> bytes:
     try:
         return labels.render("bin_card", data, fmt="pdf")
     except labels.LabelError as exc:  # e.g. a name too long for the card
-        raise ValidationError(f"cannot print this card: {exc}") from exc
+        raise ValidationError(reason="card_unprintable", field=exc.field, label_error=exc.code,
+                              detail=exc.reason) from exc

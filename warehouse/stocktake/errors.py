@@ -5,36 +5,36 @@ from warehouse.errors import DomainError
 
 
 class UnknownStocktake(DomainError):
-    code, status = "unknown_stocktake", 404
+    code = "unknown_stocktake"
 
 
 class StocktakeClosed(DomainError):
-    code, status = "stocktake_closed", 409
+    code = "stocktake_closed"
 
 
 class NotInStocktake(DomainError):
-    code, status = "not_in_stocktake", 409
+    code = "not_in_stocktake"
 
 
 class NoOpenStocktake(DomainError):
-    code, status = "no_open_stocktake", 409
+    code = "no_open_stocktake"
 
 
 class LineApproved(DomainError):
-    code, status = "already_approved", 409
+    code = "already_approved"
 
 
 class NotCounted(DomainError):
-    code, status = "not_counted", 409
+    code = "not_counted"
 
 
 class OwnCount(DomainError):
     """The manager counted a line of this stocktake: another manager must approve it."""
 
-    code, status = "own_count", 403
+    code = "own_count"
 
 
 class SameCounter(DomainError):
     """A rejected count must be recounted by someone else."""
 
-    code, status = "same_counter", 403
+    code = "same_counter"

@@ -15,7 +15,7 @@ from warehouse.stocktake.models import Stocktake, StocktakeBin, StocktakeLine
 def get_stocktake(session: Session, stocktake_id: int) -> Stocktake:
     st = session.get(Stocktake, stocktake_id) if isinstance(stocktake_id, int) else None
     if st is None:
-        raise UnknownStocktake(f"no stocktake {stocktake_id}", stocktake=stocktake_id)
+        raise UnknownStocktake(stocktake=stocktake_id)
     return st
 
 

@@ -42,7 +42,7 @@ def _scope_bins(session: Session, *, store: str, locations, zone, bin_from, bin_
         for code in locations:
             loc = get_location(session, code)
             if loc.kind != "bin" or loc.store != store:
-                raise WrongStore(f"{loc.code} is not a bin of the {store} store", location=loc.code)
+                raise WrongStore(reason="outside_store", location=loc.code, store=store)
             codes.append(loc.code)
         stmt = stmt.where(Location.code.in_(codes))
         scope.append("bins " + ", ".join(sorted(set(codes))[:5]) + (" …" if len(set(codes)) > 5 else ""))
@@ -60,7 +60,7 @@ def _scope_bins(session: Session, *, store: str, locations, zone, bin_from, bin_
         stmt = stmt.where(Location.id.in_(_due_bins(session, store=store, max_bins=max_bins)))
         scope.append("cycle count")
     elif plan not in (None, "full"):
-        raise ValidationError("plan must be full or cycle", field="plan")
+        raise ValidationError(field="plan", reason="one_of", allowed="full, cycle")
     return stmt, "; ".join(scope) or "full"
 
 
@@ -96,7 +96,7 @@ def open_stocktake(session: Session, *, store: str, actor: str, locations: list[
                    blind: bool = True, note: str | None = None) -> Stocktake:
     """Open a full or partial stocktake; its bins are fixed now, so counters know where to go."""
     if store not in STORES:
-        raise ValidationError(f"store must be one of {', '.join(STORES)}", field="store")
+        raise ValidationError(field="store", reason="one_of", allowed=", ".join(STORES))
     bins, scope = _scope_bins(session, store=store, locations=locations, zone=zone, bin_from=bin_from,
                               bin_to=bin_to, plan=plan, max_bins=max_bins)
     if category:
@@ -108,7 +108,7 @@ def open_stocktake(session: Session, *, store: str, actor: str, locations: list[
     inserted = session.execute(insert_for(session)(StocktakeBin).from_select(
         ["stocktake_id", "location_id"], select(literal(st.id), bins.subquery().c.id))).rowcount
     if not inserted:
-        raise ValidationError("no bin matches this stocktake's scope", field="locations")
+        raise ValidationError(field="locations", reason="no_bins_in_scope")
     return st
 
 
@@ -117,17 +117,17 @@ def open_stocktake(session: Session, *, store: str, actor: str, locations: list[
 def _open(session: Session, stocktake_id: int) -> Stocktake:
     st = get_stocktake(session, stocktake_id)
     if st.state != "open":
-        raise StocktakeClosed(f"stocktake {st.doc_no} is {st.state}", stocktake=st.id)
+        raise StocktakeClosed(stocktake=st.id, doc_no=st.doc_no, state=st.state)
     return st
 
 
 def _in_scope(session: Session, st: Stocktake, part: Part | None, loc: Location) -> StocktakeBin:
     sb = session.get(StocktakeBin, (st.id, loc.id))
     if sb is None:
-        raise NotInStocktake(f"bin {loc.code} is not in stocktake {st.doc_no}", location=loc.code)
+        raise NotInStocktake(location=loc.code, doc_no=st.doc_no)
     if part is not None and st.category and part.category != st.category:
-        raise NotInStocktake(f"{part.part_number} is not in category {st.category} counted by {st.doc_no}",
-                             part_number=part.part_number)
+        raise NotInStocktake(reason="category", part_number=part.part_number, category=st.category,
+                             doc_no=st.doc_no)
     return sb
 
 
@@ -135,7 +135,7 @@ def _check_count(value, field: str, *, required: bool) -> int | None:
     if value is None and not required:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_QTY:
-        raise ValidationError(f"{field} must be a whole number from 0 to {MAX_QTY}", field=field)
+        raise ValidationError(field=field, reason="out_of_range", min=0, max=MAX_QTY)
     return value
 
 
@@ -170,11 +170,9 @@ def _count(session: Session, st: Stocktake, part: Part, loc: Location, *, actor:
     now = shelf.lock(session, part, loc)
     cur = _current(session, st, part, loc)
     if cur is not None and cur.state == "approved":
-        raise LineApproved(f"{part.part_number} in {loc.code} is already approved in {st.doc_no}",
-                           part_number=part.part_number, location=loc.code)
+        raise LineApproved(part_number=part.part_number, location=loc.code)
     if _rejected_counter(session, cur) == actor:
-        raise SameCounter("your count was rejected: someone else must recount it", part_number=part.part_number,
-                          location=loc.code)
+        raise SameCounter(part_number=part.part_number, location=loc.code)
     at = utcnow()
     if add is not None and cur is not None and cur.state == "counted" and cur.counter == actor:
         cur.physical += add  # the counter's own tally goes on; the count is as of this scan
@@ -186,7 +184,7 @@ def _count(session: Session, st: Stocktake, part: Part, loc: Location, *, actor:
         base = _own_tally(session, st, part, loc, actor)
         physical, card = (base.physical + add, base.card) if base is not None else (add, None)
     if physical > MAX_QTY:
-        raise ValidationError(f"a count above {MAX_QTY} is implausible", field="physical")
+        raise ValidationError(field="physical", reason="too_large", max=MAX_QTY)
     # One count stands for a bin–part across open stocktakes too: this one supersedes theirs (approved lines stay).
     session.execute(update(StocktakeLine).where(
         StocktakeLine.location_id == loc.id, StocktakeLine.part_id == part.id, StocktakeLine.is_current.is_(True),
@@ -230,7 +228,7 @@ def _covering(session: Session, loc: Location, stocktake_id: int | None) -> Stoc
                         .where(StocktakeBin.location_id == loc.id, Stocktake.state == "open")
                         .order_by(Stocktake.id.desc()).limit(1))
     if st is None:
-        raise NoOpenStocktake(f"no open stocktake covers bin {loc.code}", location=loc.code)
+        raise NoOpenStocktake(location=loc.code)
     return st
 
 
@@ -278,11 +276,9 @@ def reject(session: Session, *, stocktake_id: int, lines: list[dict], actor: str
         loc = get_location(session, item.get("location"))
         line = _current(session, st, part, loc)
         if line is None:
-            raise NotCounted(f"{part.part_number} in {loc.code} has not been counted", part_number=part.part_number,
-                             location=loc.code)
+            raise NotCounted(part_number=part.part_number, location=loc.code)
         if line.state == "approved":
-            raise LineApproved(f"{part.part_number} in {loc.code} is already approved",
-                               part_number=part.part_number, location=loc.code)
+            raise LineApproved(part_number=part.part_number, location=loc.code)
         if line.state == "counted":
             line.state, line.reviewed_by, line.reviewed_at = "rejected", actor, utcnow()
             rejected += 1
@@ -340,7 +336,7 @@ def approve(session: Session, *, stocktake_id: int, actor: str) -> dict:
         StocktakeLine.stocktake_id == st.id, StocktakeLine.is_current.is_(True), StocktakeLine.state == "counted")
         .order_by(StocktakeLine.location_id, StocktakeLine.part_id)).all()
     if any(line.counter == actor for line in lines):
-        raise OwnCount("you counted lines of this stocktake: another manager must approve it", stocktake=st.id)
+        raise OwnCount(stocktake=st.id, doc_no=st.doc_no)
     posted = [_approve_line(session, st, line, actor) for line in lines]
     recount = session.scalar(select(func.count()).where(
         StocktakeLine.stocktake_id == st.id, StocktakeLine.is_current.is_(True), StocktakeLine.state == "rejected"))
