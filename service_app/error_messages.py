@@ -57,6 +57,15 @@ ERRORS: dict[str, tuple[int, object]] = {
         "unreadable": _l("The scanned code cannot be read."),
         "number_too_large": _l("The request holds a number beyond what the database can store."),
         "schema": _l("Some fields are not valid: %(fields)s."),
+        "bad_dealer_code": _l("A dealer or price list code holds capital letters, digits, _ and - only."),
+        "not_an_office": _l("%(dealer)s is not a regional office."),
+        "succession_loop": _l("%(part_number)s already leads back to this part: a part cannot replace itself."),
+        "in_future": _l("%(field)s lies in the future."),
+        "not_zero": _l("%(field)s must not be zero."),
+        "month_format": _l("%(field)s is a month such as 2026-11."),
+        "month_not_ended": _l("The month %(month)s has not ended yet."),
+        "written_copy_missing": _l("Give the fax or chat reference, or attach an image of the written order first."),
+        "scan_order_first": _l("Scan the order's pick list code first."),
     }),
     "malformed_json": (400, {
         None: _l("The request body is not valid JSON."),
@@ -173,6 +182,24 @@ ERRORS: dict[str, tuple[int, object]] = {
     "already_taken_in": (409, _l("The part of claim %(claim_no)s has already been taken in")),
     "claim_rejected": (409, _l("Claim %(claim_no)s was rejected: its part does not enter the returned-parts store")),
     "own_assessment": (403, _l("Whoever assessed claim %(claim_no)s cannot also confirm it")),
+    # dealer orders and accounts (warehouse/orders, warehouse/dealers)
+    "dealer_blocked": (409, _l("Finance has blocked the account of dealer %(dealer)s: no new orders")),
+    "unknown_order": (404, _l("No order %(order_no)s")),
+    "unknown_invoice": (404, _l("No invoice %(invoice_no)s")),
+    "unknown_price_list": (404, _l("No price list %(price_list)s")),
+    "order_state": (409, {
+        None: _l("Order %(order_no)s is %(status)s: this step is not possible now"),
+        "not_picked": _l("Order %(order_no)s has nothing picked yet: pick it before shipping"),
+        "shipped": _l("Order %(order_no)s has already been shipped"),
+        "not_released": _l("Order %(order_no)s is %(status)s: it is not released to picking"),
+        "not_held": _l("Order %(order_no)s is not on credit hold"),
+        "already_written": _l("The written copy of order %(order_no)s is already recorded"),
+    }),
+    "over_pick": (409, _l("Order %(order_no)s needs %(ordered)s of %(part_number)s, %(picked)s already picked: "
+                          "%(requested)s more is too many")),
+    "period_closed": (409, _l("The month %(month)s is closed: book the correction in the next month")),
+    "over_allocated": (409, _l("Allocating %(amount)s to invoice %(invoice_no)s is more than is open on it or "
+                               "left of the payment")),
     # background jobs (warehouse.jobs)
     "unknown_job": (404, _l("No background job %(job)s")),
     "unknown_job_kind": (400, _l("No background job of kind %(kind)s")),
