@@ -155,6 +155,7 @@ ERRORS: dict[str, tuple[int, object]] = {
         "supplier": _l("Supplier %(code)s already exists."),
         "barcode": _l("Barcode %(code)s already belongs to a part."),
         "user": _l("User %(username)s already exists."),
+        "official_no": _l("The official invoice number %(code)s is already recorded."),
     }),
     "already_reversed": (409, _l("Move %(move_id)s has already been reversed.")),
     "not_assessed": (409, _l("Claim %(claim_no)s has not been assessed yet.")),

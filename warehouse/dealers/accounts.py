@@ -155,8 +155,10 @@ def record_official_number(session: Session, *, invoice_no: str, official_no: st
     if inv.official_no is not None:
         raise AlreadyExists(reason="official_no", code=inv.official_no)
     official_no = (official_no or "").strip()
-    if not official_no or len(official_no) > 32:
-        raise ValidationError(field="official_no", reason="required" if not official_no else "too_long", max=32)
+    if not official_no:
+        raise ValidationError(field="official_no", reason="required")
+    if len(official_no) > 32:
+        raise ValidationError(field="official_no", reason="too_long", max=32)
     inv.official_no = official_no
     session.flush()
     return inv

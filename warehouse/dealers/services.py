@@ -76,8 +76,10 @@ def create_dealer(session: Session, *, code: str, name: str, credit_limit="0", *
     if not CODE.match(code):
         raise ValidationError(field="code", reason="bad_dealer_code")
     name = (name or "").strip()
-    if not name or len(name) > 200:
-        raise ValidationError(field="name", reason="required" if not name else "too_long")
+    if not name:
+        raise ValidationError(field="name", reason="required")
+    if len(name) > 200:
+        raise ValidationError(field="name", reason="too_long", max=200)
     fields = _details(session, {**details, "credit_limit": credit_limit})
     if session.scalar(select(Dealer.id).where(Dealer.code == code)) is not None:
         raise AlreadyExists(code=code)

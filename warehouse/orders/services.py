@@ -159,9 +159,10 @@ def pick(session: Session, *, order_no: str, code: str, location: str, qty: int,
     order is `wrong_part`; more than the line still needs is `over_pick`; a bin short of it `insufficient_stock`."""
     ledger.check_qty(qty)
     order = get_order(session, order_no, lock=True)
+    if order.status == "shipped":
+        raise OrderState(reason="shipped", order_no=order.order_no, status=order.status)
     if order.status not in rules.PICKABLE:
-        raise OrderState(reason="shipped" if order.status == "shipped" else "not_released", order_no=order.order_no,
-                         status=order.status)
+        raise OrderState(reason="not_released", order_no=order.order_no, status=order.status)
     if part_ref is None:
         from warehouse.scanning.registry import lookup  # the scan registry imports this module for pick mode
 
