@@ -22,7 +22,6 @@ ERRORS: dict[str, tuple[int, object]] = {
     # --- bad input -------------------------------------------------------------------------------------------
     "invalid_input": (400, {
         None: _l("The input is not valid."),
-        "bad_dealer_code": _l("A dealer code has 1 to 32 capital letters, digits, - or _."),
         "bad_serial": _l("A serial number has 1 to 40 capital letters, digits or -."),
         "bad_model": _l("A model has 1 to 40 letters, digits, spaces or . _ / -."),
         "bad_date": _l("%(field)s must be a date (YYYY-MM-DD)."),
@@ -68,6 +67,14 @@ ERRORS: dict[str, tuple[int, object]] = {
         "unreadable": _l("The scanned code cannot be read."),
         "number_too_large": _l("The request holds a number beyond what the database can store."),
         "schema": _l("Some fields are not valid: %(fields)s."),
+        "bad_dealer_code": _l("A dealer or price list code holds capital letters, digits, _ and - only."),
+        "not_an_office": _l("%(dealer)s is not a regional office."),
+        "succession_loop": _l("%(part_number)s already leads back to this part: a part cannot replace itself."),
+        "not_zero": _l("%(field)s must not be zero."),
+        "month_format": _l("%(field)s is a month such as 2026-11."),
+        "month_not_ended": _l("The month %(month)s has not ended yet."),
+        "written_copy_missing": _l("Give the fax or chat reference, or attach an image of the written order first."),
+        "scan_order_first": _l("Scan the order's pick list code first."),
     }),
     "malformed_json": (400, {
         None: _l("The request body is not valid JSON."),
@@ -164,6 +171,7 @@ ERRORS: dict[str, tuple[int, object]] = {
         "supplier": _l("Supplier %(code)s already exists."),
         "barcode": _l("Barcode %(code)s already belongs to a part."),
         "user": _l("User %(username)s already exists."),
+        "official_no": _l("The official invoice number %(code)s is already recorded."),
     }),
     "already_reversed": (409, _l("Move %(move_id)s has already been reversed.")),
     "not_assessed": (409, _l("Claim %(claim_no)s has not been assessed yet.")),
@@ -194,6 +202,24 @@ ERRORS: dict[str, tuple[int, object]] = {
     "batch_state": (409, _l("Return batch %(batch_no)s is %(status)s: this step is not possible now")),
     "wrong_supplier": (409, _l("Part %(part_number)s of claim %(claim_no)s is not this batch's supplier's")),
     "incident_state": (409, _l("Quality incident %(incident_no)s is %(status)s: this step is not possible now")),
+    # dealer orders and accounts (warehouse/orders, warehouse/dealers)
+    "dealer_blocked": (409, _l("Finance has blocked the account of dealer %(dealer)s: no new orders")),
+    "unknown_order": (404, _l("No order %(order_no)s")),
+    "unknown_invoice": (404, _l("No invoice %(invoice_no)s")),
+    "unknown_price_list": (404, _l("No price list %(price_list)s")),
+    "order_state": (409, {
+        None: _l("Order %(order_no)s is %(status)s: this step is not possible now"),
+        "not_picked": _l("Order %(order_no)s has nothing picked yet: pick it before shipping"),
+        "shipped": _l("Order %(order_no)s has already been shipped"),
+        "not_released": _l("Order %(order_no)s is %(status)s: it is not released to picking"),
+        "not_held": _l("Order %(order_no)s is not on credit hold"),
+        "already_written": _l("The written copy of order %(order_no)s is already recorded"),
+    }),
+    "over_pick": (409, _l("Order %(order_no)s needs %(ordered)s of %(part_number)s, %(picked)s already picked: "
+                          "%(requested)s more is too many")),
+    "period_closed": (409, _l("The month %(month)s is closed: book the correction in the next month")),
+    "over_allocated": (409, _l("Allocating %(amount)s to invoice %(invoice_no)s is more than is open on it or "
+                               "left of the payment")),
     # background jobs (warehouse.jobs)
     "unknown_job": (404, _l("No background job %(job)s")),
     "unknown_job_kind": (400, _l("No background job of kind %(kind)s")),
