@@ -9,7 +9,7 @@ from service_app.api.fields import Money, PartNumber, Required, Str, Text
 from service_app.auth.identity import api_actor, require
 from service_app.extensions import db
 from warehouse import limits
-from warehouse.dealers import accounts, services as dealers
+from warehouse.dealers import accounts, queries as dealer_queries, services as dealers
 
 blp = Blueprint("api_dealers", __name__, description="Dealers and repair stations, price lists, dealer accounts")
 
@@ -68,6 +68,19 @@ def dealer_dict(d) -> dict:
 def create_dealer(body):
     """Register a dealer, regional office or station; its ledger counterparty `@D:<code>` is created with it."""
     return write(lambda _key: dealer_dict(dealers.create_dealer(db.session, **body)), status=201)
+
+
+class DealerSearch(Schema):
+    q = Text(200, metadata={"description": "start of the dealer's code or name; empty: the first dealers by code"})
+    limit = fields.Integer(load_default=10, validate=validate.Range(1, 100))
+
+
+@blp.route("/dealers", methods=["GET"])
+@blp.arguments(DealerSearch, location="query")
+@require("dealers.read")
+def search_dealers(args):
+    """Active dealers whose code or name starts with `q` (order entry's dealer suggestions)."""
+    return read({"dealers": dealer_queries.search(db.session, args.get("q"), limit=args["limit"])})
 
 
 @blp.route("/dealers/<code>", methods=["GET"])

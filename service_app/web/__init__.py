@@ -9,8 +9,10 @@ from flask import Flask
 from service_app.web import catalog, home, locations, scan, stock  # noqa: F401
 from service_app.web.attachments import bp as attachments_bp
 from service_app.web.common import bp
+from service_app.web.dealers import bp as dealers_bp
 from service_app.web.jobs import bp as jobs_bp
 from service_app.web.menu import init_menu
+from service_app.web.orders import bp as orders_bp
 from service_app.web.printing import bp as printing_bp, printer_choices
 from service_app.web.stocktake import bp as stocktake_bp
 
@@ -21,6 +23,8 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(printing_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(attachments_bp)
+    app.register_blueprint(orders_bp)
+    app.register_blueprint(dealers_bp)
     init_menu(app)
 
     @app.context_processor

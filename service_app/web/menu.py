@@ -32,6 +32,7 @@ GROUPS = {
     "stock": _l("Stock"),
     "stocktake": _l("Stocktaking"),
     "labels": _l("Labels and printing"),
+    "dealers": _l("Dealer orders and accounts"),
 }
 
 ENTRIES: tuple[Entry, ...] = (
@@ -46,6 +47,10 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("stocktake.reconciliation", _l("Reconciliation"), "stocktake", menu=_l("Reconciliation")),
     Entry("printing.queue", _l("Print queue"), "labels", menu=_l("Print queue")),
     Entry("printing.bin_labels", _l("Bin labels"), "labels"),
+    Entry("orders.new", _l("New order"), "dealers", menu=_l("New order")),
+    Entry("orders.orders_list", _l("Orders"), "dealers", menu=_l("Orders")),
+    Entry("dealers.dealers_list", _l("Dealer accounts"), "dealers", menu=_l("Dealers")),
+    Entry("dealers.collections", _l("Collections (overdue dealers)"), "dealers"),
 )
 
 

@@ -36,13 +36,17 @@ def _prefix(col, q: str):
     return (col >= q) & (col < q + _TOP)
 
 
-def suggest(session: Session, q: str, *, limit: int = 10) -> list[Part]:
-    """Active parts whose number, name or pinyin initials start with `q`, part numbers first."""
+def suggest(session: Session, q: str, *, limit: int = 10, with_superseded: bool = False) -> list[Part]:
+    """Active parts whose number, name or pinyin initials start with `q`, part numbers first. `with_superseded`
+    also finds discontinued parts that name a successor (order entry offers the successor for them)."""
     q = (q or "").strip()
     if not q:
         return []
     conds = [_prefix(Part.part_number, q), _prefix(Part.part_number, q.upper()), _prefix(Part.name, q)]
     if q.isascii():
         conds.append(_prefix(Part.pinyin, q.lower()))
-    stmt = select(Part).where(or_(*conds), Part.active.is_(True)).order_by(Part.part_number).limit(limit)
+    live = Part.active.is_(True)
+    if with_superseded:
+        live = live | Part.superseded_by_id.is_not(None)
+    stmt = select(Part).where(or_(*conds), live).order_by(Part.part_number).limit(limit)
     return list(session.scalars(stmt))

@@ -85,7 +85,7 @@ def on_hand_new(session: Session, part_ids: list[int]) -> dict[int, int]:
 def part_suggestions(session: Session, q: str, *, dealer: str | None = None, limit: int = 10) -> list[dict]:
     """Order entry's autocomplete: parts by number, name or pinyin initials, with availability in the NEW store,
     the dealer's price, and the successor (替代件) when the part is superseded or out of stock."""
-    parts = suggest(session, q, limit=limit)
+    parts = suggest(session, q, limit=limit, with_superseded=True)
     level = get_dealer(session, dealer).price_level if dealer else None
     succ_ids = [p.superseded_by_id for p in parts if p.superseded_by_id]
     successors = {p.id: p for p in session.scalars(select(Part).where(Part.id.in_(succ_ids)))} if succ_ids else {}
@@ -95,9 +95,10 @@ def part_suggestions(session: Session, q: str, *, dealer: str | None = None, lim
         s = successors.get(p.superseded_by_id)
         row = {"part_number": p.part_number, "name": p.name, "name_en": p.name_en, "unit": p.unit,
                "available": avail.get(p.id, 0), "price": f"{price_of(session, part=p, level=level):.2f}",
-               "successor": None}
+               "discontinued": not p.active, "successor": None}
         if s is not None and s.active:
-            row["successor"] = {"part_number": s.part_number, "name": s.name, "available": avail.get(s.id, 0)}
+            row["successor"] = {"part_number": s.part_number, "name": s.name, "available": avail.get(s.id, 0),
+                                "price": f"{price_of(session, part=s, level=level):.2f}"}
         out.append(row)
     return out
 
