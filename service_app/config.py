@@ -5,6 +5,8 @@ import os
 import secrets
 from pathlib import Path
 
+from warehouse.limits import RETURN_WINDOW_DAYS
+
 
 def _secret_key(instance: Path) -> str:
     """SECRET_KEY from the environment, else one generated once and kept in instance/ (so sessions survive restarts
@@ -29,6 +31,8 @@ def from_env(instance_path: str) -> dict:
         "CAMERA_SOURCE": os.environ.get("CAMERA_SOURCE"),
         "MAX_CONTENT_LENGTH": 1024 * 1024,  # CONTRACT: bodies over 1 MB → 413
         "API_TOKEN_MAX_AGE": int(os.environ.get("API_TOKEN_MAX_AGE", 12 * 3600)),
+        # days after shipping a dealer may return parts as a normal return (later: abnormal, a manager decides)
+        "RETURN_WINDOW_DAYS": int(os.environ.get("RETURN_WINDOW_DAYS", RETURN_WINDOW_DAYS)),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "LANGUAGES": ["zh_CN", "en"],
         "WTF_CSRF_TIME_LIMIT": None,  # a scan page stays open all shift

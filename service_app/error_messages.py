@@ -75,6 +75,9 @@ ERRORS: dict[str, tuple[int, object]] = {
         "month_not_ended": _l("The month %(month)s has not ended yet."),
         "written_copy_missing": _l("Give the fax or chat reference, or attach an image of the written order first."),
         "scan_order_first": _l("Scan the order's pick list code first."),
+        "other_dealers_order": _l("Order %(order_no)s is not an order of dealer %(dealer)s."),
+        "not_with_reject": _l("A rejected return carries no restocking charge."),
+        "not_with_confirmed": _l("A confirmed statement has no disputed amount."),
     }),
     "malformed_json": (400, {
         None: _l("The request body is not valid JSON."),
@@ -175,7 +178,10 @@ ERRORS: dict[str, tuple[int, object]] = {
     }),
     "already_reversed": (409, _l("Move %(move_id)s has already been reversed.")),
     "not_assessed": (409, _l("Claim %(claim_no)s has not been assessed yet.")),
-    "wrong_part": (409, _l("%(part_number)s is not on order %(order_no)s.")),
+    "wrong_part": (409, {
+        None: _l("%(part_number)s is not on order %(order_no)s."),
+        "return": _l("%(part_number)s is not on return %(return_no)s."),
+    }),
     "stocktake_closed": (409, _l("Stocktake %(doc_no)s is already closed.")),
     "not_in_stocktake": (409, {
         None: _l("Bin %(location)s is not in stocktake %(doc_no)s."),
@@ -214,7 +220,17 @@ ERRORS: dict[str, tuple[int, object]] = {
         "not_released": _l("Order %(order_no)s is %(status)s: it is not released to picking"),
         "not_held": _l("Order %(order_no)s is not on credit hold"),
         "already_written": _l("The written copy of order %(order_no)s is already recorded"),
+        "not_shipped": _l("Order %(order_no)s has not been shipped: nothing on it can be returned"),
     }),
+    "statement_not_issued": (409, _l("The statement of dealer %(dealer)s for %(month)s has not been issued yet")),
+    "unknown_return": (404, _l("No dealer return %(return_no)s")),
+    "return_state": (409, {
+        None: _l("Return %(return_no)s is %(status)s: this step is not possible now"),
+        "not_negotiating": _l("Return %(return_no)s is %(status)s: only a return under negotiation is decided"),
+        "not_receivable": _l("Return %(return_no)s is %(status)s: it is not waiting to be received"),
+    }),
+    "over_receive": (409, _l("Return %(return_no)s holds %(qty)s of %(part_number)s, %(received)s already received: "
+                             "%(requested)s more is too many")),
     "over_pick": (409, _l("Order %(order_no)s needs %(ordered)s of %(part_number)s, %(picked)s already picked: "
                           "%(requested)s more is too many")),
     "period_closed": (409, _l("The month %(month)s is closed: book the correction in the next month")),
@@ -252,8 +268,15 @@ FIELDS = {"qty": _l("quantity"), "part_number": _l("part number"), "location": _
           "role": _l("role"), "code": _l("code"), "to": _l("destination"), "to_location": _l("destination bin"),
           "from_location": _l("source bin"), "plan": _l("plan"), "status": _l("status"), "stocktake": _l("stocktake"),
           "barcode": _l("barcode"), "items": _l("labels"), "category": _l("part category"), "unit": _l("unit"),
-          "reference": _l("reference")}
-_WORDS = {"store": STORES, "role": ROLES, "field": FIELDS}
+          "reference": _l("reference"), "order_no": _l("order number"),
+          "restocking_charge": _l("restocking charge"), "condition": _l("condition"), "decision": _l("decision")}
+# Order and dealer-return states (warehouse/orders/rules.py) as a sentence names them.
+STATUSES = {"held": _l("on credit hold"), "awaiting_written": _l("waiting for its written copy"),
+            "released": _l("released"), "picking": _l("being picked"), "picked": _l("picked"),
+            "shipped": _l("shipped"), "backorder": _l("a backorder"), "cancelled": _l("cancelled"),
+            "awaiting_receipt": _l("waiting to be received"), "negotiating": _l("under negotiation"),
+            "received": _l("received"), "scrapped": _l("scrapped")}
+_WORDS = {"store": STORES, "role": ROLES, "field": FIELDS, "status": STATUSES}
 
 
 class _Params(dict):

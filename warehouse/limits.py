@@ -51,3 +51,6 @@ SHIP_DUE_HOURS = 24  # a released order not shipped within this many hours is la
 PRINTER_URL_LEN = 500
 PRINTER_NAME_LEN = 100
 TEMPLATE_LEN = 32
+RETURN_WINDOW_DAYS = 30  # default return window after shipping (setting RETURN_WINDOW_DAYS); later returns are abnormal
+RETURN_CONDITIONS = ("unused", "damaged")
+RETURN_DECISIONS = ("accept", "reject", "scrap")

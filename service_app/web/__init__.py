@@ -14,6 +14,7 @@ from service_app.web.jobs import bp as jobs_bp
 from service_app.web.menu import init_menu
 from service_app.web.orders import bp as orders_bp
 from service_app.web.printing import bp as printing_bp, printer_choices
+from service_app.web.returns import bp as returns_bp
 from service_app.web.stocktake import bp as stocktake_bp
 
 
@@ -25,6 +26,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(attachments_bp)
     app.register_blueprint(orders_bp)
     app.register_blueprint(dealers_bp)
+    app.register_blueprint(returns_bp)
     init_menu(app)
 
     @app.context_processor

@@ -51,6 +51,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("orders.orders_list", _l("Orders"), "dealers", menu=_l("Orders")),
     Entry("dealers.dealers_list", _l("Dealer accounts"), "dealers", menu=_l("Dealers")),
     Entry("dealers.collections", _l("Collections (overdue dealers)"), "dealers"),
+    Entry("returns.returns_list", _l("Dealer returns"), "dealers", menu=_l("Returns")),
 )
 
 

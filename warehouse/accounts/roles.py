@@ -13,10 +13,12 @@ PERMISSIONS: dict[str, set[str]] = {
     "returned_store_clerk": _READ | {"stock.issue", "stock.transfer", "stock.reverse", "stock.count",
                                      "returned.intake", "labels.print", "card.confirm", "locations.write",
                                      "claims.write", "claims.read", "warranty.read"},
-    "shipper": _READ | {"stock.issue", "orders.read", "orders.pick", "orders.ship", "labels.print"},
+    "shipper": _READ | {"stock.issue", "orders.read", "orders.pick", "orders.ship", "labels.print", "returns.write",
+                        "returns.receive"},
     "technician": _READ | {"warranty.read", "claims.read", "claims.assess", "tickets.work"},
     # 售后内勤: takes orders, reads dealer accounts and chases overdue payments with finance (collection calls).
     "order_clerk": _READ | {"orders.write", "orders.read", "dealers.read", "dealers.collect", "reports.read",
+                            "returns.write",
                             "claims.write", "claims.read", "warranty.read"},
     # Only finance records payments and adjustments, blocks accounts and closes months (dealers.account).
     "finance": _READ | {"orders.read", "dealers.read", "dealers.account", "dealers.collect", "reports.read",
@@ -39,7 +41,7 @@ OWN_TRADE = {"claims.assess", "claims.confirm"}
 _ALL = (set().union(*PERMISSIONS.values()) | {"stocktake.approve", "stocktake.open", "users.manage", "reports.read",
                                               "export", "warranty.write", "claims.write", "dealers.write",
                                               "printers.manage", "jobs.all", "claims.approve",
-                                              "orders.release"}) - OWN_TRADE
+                                              "orders.release", "returns.decide"}) - OWN_TRADE
 PERMISSIONS["manager"] = _ALL - {"users.manage"}
 PERMISSIONS["admin"] = _ALL
 # Store clerks work in their own store only.

@@ -22,3 +22,7 @@ class PeriodClosed(DomainError):
 
 class OverAllocated(DomainError):
     code = "over_allocated"
+
+
+class StatementNotIssued(DomainError):
+    code = "statement_not_issued"

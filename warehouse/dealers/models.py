@@ -130,3 +130,28 @@ class CollectionCall(Base):
     promised_on: Mapped[date | None] = mapped_column(Date)
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Statement(Base):
+    """A monthly statement issued to a dealer (对账单): its number and figures as issued, and the outlet's answer —
+    confirmed, or the amount it disputes. Issued again while the month is open it is refreshed; once the month is
+    closed it stays as issued."""
+
+    __tablename__ = "dealer_statement"
+    __table_args__ = (UniqueConstraint("dealer_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement_no: Mapped[str] = mapped_column(String(32), unique=True)
+    dealer_id: Mapped[int] = mapped_column(ForeignKey("dealer.id"), index=True)
+    month: Mapped[str] = mapped_column(String(7))
+    opening: Mapped[Decimal] = mapped_column(MONEY)
+    debits: Mapped[Decimal] = mapped_column(MONEY)
+    credits: Mapped[Decimal] = mapped_column(MONEY)  # positive: what the month's credit lines took off
+    closing: Mapped[Decimal] = mapped_column(MONEY)
+    issued_by: Mapped[str] = mapped_column(String(64))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answer: Mapped[str | None] = mapped_column(String(12))  # confirmed | disputed (None: no answer yet)
+    disputed_amount: Mapped[Decimal | None] = mapped_column(MONEY)  # the balance the outlet says it owes
+    answer_note: Mapped[str | None] = mapped_column(String(200))
+    answered_by: Mapped[str | None] = mapped_column(String(64))
+    answered_at: Mapped[datetime | None] = mapped_column()

@@ -16,3 +16,16 @@ class OrderState(DomainError):
 
 class OverPick(DomainError):
     code = "over_pick"
+
+
+class UnknownReturn(DomainError):
+    code = "unknown_return"
+
+
+class ReturnState(DomainError):
+    """The return's status does not allow this step (reason: not_negotiating, not_receivable)."""
+    code = "return_state"
+
+
+class OverReceive(DomainError):
+    code = "over_receive"

@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConst
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from warehouse.catalog.models import Part
-from warehouse.db import MONEY, Base, utcnow
+from warehouse.db import COST, MONEY, Base, utcnow
 from warehouse.dealers.models import Dealer
 from warehouse.limits import NOTE_LEN, REFERENCE_LEN
 
@@ -56,4 +56,56 @@ class OrderLine(Base):
     unit_price: Mapped[Decimal] = mapped_column(MONEY)
 
     order: Mapped[Order] = relationship(back_populates="lines")
+    part: Mapped[Part] = relationship(lazy="joined")
+
+
+class DealerReturn(Base):
+    """Parts a dealer sends back (经销商退货). `kind` normal (unused, resalable, inside the return window, shipped to
+    this dealer on `order_no`): received by scanning into NEW bins and credited at the invoiced price. Abnormal
+    (`reasons`: outside_window, damaged, not_ours): negotiated, then a manager decides — accept (with a
+    restocking charge, then received like a normal one), reject (sent back, no credit) or scrap (to @SCRAP, credited
+    less the charge). The credit note `credit_no` is the source of the account lines."""
+
+    __tablename__ = "dealer_return"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    return_no: Mapped[str] = mapped_column(String(32), unique=True)
+    dealer_id: Mapped[int] = mapped_column(ForeignKey("dealer.id"), index=True)
+    order_no: Mapped[str | None] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # normal | abnormal
+    reasons: Mapped[str | None] = mapped_column(String(100))  # comma-separated, abnormal only
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    note: Mapped[str | None] = mapped_column(String(NOTE_LEN))
+    decision: Mapped[str | None] = mapped_column(String(8))  # accept | reject | scrap
+    decision_note: Mapped[str | None] = mapped_column(String(NOTE_LEN))
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[datetime | None] = mapped_column()
+    restocking_charge: Mapped[Decimal | None] = mapped_column(MONEY)
+    credit_no: Mapped[str | None] = mapped_column(String(32), unique=True)
+    credit_amount: Mapped[Decimal | None] = mapped_column(MONEY)  # credited value, tax included, before the charge
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    received_at: Mapped[datetime | None] = mapped_column()
+
+    dealer: Mapped[Dealer] = relationship()
+    lines: Mapped[list[DealerReturnLine]] = relationship(back_populates="dealer_return",
+                                                         order_by="DealerReturnLine.line_no")
+
+
+class DealerReturnLine(Base):
+    __tablename__ = "dealer_return_line"
+    __table_args__ = (UniqueConstraint("return_id", "part_id"),
+                      CheckConstraint("received >= 0 AND received <= qty", name="received_within_qty"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    return_id: Mapped[int] = mapped_column(ForeignKey("dealer_return.id"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    part_id: Mapped[int] = mapped_column(ForeignKey("part.id"))
+    qty: Mapped[int] = mapped_column(Integer)
+    received: Mapped[int] = mapped_column(Integer, default=0)
+    condition: Mapped[str] = mapped_column(String(8))  # unused | damaged
+    unit_price: Mapped[Decimal] = mapped_column(MONEY)  # the invoiced price (else the dealer's price now)
+    unit_cost: Mapped[Decimal | None] = mapped_column(COST)  # what it left the store at (restocked at)
+
+    dealer_return: Mapped[DealerReturn] = relationship(back_populates="lines")
     part: Mapped[Part] = relationship(lazy="joined")

@@ -130,3 +130,33 @@ def late_orders(session: Session, *, now: datetime | None = None) -> list[dict]:
                             Order.released_at < cutoff).order_by(Order.released_at)
     return [order_dict(o, lines=False) for o in session.scalars(q)]
 
+
+
+# --- dealer returns ----------------------------------------------------------------------------------------------
+def return_dict(ret) -> dict:
+    return {"return_no": ret.return_no, "dealer": ret.dealer.code, "dealer_name": ret.dealer.name,
+            "order_no": ret.order_no, "kind": ret.kind, "reasons": ret.reasons.split(",") if ret.reasons else [],
+            "status": ret.status, "note": ret.note, "decision": ret.decision, "decision_note": ret.decision_note,
+            "decided_by": ret.decided_by,
+            "restocking_charge": f"{ret.restocking_charge:.2f}" if ret.restocking_charge is not None else None,
+            "credit_no": ret.credit_no,
+            "credit_amount": f"{ret.credit_amount:.2f}" if ret.credit_amount is not None else None,
+            "created_by": ret.created_by, "created_at": ret.created_at.isoformat(),
+            "lines": [{"line_no": ln.line_no, "part_number": ln.part.part_number, "name": ln.part.name,
+                       "qty": ln.qty, "received": ln.received, "condition": ln.condition,
+                       "unit_price": f"{ln.unit_price:.2f}"} for ln in ret.lines]}
+
+
+def show_return(session: Session, return_no: str) -> dict:
+    from warehouse.orders.returns import get_return
+
+    return return_dict(get_return(session, return_no))
+
+
+def list_returns(session: Session, *, status: str | None = None, limit: int = 200) -> list[dict]:
+    from warehouse.orders.models import DealerReturn
+
+    q = select(DealerReturn).order_by(DealerReturn.id.desc()).limit(limit)
+    if status:
+        q = q.where(DealerReturn.status == status)
+    return [return_dict(r) for r in session.scalars(q)]

@@ -11,7 +11,7 @@
 """
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 STATUSES = ("held", "awaiting_written", "released", "picking", "picked", "shipped", "backorder", "cancelled")
 PICKABLE = ("released", "picking", "backorder")
@@ -42,3 +42,35 @@ def credit_fails(*, balance: Decimal, order_total: Decimal, credit_limit: Decima
     if balance + order_total > credit_limit:
         return "over_limit"
     return None
+
+
+# --- dealer returns --------------------------------------------------------------------------------------------------
+RETURN_STATUSES = ("awaiting_receipt", "negotiating", "received", "rejected", "scrapped")
+"""awaiting_receipt  normal, or abnormal accepted by a manager: scanned back into NEW bins line by line
+negotiating       abnormal: waits for a manager's decision
+received          every unit back in a NEW bin: credited (less any restocking charge)
+rejected          sent back to the dealer, no credit
+scrapped          to @SCRAP, credited less any restocking charge"""
+
+
+def return_reasons(*, days_since_shipped: int | None, window_days: int, conditions: list[str],
+                   shipped_to_dealer: bool) -> list[str]:
+    """Why a return is abnormal (empty: normal). `days_since_shipped` None: no shipment of ours to name."""
+    reasons = []
+    if not shipped_to_dealer:
+        reasons.append("not_ours")
+    elif days_since_shipped is not None and days_since_shipped > window_days:
+        reasons.append("outside_window")
+    if any(c != "unused" for c in conditions):
+        reasons.append("damaged")
+    return reasons
+
+
+def return_credit(lines: list[tuple[int, Decimal, Decimal]]) -> Decimal:
+    """The credit for (qty, unit price, tax rate) lines: each line's net plus its tax, half-up to the cent —
+    the way the invoice charged them."""
+    total = Decimal("0")
+    for qty, price, rate in lines:
+        net = qty * price
+        total += net + (net * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return total
