@@ -9,7 +9,7 @@ from service_app.api.fields import Money, PartNumber, Required, Str, Text
 from service_app.auth.identity import api_actor, require
 from service_app.extensions import db
 from warehouse import limits
-from warehouse.dealers import accounts, queries as dealer_queries, services as dealers
+from warehouse.dealers import accounts, queries as dealer_queries, services as dealers, statements
 
 blp = Blueprint("api_dealers", __name__, description="Dealers and repair stations, price lists, dealer accounts")
 
@@ -302,3 +302,63 @@ def set_successor(body, part_number):
         part = dealers.set_successor(db.session, part_number=part_number, successor=body["successor"])
         return {"part_number": part.part_number, "successor": body["successor"]}
     return write(run)
+
+
+# --- monthly statements --------------------------------------------------------------------------------------------
+class StatementIn(Schema):
+    month = Required(7, metadata={"example": "2026-10"})
+
+
+class StatementOut(Schema):
+    statement_no = fields.String()
+    month = fields.String()
+    opening = fields.String()
+    debits = fields.String()
+    credits = fields.String()
+    closing = fields.String()
+    issued_by = fields.String()
+    issued_at = fields.String()
+    answer = fields.String(allow_none=True, metadata={"description": "confirmed | disputed | null"})
+    disputed_amount = fields.String(allow_none=True)
+    answer_note = fields.String(allow_none=True)
+    answered_by = fields.String(allow_none=True)
+
+
+@blp.route("/dealers/<code>/statements", methods=["POST"])
+@blp.arguments(StatementIn())
+@blp.response(201, StatementOut)
+@require("dealers.account")
+def issue_statement(body, code):
+    """Issue a dealer's statement for an ended month (finance): its number and figures. Issued again while the
+    month is open it is refreshed; after the month-end close it stays as issued. The PDF (in Chinese, with the
+    confirmation slip) is the page `/dealers/<code>/statements/<month>.pdf`."""
+    return write(lambda _key: statements.statement_dict(statements.issue(
+        db.session, dealer=dealers.get_dealer(db.session, code), month=body["month"], actor=api_actor().username)),
+        status=201)
+
+
+@blp.route("/dealers/<code>/statements/<month>", methods=["GET"])
+@require("dealers.read")
+def show_statement(code, month):
+    """The month's statement: opening balance, the lines with a running balance, closing balance, and the issued
+    statement with the outlet's answer (null when not issued)."""
+    dealer = dealers.get_dealer(db.session, code)
+    data = statements.statement_data(db.session, dealer=dealer, month=month)
+    return read(statements.data_dict(data, statements.get_statement(db.session, dealer=dealer, month=month)))
+
+
+class AnswerIn(Schema):
+    confirmed = fields.Boolean(required=True)
+    disputed_amount = Text(21, metadata={"description": "when not confirmed: the balance the outlet says it owes "
+                                                   "(signed decimal string)", "example": "1200.00"})
+    note = Text(limits.NOTE_LEN)
+
+
+@blp.route("/dealers/<code>/statements/<month>/answer", methods=["POST"])
+@blp.arguments(AnswerIn())
+@blp.response(200, StatementOut)
+@require("dealers.collect")
+def statement_answer(body, code, month):
+    """Record the outlet's answer to an issued statement: confirmed, or disputed with its balance."""
+    return write(lambda _key: statements.statement_dict(statements.record_answer(
+        db.session, dealer=dealers.get_dealer(db.session, code), month=month, actor=api_actor().username, **body)))

@@ -2,18 +2,21 @@
 finance and the order clerk, payments and adjustments (finance only), and the collections list (催款)."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DateField, StringField, SubmitField
+from wtforms import DateField, RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
 from service_app.extensions import db
+from service_app.report_labels import report_labels
 from service_app.web.common import permission_required, post
 from warehouse import limits
-from warehouse.dealers import accounts, queries, services as dealers
+from warehouse.dealers import accounts, queries, services as dealers, statements
+from warehouse.reports import render
 
 bp = Blueprint("dealers", __name__)
 
@@ -38,6 +41,19 @@ class CallForm(FlaskForm):
     note = StringField(_l("What was said"), validators=[DataRequired(), Length(max=limits.NOTE_LEN)])
     promised_on = DateField(_l("Payment promised on"), validators=[Optional()])
     submit = SubmitField(_l("Record call"))
+
+
+class StatementForm(FlaskForm):
+    month = StringField(_l("Month (YYYY-MM)"), validators=[DataRequired(), Length(min=7, max=7)])
+    submit = SubmitField(_l("Issue statement"))
+
+
+class AnswerForm(FlaskForm):
+    answer = RadioField(_l("The outlet's answer"), choices=[("confirmed", _l("Confirmed")),
+                                                              ("disputed", _l("Disputed"))], default="confirmed")
+    disputed_amount = StringField(_l("Balance the outlet says it owes"), validators=[Optional(), Length(max=21)])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=limits.NOTE_LEN)])
+    submit = SubmitField(_l("Record answer"))
 
 
 def kind_words() -> dict[str, str]:
@@ -70,6 +86,8 @@ def account(code):
     return render_template("dealers/account.html", dealer=dealer, acct=accounts.account(db.session, dealer),
                            lines=accounts.entry_dicts(db.session, dealer), calls=queries.calls(db.session, dealer),
                            months=queries.months_with_lines(db.session, dealer), kinds=kind_words(),
+                           issued=statements.statements_of(db.session, dealer=dealer),
+                           statement_form=StatementForm(formdata=None), answer_form=AnswerForm(formdata=None),
                            buckets=bucket_words(), payment_form=PaymentForm(formdata=None),
                            adjustment_form=AdjustmentForm(formdata=None), call_form=CallForm(formdata=None))
 
@@ -127,3 +145,65 @@ def call(code):
 def collections():
     return render_template("dealers/collections.html", rows=accounts.collections(db.session),
                            buckets=bucket_words())
+
+
+@bp.route("/dealers/<code>/statements", methods=["POST"])
+@permission_required("dealers.account")
+def issue_statement(code):
+    form = StatementForm()
+    if form.validate_on_submit():
+        done = post(lambda: statements.issue(db.session, dealer=dealers.get_dealer(db.session, code),
+                                             month=form.month.data.strip(), actor=current_user.username),
+                    lambda st: st.statement_no)
+        if done is not None:
+            flash(_("Statement %(no)s issued.", no=done), "ok")
+    else:
+        _form_errors(form)
+    return redirect(url_for("dealers.account", code=code))
+
+
+@bp.route("/dealers/<code>/statements/<month>/answer", methods=["POST"])
+@permission_required("dealers.collect")
+def statement_answer(code, month):
+    form = AnswerForm()
+    if form.validate_on_submit():
+        confirmed = form.answer.data == "confirmed"
+        done = post(lambda: statements.record_answer(
+            db.session, dealer=dealers.get_dealer(db.session, code), month=month, confirmed=confirmed,
+            disputed_amount=None if confirmed else (form.disputed_amount.data or "").strip() or None,
+            note=form.note.data or None, actor=current_user.username))
+        if done is not None:
+            flash(_("The outlet's answer is recorded."), "ok")
+    else:
+        _form_errors(form)
+    return redirect(url_for("dealers.account", code=code))
+
+
+def statement_words() -> tuple[dict[str, str], dict[str, str], object, list[str]]:
+    """The statement's captions: it goes to the outlet in Chinese whatever the screen's language."""
+    with force_locale("zh_CN"):
+        words = {"title": _("Dealer account statement"), "department": _("After-sales service department"),
+                 "statement_no": _("Statement no."), "dealer": _("Dealer"), "invoice_title": _("Invoice title"),
+                 "opening": _("Opening balance"), "closing": _("Closing balance"), "date": _("Date"),
+                 "kind": _("Kind"), "source": _("Document"), "note": _("Note"), "debit": _("Debit"),
+                 "credit": _("Credit side"), "balance": _("Balance"),
+                 "slip_title": _("Confirmation slip (sign, stamp and return)"),
+                 "slip_text": _("{dealer}: at the end of {month} our books show a balance of {closing} "
+                                "(positive: owed by you; negative: owed to you)."),
+                 "slip_confirm": _("□ Confirmed: the balance above is correct."),
+                 "slip_dispute": _("□ Not correct: by our books the balance is ________ ; differences listed "
+                                   "overleaf.")}
+        return words, kind_words(), report_labels(), [_("Outlet's signature and stamp"), _("Date")]
+
+
+@bp.route("/dealers/<code>/statements/<month>.pdf")
+@permission_required("dealers.read")
+def statement_pdf(code, month):
+    dealer = dealers.get_dealer(db.session, code)
+    data = statements.statement_data(db.session, dealer=dealer, month=month)
+    words, kinds, labels, signs = statement_words()
+    report = statements.statement_report(data, statements.get_statement(db.session, dealer=dealer, month=month),
+                                         words=words, kinds=kinds, labels=labels, printed_by=current_user.username,
+                                         signatures=signs)
+    return Response(render(report, "pdf"), mimetype="application/pdf",
+                    headers={"Content-Disposition": f"inline; filename=statement-{dealer.code}-{month}.pdf"})

@@ -137,9 +137,14 @@ def write_pdf(report: Report, out: BinaryIO) -> None:
     if shown < total_rows:
         story.append(Spacer(1, 2 * mm))
         story.append(Paragraph(_escape(report.labels.more_rows.format(shown=shown, total=total_rows)), note_style))
+    end: list = []
+    if report.closing:  # e.g. a confirmation slip: kept on one page with the sign-off lines below it
+        closing_style = ParagraphStyle("closing", fontName=font, fontSize=10, leading=16, wordWrap="CJK")
+        end += [Spacer(1, 8 * mm)] + [Paragraph(_escape(line), closing_style) for line in report.closing]
     if report.signatures:
-        story.append(Spacer(1, 10 * mm))
-        story.append(KeepTogether(_signatures(report.signatures, font, avail)))
+        end += [Spacer(1, 10 * mm)] + _signatures(report.signatures, font, avail)
+    if end:
+        story.append(KeepTogether(end))
 
     period = f"{report.labels.period}: {report.period}" if report.period else ""
     printed = report.printed_line()

@@ -51,7 +51,8 @@ class Report:
     """One statement. `rows` may be any iterable (a generator over a query result streams: the CSV and XLSX never
     hold more than a few hundred rows in memory); it is read once. With `group_by` the rows must arrive sorted by
     that key: a subtotal line follows each group. `signatures` are the sign-off captions at the end of the PDF
-    (e.g. 制表 / 审核 / 负责人); `notes` are lines printed under the header (PDF) or after the table (XLSX)."""
+    (e.g. 制表 / 审核 / 负责人); `notes` are lines printed under the header (PDF) or after the table (XLSX);
+    `closing` are lines printed after the table, just before the sign-off (a confirmation slip to sign)."""
     title: str
     columns: Sequence[Column]
     rows: Iterable[Mapping | Sequence]
@@ -63,6 +64,7 @@ class Report:
     group_by: str | None = None
     totals: bool = False
     signatures: Sequence[str] = ()
+    closing: Sequence[str] = ()
     landscape: bool | None = None  # None: landscape when the columns are too wide for portrait A4
     max_pdf_rows: int | None = None  # paper stops here (the total still covers every row); CSV/XLSX hold all
     labels: Labels = field(default_factory=Labels)

@@ -116,10 +116,11 @@ def write_xlsx(report: Report, out: BinaryIO) -> None:
         if kind != TOTAL:
             last_body = row_no
     ws.auto_filter.ref = f"A2:{last}{max(last_body, 3)}"  # the grand total stays below what sorting moves
-    if report.notes:
-        ws.append([])
-        for note in report.notes:
-            ws.append([neutralise(note)])
+    for block in (report.notes, report.closing):
+        if block:
+            ws.append([])
+            for note in block:
+                ws.append([neutralise(note)])
     wb.save(out)
 
 
