@@ -171,6 +171,16 @@ def price_of(session: Session, *, part: Part, level: str | None) -> Decimal:
     return part.dealer_price
 
 
+def prices_of(session: Session, *, parts: list[Part], level: str | None) -> dict[int, Decimal]:
+    """`price_of` for many parts in one query: {part id: price}."""
+    prices = {p.id: p.dealer_price for p in parts}
+    if level and parts:
+        rows = session.execute(select(PriceListItem.part_id, PriceListItem.price).join(PriceList)
+                               .where(PriceList.code == level, PriceListItem.part_id.in_(list(prices))))
+        prices.update({pid: price for pid, price in rows})
+    return prices
+
+
 def set_successor(session: Session, *, part_number: str, successor: str | None) -> Part:
     """替代件: the part that replaces this one (None clears it). A part cannot replace itself, directly or not."""
     part = get_part(session, part_number)

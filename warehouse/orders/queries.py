@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from warehouse.catalog.models import Part
 from warehouse.catalog.search import suggest
 from warehouse.db import utcnow
-from warehouse.dealers.services import get_dealer, price_of
+from warehouse.dealers.services import get_dealer, prices_of
 from warehouse.ledger.models import Balance
 from warehouse.limits import SHIP_DUE_HOURS
 from warehouse.locations.models import Location
@@ -84,21 +84,25 @@ def on_hand_new(session: Session, part_ids: list[int]) -> dict[int, int]:
 
 def part_suggestions(session: Session, q: str, *, dealer: str | None = None, limit: int = 10) -> list[dict]:
     """Order entry's autocomplete: parts by number, name or pinyin initials, with availability in the NEW store,
-    the dealer's price, and the successor (替代件) when the part is superseded or out of stock."""
+    the dealer's price, and the successor (替代件) when the part is superseded or out of stock. Four queries
+    whatever the number of parts shown (the look-up, successors, prices, availability)."""
     parts = suggest(session, q, limit=limit, with_superseded=True)
+    if not parts:
+        return []
     level = get_dealer(session, dealer).price_level if dealer else None
     succ_ids = [p.superseded_by_id for p in parts if p.superseded_by_id]
     successors = {p.id: p for p in session.scalars(select(Part).where(Part.id.in_(succ_ids)))} if succ_ids else {}
+    prices = prices_of(session, parts=parts + list(successors.values()), level=level)
     avail = on_hand_new(session, [p.id for p in parts] + list(successors))
     out = []
     for p in parts:
         s = successors.get(p.superseded_by_id)
         row = {"part_number": p.part_number, "name": p.name, "name_en": p.name_en, "unit": p.unit,
-               "available": avail.get(p.id, 0), "price": f"{price_of(session, part=p, level=level):.2f}",
+               "available": avail.get(p.id, 0), "price": f"{prices[p.id]:.2f}",
                "discontinued": not p.active, "successor": None}
         if s is not None and s.active:
             row["successor"] = {"part_number": s.part_number, "name": s.name, "available": avail.get(s.id, 0),
-                                "price": f"{price_of(session, part=s, level=level):.2f}"}
+                                "price": f"{prices[s.id]:.2f}"}
         out.append(row)
     return out
 
