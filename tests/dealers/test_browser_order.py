@@ -159,6 +159,8 @@ def test_pages_look(page, live_server, session, shop, lang, size):
     page.screenshot(path=f"/tmp/dl3_order_{tag}.png", full_page=True)
     page.goto(f"{live_server}/dealers/D001")
     page.screenshot(path=f"/tmp/dl3_account_{tag}.png", full_page=True)
+    page.goto(f"{live_server}/returns")
+    page.screenshot(path=f"/tmp/dl3_returns_{tag}.png", full_page=True)
     page.goto(f"{live_server}/orders")
     page.screenshot(path=f"/tmp/dl3_orders_{tag}.png", full_page=True)
     text = page.inner_text("body")
