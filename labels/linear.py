@@ -8,6 +8,7 @@ subsets back out of python-barcode's own symbol, so the printer is told to make 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -24,6 +25,7 @@ MIN_MODULE_MM = {"code128": 0.25, "ean13": 0.264, "upca": 0.264, "ean8": 0.264}
 SYMBOLOGIES = tuple(QUIET)
 _GTIN = {"ean13": (EAN13, 13), "upca": (UPCA, 12), "ean8": (EAN8, 8)}
 _VALUE = {pattern: value for value, pattern in enumerate(CODES)}
+_BAR = re.compile("1+")
 START_B, START_C, CODE_C, CODE_B = 104, 105, 99, 100  # CODE_C read in subset B, CODE_B in subset C
 
 
@@ -67,32 +69,28 @@ def symbol(symbology: str, data: str) -> Symbol:
 def code128_runs(s: Symbol) -> list[tuple[str, str]]:
     """(subset "B" or "C", text) runs in symbol order, read from the symbol values of python-barcode's pattern
     (11 modules each; the last 13 are the stop and its termination bar, the 11 before them the check character)."""
-    values = [_VALUE[s.pattern[k:k + 11]] for k in range(0, s.modules - 24, 11)]
-    subset = {START_B: "B", START_C: "C"}[values[0]]
-    runs = [(subset, "")]
+    pattern = s.pattern
+    values = [_VALUE[pattern[k:k + 11]] for k in range(0, len(pattern) - 24, 11)]
+    subset = {START_B: "B", START_C: "C"}.get(values[0])
+    if subset is None:
+        raise ValueError(f"Code 128 of {s.data!r} starts in subset A, which ^BC fields here do not use")
+    runs: list[tuple[str, list[str]]] = [(subset, [])]
     for v in values[1:]:
-        if (subset, v) in (("B", CODE_C), ("C", CODE_B)):
-            subset = "C" if v == CODE_C else "B"
-            runs.append((subset, ""))
+        if subset == "B" and v < 95:
+            runs[-1][1].append(chr(v + 32))
         elif subset == "C" and v < 100:
-            runs[-1] = (subset, runs[-1][1] + f"{v:02d}")
-        elif subset == "B" and v < 95:
-            runs[-1] = (subset, runs[-1][1] + chr(v + 32))
+            runs[-1][1].append(f"{v:02d}")
+        elif (subset, v) in (("B", CODE_C), ("C", CODE_B)):
+            subset = "C" if v == CODE_C else "B"
+            runs.append((subset, []))
         else:  # subset A or a function character: python-barcode uses neither for printable ASCII
             raise ValueError(f"Code 128 value {v} in subset {subset} of {s.data!r} has no ^BC field form")
-    if "".join(text for _, text in runs) != s.data:
+    runs = [(subset, "".join(chars)) for subset, chars in runs]
+    if "".join(text for _, text in runs) != s.data:  # cannot happen unless python-barcode changes its ways
         raise ValueError(f"Code 128 of {s.data!r} reads back as {runs!r}")
     return runs
 
 
-@lru_cache(maxsize=4096)
 def bar_runs(pattern: str) -> tuple[tuple[int, int], ...]:
     """(start, width) of each bar, in modules from the symbol's left edge."""
-    runs, start = [], None
-    for x, module in enumerate(pattern + "0"):
-        if module == "1" and start is None:
-            start = x
-        elif module == "0" and start is not None:
-            runs.append((start, x - start))
-            start = None
-    return tuple(runs)
+    return tuple((m.start(), m.end() - m.start()) for m in _BAR.finditer(pattern))
