@@ -243,6 +243,6 @@ def parse(text: str, *, today: _dt.date | None = None) -> GS1Message:
         elements[ai.ai] = value
         if element.date is not None:
             dates[ai.ai] = _gs1_date(ai.ai, value[:6], today)
-        if element.decimal is not None:
-            decimals[ai.ai] = element.decimal
+        if element.decimal is not None:  # biip reads "(3922)1" as 0.1: take its digits, place the point here
+            decimals[ai.ai] = Decimal(element.pattern_groups[-1]).scaleb(-int(ai.ai[3]))
     return GS1Message(elements=elements, expiry=dates.get("17"), dates=dates, decimals=decimals)

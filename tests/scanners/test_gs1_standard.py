@@ -16,6 +16,8 @@ URL = "https://example.com/p/1?lang=zh"
 # Each AI the old table refused with "unknown AI", with a value and what it parses to.
 NEW_AIS = [
     ("3922", "12350", {"decimals": {"3922": Decimal("123.50")}}),  # amount payable, 2 decimals
+    ("3922", "5", {"decimals": {"3922": Decimal("0.05")}}),  # fewer digits than decimal places
+    ("3913", "1566995", {"decimals": {"3913": Decimal("6.995")}}),  # amount with ISO currency (156 = CNY)
     ("4300", "ACME%20AUTO%20PARTS", {}),  # ship-to company name (spaces percent-encoded, as GS1 asks)
     ("7011", "261231", {"dates": {"7011": dt.date(2026, 12, 31)}}),  # test-by date
     ("7011", "2701151430", {"dates": {"7011": dt.date(2027, 1, 15)}}),  # ... with a time
