@@ -22,7 +22,6 @@ QUIET = {"code128": 10, "ean13": 11, "upca": 9, "ean8": 7}
 # Narrowest module that scans: Code 128 after thermal ink spread (2 dots at 203 dpi); EAN/UPC at their smallest
 # magnification (80 % of 0.33 mm).
 MIN_MODULE_MM = {"code128": 0.25, "ean13": 0.264, "upca": 0.264, "ean8": 0.264}
-SYMBOLOGIES = tuple(QUIET)
 _GTIN = {"ean13": (EAN13, 13), "upca": (UPCA, 12), "ean8": (EAN8, 8)}
 _VALUE = {pattern: value for value, pattern in enumerate(CODES)}
 _BAR = re.compile("1+")
