@@ -44,6 +44,7 @@ def test_bars_drawn_are_python_barcodes_pattern(data, fmt, dpi):
     bars = _bars("part", label, dpi)
     (image,) = rasterise(labels.render("part", label, fmt=fmt, dpi=dpi, size_mm=WIDE), fmt, dpi)
     assert _modules(ink(image), bars) == Code128(data).build()[0]
+    assert ("Code128", data) in decode(image), "and the symbol is valid: a decoder reads the data back"
 
 
 @settings(max_examples=200, deadline=None)
