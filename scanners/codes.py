@@ -18,7 +18,7 @@ _BIN = r"[NR]-[A-Z][0-9]{2}-[0-9]{2}"
 PATTERNS: dict[str, re.Pattern] = {
     "bin": re.compile(rf"^{_BIN}$"),
     "card": re.compile(rf"^BC:(?P<location>{_BIN}):(?P<part_number>[^:\s][^:]*)$"),
-    "mode": re.compile(r"^MODE:(?P<mode>RECEIVE|ISSUE|TRANSFER|COUNT)$"),
+    "mode": re.compile(r"^MODE:(?P<mode>RECEIVE|ISSUE|TRANSFER|COUNT|PICK)$"),
     "claim": re.compile(r"^CLM-(?P<year>[0-9]{4})(?P<month>[0-9]{2})-(?P<seq>[0-9]{5})$"),
     "order": re.compile(r"^SO-(?P<date>[0-9]{8})-(?P<seq>[0-9]{4})$"),
     "ticket": re.compile(r"^TK-(?P<date>[0-9]{8})-(?P<seq>[0-9]{4})$"),

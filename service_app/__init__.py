@@ -36,7 +36,9 @@ def create_app(config: dict | None = None) -> Flask:
         configure_engine(db.engine)
 
     from service_app.edge import init_edge
+    from service_app.uploads import init_uploads
 
+    init_uploads(app)  # before the edge's checks read the body: upload endpoints take 10 MB
     init_edge(app)  # before any blueprint: URL rules compile their converters as they are added
 
     from service_app.auth import init_auth

@@ -17,6 +17,19 @@ from warehouse.attachments.errors import TooLarge
 BODY_LIMIT = MAX_BYTES + 64 * 1024
 
 
+def init_uploads(app) -> None:
+    """Raise the cap before anything else reads the body: registered ahead of the input edge, whose check of form
+    values would otherwise read a large upload against the 1 MB cap."""
+
+    @app.before_request
+    def _upload_limit():
+        view = app.view_functions.get(request.endpoint)
+        if getattr(view, "accepts_upload", False):
+            request.max_content_length = BODY_LIMIT
+            if request.content_length is not None and request.content_length > BODY_LIMIT:
+                raise TooLarge(size=request.content_length, limit=MAX_BYTES)
+
+
 def accepts_upload(fn):
     @wraps(fn)
     def wrapper(*args, **kwargs):
@@ -27,6 +40,7 @@ def accepts_upload(fn):
             raise TooLarge(size=request.content_length, limit=MAX_BYTES)
         return fn(*args, **kwargs)
 
+    wrapper.accepts_upload = True  # read by init_uploads' hook (functools.wraps carries it up the decorators)
     return wrapper
 
 

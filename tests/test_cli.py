@@ -50,7 +50,7 @@ def test_create_user_and_refusals(tmp_path):
     dup = flask(["create-user", "wang", "--role", "technician", "--password", "tech-pass-1"], url, check=False)
     assert dup.returncode != 0 and "already_exists" in dup.stderr
     bad = flask(["create-user", "li", "--role", "boss", "--password", "long-enough"], url, check=False)
-    assert bad.returncode != 0 and "role must be one of" in bad.stderr
+    assert bad.returncode != 0 and "role must be one of" in bad.stderr.lower()
     short = flask(["create-user", "li", "--role", "shipper", "--password", "short"], url, check=False)
     assert short.returncode != 0 and "8 characters" in short.stderr
 

@@ -149,14 +149,24 @@ def test_every_place_that_prices_stock_agrees_with_the_rule(session):
 
 
 def test_a_received_cost_is_booked_at_four_places_half_up(session):
-    """The move and the valuation get the same rounded cost (before, PostgreSQL's column rounded the move's cost
-    while the valuation kept qty × the unrounded one)."""
+    """A typed cost finer than the scale is refused at receive (nothing written); a cost handed to the single writer
+    by an internal caller is rounded half-up once, so the move and the valuation get the same cost (before,
+    PostgreSQL's column rounded the move's cost while the valuation kept qty × the unrounded one)."""
+    from warehouse.errors import DomainError
+
     s = session
     part, a = make_part(s), make_bin(s, "N-A01-01")
-    r = ledger.receive(s, part_number=part.part_number, location=a.code, qty=3, unit_cost=Decimal("0.00005"),
+    s.commit()
+    with pytest.raises(DomainError) as refused:
+        ledger.receive(s, part_number=part.part_number, location=a.code, qty=3, unit_cost=Decimal("0.00005"),
                        actor="t")
+    s.rollback()
+    assert refused.value.params["reason"] == "too_many_decimals"
+    move = ledger.post_move(s, part=ledger.part_ref(s, part.part_number), qty=3,
+                            src=ledger.loc_ref(s, "@SUPPLIER"), dst=ledger.loc_ref(s, a.code), doc_type="receipt",
+                            actor="t", unit_cost=Decimal("0.00005"))
     s.commit()
     s.expire_all()
     v = s.get(Valuation, (part.id, "NEW"))
-    assert (r.unit_cost, s.get(Move, r.move_id).unit_cost, Decimal(v.value)) == (
+    assert (move.unit_cost, s.get(Move, move.id).unit_cost, Decimal(v.value)) == (
         Decimal("0.0001"), Decimal("0.0001"), Decimal("0.0003"))

@@ -11,7 +11,9 @@ from decimal import Decimal
 
 # Enumerations
 STORES = ("NEW", "RETURNED")  # the new-parts store and the returned (failed) parts store
-SCAN_MODES = ("receive", "issue", "transfer", "count")  # what a part scan does on the scan page
+SCAN_MODES = ("receive", "issue", "transfer", "count", "pick")  # what a part scan does on the scan page
+ORDER_CHANNELS = ("phone", "fax", "chat")  # how a dealer's order arrived; phone orders wait for the written copy
+DEALER_KINDS = ("dealer", "office", "station")  # a dealer, a regional office, a repair station under an office
 
 # Quantities: one move or one count. Above this it is a typo (or a barcode scanned into the quantity field).
 MAX_QTY = 1_000_000
@@ -38,6 +40,12 @@ SCAN_CODE_LEN = 512  # raw scanned text (GS1 element strings are long)
 MONEY_PLACES = 2
 COST_PLACES = 4
 MONEY_MAX = Decimal(10) ** 10  # exclusive
+
+# Dealers and orders
+MAX_ORDER_LINES = 200
+MAX_PAYMENT_TERMS_DAYS = 365
+TAX_RATE = Decimal("0.13")  # VAT on parts sold to dealers (增值税), recorded on each invoice
+SHIP_DUE_HOURS = 24  # a released order not shipped within this many hours is late (daily shipped-vs-due check)
 
 # Labels
 PRINTER_URL_LEN = 500

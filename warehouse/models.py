@@ -8,7 +8,9 @@ from warehouse.ledger.models import Balance, Move, Valuation  # noqa: F401
 from warehouse.locations.models import Location  # noqa: F401
 from warehouse.stocktake.models import BinCard, CardConfirmation, Stocktake, StocktakeBin, StocktakeLine  # noqa: F401,E501
 from warehouse.printing.models import LabelPrinter, PrintJob  # noqa: F401
-from warehouse.dealers.models import AccountEntry, Dealer  # noqa: F401
+from warehouse.dealers.models import (AccountEntry, Allocation, CollectionCall, Dealer, Invoice,  # noqa: F401
+                                      Period, PriceList, PriceListItem)
+from warehouse.orders.models import Order, OrderLine  # noqa: F401
 from warehouse.warranty.models import (Claim, Customer, Extension, LabourRate, PartWarranty, Policy,  # noqa: F401
                                        ProductModel, Unit)
 from warehouse.jobs.models import Job  # noqa: F401

@@ -37,7 +37,7 @@ class Resolved(Schema):
     kind = Str(metadata={"description": "part | location | mode | card | receipt | unit | claim | ..."})
 
 MODE_PERMISSION = {"receive": "stock.receive", "issue": "stock.issue", "transfer": "stock.transfer",
-                   "count": "stock.count"}
+                   "count": "stock.count", "pick": "orders.pick"}
 
 
 @blp.route("/scan/resolve", methods=["POST"])

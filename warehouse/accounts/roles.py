@@ -13,11 +13,14 @@ PERMISSIONS: dict[str, set[str]] = {
     "returned_store_clerk": _READ | {"stock.issue", "stock.transfer", "stock.reverse", "stock.count",
                                      "returned.intake", "labels.print", "card.confirm", "locations.write",
                                      "claims.write", "claims.read", "warranty.read"},
-    "shipper": _READ | {"stock.issue", "orders.pick", "orders.ship", "labels.print"},
+    "shipper": _READ | {"stock.issue", "orders.read", "orders.pick", "orders.ship", "labels.print"},
     "technician": _READ | {"warranty.read", "claims.read", "claims.assess", "tickets.work"},
-    "order_clerk": _READ | {"orders.write", "dealers.read", "reports.read", "claims.write", "claims.read",
-                            "warranty.read"},
-    "finance": _READ | {"dealers.read", "dealers.account", "reports.read", "export"},
+    # 售后内勤: takes orders, reads dealer accounts and chases overdue payments with finance (collection calls).
+    "order_clerk": _READ | {"orders.write", "orders.read", "dealers.read", "dealers.collect", "reports.read",
+                            "claims.write", "claims.read", "warranty.read"},
+    # Only finance records payments and adjustments, blocks accounts and closes months (dealers.account).
+    "finance": _READ | {"orders.read", "dealers.read", "dealers.account", "dealers.collect", "reports.read",
+                        "export"},
     "service_agent": {"warranty.read", "tickets.write", "customers.read"},
     # 客户主管: quality feedback to other departments, complaints and batch incidents, inspections and scoring of
     # dealers and stations, the files on station repairmen, service-quality checks. No stock, no money.
@@ -35,7 +38,8 @@ OWN_TRADE = {"claims.assess", "claims.confirm"}
 # jobs, not only their own); admin also manages users.
 _ALL = (set().union(*PERMISSIONS.values()) | {"stocktake.approve", "stocktake.open", "users.manage", "reports.read",
                                               "export", "warranty.write", "claims.write", "dealers.write",
-                                              "printers.manage", "jobs.all", "claims.approve"}) - OWN_TRADE
+                                              "printers.manage", "jobs.all", "claims.approve",
+                                              "orders.release"}) - OWN_TRADE
 PERMISSIONS["manager"] = _ALL - {"users.manage"}
 PERMISSIONS["admin"] = _ALL
 # Store clerks work in their own store only.

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warehouse.attachments.content import IMAGES, SPREADSHEETS
@@ -42,7 +43,15 @@ def _stocktake(session: Session, key: str) -> str | None:
     return str(int(digits)) if session.get(Stocktake, int(digits)) is not None else None
 
 
+def _order(session: Session, key: str) -> str | None:
+    from warehouse.orders.models import Order
+
+    return session.scalar(select(Order.order_no).where(Order.order_no == key.upper()))
+
+
 OWNERS: dict[str, Owner] = {o.kind: o for o in (
+    # the written order (订单以传真或Q传为准): a photo of the fax or a screenshot of the chat
+    Owner("order", read="orders.read", write="orders.write", find=_order, accepts=IMAGES),
     # the delivery note's photo, kept with the receipt note (入库单) it was received on
     Owner("receipt", read="stock.read", write="stock.receive", find=_receipt, accepts=IMAGES),
     # the signed count sheet (a photo or scan), or the counts typed into a spreadsheet

@@ -25,7 +25,7 @@ class Part(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     part_number: Mapped[str] = mapped_column(String(PART_NUMBER_LEN), unique=True)
-    name: Mapped[str] = mapped_column(String(NAME_LEN))
+    name: Mapped[str] = mapped_column(String(NAME_LEN), index=True)
     name_en: Mapped[str | None] = mapped_column(String(NAME_LEN))
     unit: Mapped[str] = mapped_column(String(UNIT_LEN), default="pcs")
     category: Mapped[str | None] = mapped_column(String(CATEGORY_LEN), index=True)
@@ -35,6 +35,10 @@ class Part(Base):
     reorder_point: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Order entry's look-up: the name's pinyin initials (压缩机 → ysj), kept with the part so the search is an index
+    # range scan; set by catalog.search on every insert and name change.
+    pinyin: Mapped[str | None] = mapped_column(String(NAME_LEN), index=True)
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("part.id"))  # 替代件: the part that replaces it
 
     supplier: Mapped[Supplier | None] = relationship()
     barcodes: Mapped[list[PartBarcode]] = relationship(back_populates="part", cascade="all, delete-orphan")
@@ -53,3 +57,6 @@ class PartBarcode(Base):
 
     part: Mapped[Part] = relationship(back_populates="barcodes")
     supplier: Mapped[Supplier | None] = relationship()
+
+
+from warehouse.catalog import search as _search  # noqa: E402,F401  (keeps Part.pinyin set on every write)

@@ -222,7 +222,7 @@ class _Heartbeat:
 def _error_values(exc: BaseException) -> dict:
     if isinstance(exc, DomainError):
         params = {k: v for k, v in exc.params.items() if isinstance(v, (str, int, float, bool)) or v is None}
-        return dict(error_code=exc.code, error_params=params, last_error=f"{exc.code}: {exc.message}"[:4000])
+        return dict(error_code=exc.code, error_params=params, last_error=f"{exc.code}: {params}"[:4000])
     text = f"{type(exc).__name__}: {exc}"
     return dict(error_code="job_error", error_params={"error": text[:500]}, last_error=text[:4000])
 

@@ -1,4 +1,4 @@
-"""Mode codes printed on the station's sheet: `MODE:RECEIVE`, `MODE:ISSUE`, `MODE:TRANSFER`, `MODE:COUNT`."""
+"""Mode codes printed on the station's sheet: `MODE:RECEIVE`, `MODE:ISSUE`, `MODE:TRANSFER`, `MODE:COUNT`, `MODE:PICK`."""
 from __future__ import annotations
 
 from sqlalchemy.orm import Session

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from warehouse.errors import ValidationError
+from warehouse.errors import ValidationError, WrongPart
 from warehouse.ledger import services as ledger
 from warehouse.limits import SCAN_MODES as MODES
 from warehouse.printing import services as printing
 from warehouse.printing.items import part_label
 from warehouse.scanning.registry import lookup
+from warehouse.orders import services as orders
 from warehouse.stocktake import cards, services as stocktakes
 
 
@@ -21,6 +22,9 @@ def scan_step(session: Session, *, code: str, mode: str, actor: str, location: s
     if mode not in MODES:
         raise ValidationError(field="mode", reason="one_of", allowed=", ".join(MODES))
     found = lookup(session, code)
+    if mode == "pick":
+        return _pick(session, found, code=code, order_no=document, location=location, qty=qty, actor=actor,
+                     device=device, idempotency_key=idempotency_key, role=role)
     if found.data["kind"] == "card" and mode != "count":
         return cards.confirm_card(session, location=found.data["location"], part_number=found.data["part_number"],
                                   actor=actor, device=device, role=role)
@@ -50,3 +54,19 @@ def scan_step(session: Session, *, code: str, mode: str, actor: str, location: s
                                         stocktake=stocktake, device=device, role=role)
         return {**found.data, **counted}
     return {**found.data, "mode": mode, **posted.as_dict()}
+
+
+def _pick(session: Session, found, *, code: str, order_no: str | None, location: str | None, **kw) -> dict:
+    """Pick mode: an order (pick list) code selects the order, a bin code the bin; a part is picked from that bin
+    for that order — anything not on the order is refused as `wrong_part` at the scan."""
+    kind = found.data["kind"]
+    if kind in ("order", "location", "mode"):
+        return found.data
+    if not order_no:
+        raise ValidationError(field="document", reason="scan_order_first")
+    if kind != "part":
+        raise WrongPart(part_number=found.data.get("part_number") or code, order_no=order_no)
+    if not location:
+        raise ValidationError(field="location", reason="required")
+    picked = orders.pick(session, order_no=order_no, code=code, location=location, part_ref=found.part, **kw)
+    return {**found.data, "mode": "pick", **picked}

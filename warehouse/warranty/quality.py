@@ -43,7 +43,7 @@ def failures(session: Session, *, start: date, end: date, by: str) -> list[dict]
     """Claims filed in [start, end) grouped by `by`; for part and model, the rate per 1,000 units sold of the
     models concerned (units sold up to `end`)."""
     if by not in GROUPS:
-        raise ValidationError(field="by", reason="not_one_of", choices=", ".join(GROUPS))
+        raise ValidationError(field="by", reason="one_of", allowed=", ".join(GROUPS))
     key = {"part": Part.part_number, "supplier": func.coalesce(Supplier.code, ""), "model": Unit.model,
            "cause": func.coalesce(Claim.cause, ""), "month": _month(session, Claim.created_at)}[by]
     q = (select(key.label("key"), func.count(Claim.id), func.sum(Claim.qty),
@@ -100,8 +100,10 @@ def open_incident(session: Session, *, part_number: str, title: str, actor: str,
         from warehouse.errors import UnknownPart
         raise UnknownPart(part_number=part_number)
     title = (title or "").strip()
-    if not title or len(title) > 200:
-        raise ValidationError(field="title", reason="required" if not title else "too_long")
+    if not title:
+        raise ValidationError(field="title", reason="required")
+    if len(title) > 200:
+        raise ValidationError(field="title", reason="too_long", max=200)
     if sold_from and sold_to and sold_from > sold_to:
         raise ValidationError(field="sold_to", reason="before_start")
     inc = QualityIncident(incident_no=day_number(session, "QI"), part_id=part.id, model=model, sold_from=sold_from,
@@ -115,7 +117,7 @@ def get_incident(session: Session, incident_no: str) -> QualityIncident:
     inc = session.scalar(select(QualityIncident).where(QualityIncident.incident_no == incident_no)) \
         if isinstance(incident_no, str) else None
     if inc is None:
-        raise NotFound(what="incident", key=incident_no)
+        raise NotFound(reason="incident", incident_no=incident_no)
     return inc
 
 

@@ -38,7 +38,7 @@ def supplier_counterparty(session: Session, supplier: Supplier) -> str:
 def open_batch(session: Session, *, supplier: str, actor: str) -> ReturnBatch:
     sup = session.scalar(select(Supplier).where(Supplier.code == supplier)) if isinstance(supplier, str) else None
     if sup is None:
-        raise NotFound(what="supplier", key=supplier)
+        raise NotFound(reason="supplier", supplier=supplier)
     batch = ReturnBatch(batch_no=day_number(session, "SR"), supplier_id=sup.id, created_by=actor)
     session.add(batch)
     session.flush()
@@ -49,7 +49,7 @@ def get_batch(session: Session, batch_no: str, *, lock: bool = False) -> ReturnB
     q = select(ReturnBatch).where(ReturnBatch.batch_no == (batch_no or "").strip().upper())
     batch = session.scalar(q.with_for_update() if lock else q) if isinstance(batch_no, str) else None
     if batch is None:
-        raise NotFound(what="return_batch", key=batch_no)
+        raise NotFound(reason="return_batch", batch_no=batch_no)
     return batch
 
 
@@ -95,7 +95,7 @@ def settle_line(session: Session, *, batch_no: str, claim_no: str, accepted_qty:
         raise BatchState(batch_no=batch.batch_no, status=batch.status)
     line = next((ln for ln in batch.lines if ln.claim_no == (claim_no or "").strip().upper()), None)
     if line is None:
-        raise NotFound(what="return_line", key=claim_no)
+        raise NotFound(reason="return_line", claim_no=claim_no)
     if isinstance(accepted_qty, bool) or not isinstance(accepted_qty, int) or not 0 <= accepted_qty <= line.qty:
         raise ValidationError(field="accepted_qty", reason="out_of_range", min=0, max=line.qty)
     line.accepted_qty, line.recovered = accepted_qty, money(recovered, "recovered")
@@ -109,7 +109,7 @@ def approve_scrap(session: Session, *, batch_no: str, claim_no: str, actor: str)
     batch = get_batch(session, batch_no, lock=True)
     line = next((ln for ln in batch.lines if ln.claim_no == (claim_no or "").strip().upper()), None)
     if line is None or line.accepted_qty is None:
-        raise NotFound(what="settled_return_line", key=claim_no)
+        raise NotFound(reason="settled_return_line", claim_no=claim_no)
     refused = line.qty - line.accepted_qty
     if refused == 0 or line.scrap_approved_by:
         raise Conflict(reason="nothing_to_scrap", claim_no=line.claim_no)

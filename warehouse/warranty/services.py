@@ -294,9 +294,9 @@ def assess(session: Session, *, claim_no: str, cause: str, decision: str, actor:
            reject_limit: Decimal | None = None) -> Claim:
     """The technician's assessment; it takes effect now or waits for quality or a manager (rules.next_status)."""
     if cause not in rules.CAUSES:
-        raise ValidationError(field="cause", reason="not_one_of", choices=", ".join(rules.CAUSES))
+        raise ValidationError(field="cause", reason="one_of", allowed=", ".join(rules.CAUSES))
     if decision not in rules.DECISIONS:
-        raise ValidationError(field="decision", reason="not_one_of", choices=", ".join(rules.DECISIONS))
+        raise ValidationError(field="decision", reason="one_of", allowed=", ".join(rules.DECISIONS))
     claim = get_claim(session, claim_no, lock=True)
     if claim.status != "filed":
         raise ClaimState(claim_no=claim.claim_no, status=claim.status)

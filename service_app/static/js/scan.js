@@ -15,7 +15,11 @@
   var result = document.getElementById("result");
   var params = new URLSearchParams(location.search);
   var state = {mode: params.get("mode") || localStorage.getItem("scan.mode") || "receive", bin: null, to: null,
-               doc: null, stocktake: params.get("stocktake") ? parseInt(params.get("stocktake"), 10) : null};
+               doc: null, order: params.get("order"), stocktake: params.get("stocktake") ? parseInt(params.get("stocktake"), 10) : null};
+  if (!can[state.mode]) {  // a shipper starts in pick mode, a counter in count mode: the first mode this role has
+    state.mode = ["receive", "issue", "transfer", "count", "pick"].filter(function (m) { return can[m]; })[0] ||
+                 state.mode;
+  }
   var audio = null;
   var unanswered = null;  // {sig, key}: the last scan that got no answer at all
   // Per-station settings live in this browser (a receiving bench prints labels by itself, a tablet does not).
@@ -73,6 +77,8 @@
     document.getElementById("doc").textContent = state.doc || "—";
     document.getElementById("stocktake").textContent = state.stocktake ? "#" + state.stocktake : "—";
     document.getElementById("st-wrap").hidden = state.mode !== "count";
+    document.getElementById("order-wrap").hidden = state.mode !== "pick";
+    document.getElementById("order").textContent = state.order || "—";
     document.getElementById("bin-done").hidden = !(state.mode === "count" && state.stocktake && state.bin);
   }
 
@@ -143,7 +149,7 @@
       var td = document.createElement("td"); td.textContent = v; tr.appendChild(td);
     });
     var td = document.createElement("td");
-    if (can.reverse && d.move_id) {
+    if (can.reverse && d.move_id && d.mode !== "pick") {  // a pick is undone on the order, not by reversing its move
       var b = document.createElement("button");
       b.className = "link"; b.textContent = "↩";
       b.title = "reverse";
@@ -169,6 +175,7 @@
     if (state.mode === "receive" && state.doc) body.document = state.doc;
     if (state.mode === "receive" && autoprint && station.autoprint) { body.print_labels = true; body.printer = station.printer; }
     if (state.mode === "count" && state.stocktake) body.stocktake = state.stocktake;
+    if (state.mode === "pick" && state.order) body.document = state.order;
     // The clerk scanning again after "no connection" is the same scan: it keeps the unanswered key, so if the
     // lost attempt was applied the server replays it instead of posting twice.
     var sig = JSON.stringify(body);
@@ -181,6 +188,12 @@
       if (!r.ok) { show("err", code + " — " + r.body.error.message); return; }
       var d = r.body;
       if (d.kind === "mode") { setMode(d.mode); return; }
+      if (d.kind === "order") {  // pick mode: the pick list's code selects the order
+        if (state.mode !== "pick") setMode("pick");
+        state.order = d.order_no; state.bin = null; render();
+        show("ok", msg.order_set + ": " + d.order_no + " · " + msg.scan_bin);
+        return;
+      }
       if (d.kind === "location") {
         if (state.mode === "transfer" && state.bin && d.location !== state.bin) {
           state.to = d.location; render(); show("ok", msg.to_set + ": " + d.location); return;
@@ -199,6 +212,13 @@
                 qty: body.qty, qty_on_hand: msg.counted + " " + d.counted});
         qtyInput.value = 1;
         show("ok", "OK " + d.part_number + " · " + (d.name || "") + " · " + msg.counted + " " + d.counted);
+        return;
+      }
+      if (d.mode === "pick" && d.move_id) {
+        addRow(d);
+        qtyInput.value = 1;
+        show("ok", "OK " + d.part_number + " · " + (d.name || "") + " · " + msg.picked + " " + d.picked + "/" +
+             d.ordered + (r.replayed ? " · " + msg.replayed : ""));
         return;
       }
       if (d.move_id) {
