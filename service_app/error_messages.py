@@ -57,6 +57,15 @@ ERRORS: dict[str, tuple[int, object]] = {
         "unreadable": _l("The scanned code cannot be read."),
         "number_too_large": _l("The request holds a number beyond what the database can store."),
         "schema": _l("Some fields are not valid: %(fields)s."),
+        # field service
+        "in_future": _l("%(field)s is in the future (more than %(tolerance_minutes)s minutes ahead of the server's "
+                        "clock)."),
+        "before_previous": _l("%(field)s is earlier than the step it follows (%(not_before)s)."),
+        "in_past": _l("%(field)s must be in the future."),
+        "one_assignee": _l("Dispatch to one technician or one station."),
+        "clock_kept": _l("A reassignment keeps the job's due time; %(field)s cannot be changed with it."),
+        "no_unit": _l("This ticket names no unit: failed parts cannot be claimed for it."),
+        "service_dealer_code": _l("A station code holds letters, digits, _ and - (at most 32)."),
     }),
     "malformed_json": (400, {
         None: _l("The request body is not valid JSON."),
@@ -90,6 +99,7 @@ ERRORS: dict[str, tuple[int, object]] = {
         None: _l("Your role (%(role)s) may not do this (%(permission)s)."),
         "store": _l("Your role (%(role)s) does not work in the %(store)s."),
         "http": _l("Your role may not do this."),
+        "not_assignee": _l("Ticket %(ticket_no)s is not assigned to you."),
         "card_restart": _l("The card of %(part_number)s in %(location)s disagrees with the account: only a manager "
                            "may restart it."),
     }),
@@ -103,6 +113,8 @@ ERRORS: dict[str, tuple[int, object]] = {
         "move": _l("There is no move %(move_id)s."),
         "document": _l("There is no open document %(document)s."),
         "print_job": _l("There is no print job %(job_id)s."),
+        "customer": _l("There is no customer %(customer)s."),
+        "handoff": _l("There is no hand-off %(handoff)s on this ticket."),
     }),
     "unknown_part": (404, _l("Unknown part %(part_number)s.")),
     "unknown_location": (404, _l("Unknown bin or location %(location)s.")),
@@ -173,6 +185,18 @@ ERRORS: dict[str, tuple[int, object]] = {
     "already_taken_in": (409, _l("The part of claim %(claim_no)s has already been taken in")),
     "claim_rejected": (409, _l("Claim %(claim_no)s was rejected: its part does not enter the returned-parts store")),
     "own_assessment": (403, _l("Whoever assessed claim %(claim_no)s cannot also confirm it")),
+    # field service (warehouse/service/errors.py)
+    "unknown_ticket": (404, _l("No service ticket %(ticket_no)s")),
+    "unknown_technician": (404, _l("No technician %(technician)s")),
+    "unknown_station": (404, _l("No authorised repair station %(station)s")),
+    "ticket_state": (409, _l("Ticket %(ticket_no)s is %(status)s: the step %(step)s is not possible now")),
+    "not_dispatched": (409, _l("Ticket %(ticket_no)s has not been dispatched yet")),
+    "not_reached": (409, _l("Nobody has arrived at the site of ticket %(ticket_no)s yet: it cannot be completed")),
+    "job_open": (409, _l("Ticket %(ticket_no)s is not completed yet (%(status)s): call back after completion")),
+    "warranty_job": (409, _l("Ticket %(ticket_no)s is covered by the warranty: nothing is charged")),
+    "no_quote": (409, _l("Ticket %(ticket_no)s has no accepted quote")),
+    "unknown_refill": (404, _l("No van refill request %(request_no)s")),
+    "refill_state": (409, _l("Van refill request %(request_no)s is already %(status)s")),
     # background jobs (warehouse.jobs)
     "unknown_job": (404, _l("No background job %(job)s")),
     "unknown_job_kind": (400, _l("No background job of kind %(kind)s")),
