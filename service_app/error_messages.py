@@ -62,6 +62,7 @@ ERRORS: dict[str, tuple[int, object]] = {
                         "clock)."),
         "before_previous": _l("%(field)s is earlier than the step it follows (%(not_before)s)."),
         "in_past": _l("%(field)s must be in the future."),
+        "month_format": _l("A month looks like 2025-01."),
         "one_assignee": _l("Dispatch to one technician or one station."),
         "clock_kept": _l("A reassignment keeps the job's due time; %(field)s cannot be changed with it."),
         "no_unit": _l("This ticket names no unit: failed parts cannot be claimed for it."),

@@ -222,7 +222,7 @@ class PaymentOut(Schema):
 
 
 class KpiQuery(Schema):
-    month = Str(required=True, validate=validate.Regexp(r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
+    month = Str(required=True, validate=validate.Regexp(r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$"),
                 metadata={"example": "2025-01"})
 
 

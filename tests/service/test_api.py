@@ -359,3 +359,24 @@ def test_van_refill_review(client, auth, world, session):
     refill(client, auth, "tech1", [("CMP-1", 3)])
     stock = client.get("/api/v1/stock/CMP-1", headers=tech).json
     assert {loc["location"]: loc["qty"] for loc in stock["locations"]} == {"N-A01-01": 2, "V-TECH1": 3}
+
+
+def test_a_van_is_scanned_counted_and_reconciled_like_a_bin(client, auth, world):
+    refill(client, auth, "tech1", [("CMP-1", 3)])
+    manager = auth.headers("manager")
+    r = client.post("/api/v1/scan/resolve", json={"code": "v-tech1"}, headers=manager)
+    assert r.status_code == 200 and r.json["location"] == "V-TECH1" and r.json["van"] is True
+    no = new_job(client, auth)
+    assert client.post("/api/v1/scan/resolve", json={"code": no}, headers=manager).json["kind"] == "ticket"
+    r = client.post("/api/v1/stocktakes", json={"store": "NEW", "locations": ["V-TECH1"]}, headers=manager)
+    assert r.status_code == 201, r.json
+    st = r.json["id"]
+    r = client.post(f"/api/v1/stocktakes/{st}/counts", json={"part_number": "CMP-1", "location": "V-TECH1",
+                                                             "physical": 2, "card": 3},
+                    headers=auth.headers("new_store_clerk"))
+    assert r.status_code in (200, 201), r.json
+    rows = client.get(f"/api/v1/reconciliation?store=NEW&stocktake={st}", headers=manager).json["rows"]
+    assert [(x["location"], x["account"], x["physical"], x["status"]) for x in rows] == \
+        [("V-TECH1", 3, 2, "account_physical")]
+    everything = client.get("/api/v1/reconciliation?store=NEW", headers=manager).json["rows"]
+    assert {x["location"] for x in everything} == {"N-A01-01", "V-TECH1"}

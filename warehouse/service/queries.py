@@ -2,6 +2,7 @@
 customer search as the agent types, a van's stock, and the KPIs of a month."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from sqlalchemy import and_, distinct, func, or_, select
@@ -19,6 +20,7 @@ from warehouse.service.vans import van_of
 from warehouse.warranty.models import Customer, Unit
 
 SEARCH_LIMIT = 20
+MONTH = re.compile(r"\A(19|20)[0-9]{2}-(0[1-9]|1[0-2])\Z")
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -179,6 +181,8 @@ def kpis(session: Session, *, month: str) -> dict:
     - satisfaction: satisfied callbacks made in the month / callbacks made in it (and the average score);
     - complaint_rate: customers with a complaint logged in the month / customers with a job completed in it.
     """
+    if not isinstance(month, str) or not MONTH.match(month):
+        raise ValidationError(field="month", reason="month_format")
     start, end = rules.month_bounds(month)
     now = utcnow()
     in_month = and_(Ticket.due_at >= start, Ticket.due_at < end)

@@ -272,7 +272,8 @@ def dispatch(session: Session, *, ticket_no: str, actor: str, technician: str | 
         if due_at is not None:
             ticket.due_at = _utc(due_at, "due_at")
             if ticket.due_at <= ticket.created_at:
-                raise ValidationError(field="due_at", reason="before_previous")
+                raise ValidationError(field="due_at", reason="before_previous",
+                                      not_before=ticket.created_at.isoformat())
             ticket.contact_by = min(ticket.contact_by, ticket.due_at)
         ticket.dispatched_at = now
         ticket.status = "dispatched"
