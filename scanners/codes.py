@@ -23,6 +23,7 @@ PATTERNS: dict[str, re.Pattern] = {
     "order": re.compile(r"^SO-(?P<date>[0-9]{8})-(?P<seq>[0-9]{4})$"),
     "ticket": re.compile(r"^TK-(?P<date>[0-9]{8})-(?P<seq>[0-9]{4})$"),
     "receipt": re.compile(r"^RN-(?P<date>[0-9]{8})-(?P<seq>[0-9]{4})$"),
+    "van": re.compile(r"^V-(?P<technician>[A-Z0-9][A-Z0-9_.-]{1,37})$"),  # a technician's van, counted like a bin
 }
 STORES = {"N": "NEW", "R": "RETURNED"}
 
@@ -34,7 +35,7 @@ _TERMINATORS = " \t\r\n"
 
 @dataclass(frozen=True)
 class Classified:
-    kind: str  # bin, card, mode, claim, order, ticket, receipt, gs1, gtin, text, invalid
+    kind: str  # bin, card, mode, claim, order, ticket, receipt, van, gs1, gtin, text, invalid
     value: str
     fields: dict = field(default_factory=dict)
 
@@ -83,6 +84,8 @@ def classify(text: str) -> Classified:
             location = m.group("location")
             return Classified(kind, upper, {"location": location, "part_number": m.group("part_number"),
                                             "store": STORES[location[0]]})
+        if kind == "van":
+            return Classified(kind, upper, {"store": "NEW"})
         if kind == "mode":
             return Classified(kind, m.group("mode").lower())
         if kind == "claim":

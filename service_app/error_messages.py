@@ -26,6 +26,8 @@ ERRORS: dict[str, tuple[int, object]] = {
         "bad_model": _l("A model has 1 to 40 letters, digits, spaces or . _ / -."),
         "bad_date": _l("%(field)s must be a date (YYYY-MM-DD)."),
         "in_future": _l("%(field)s lies in the future."),
+        "ahead_of_clock": _l("%(field)s is in the future (more than %(tolerance_minutes)s minutes ahead of the "
+                             "server's clock)."),
         "before_sale": _l("The date asked about lies before the unit was sold."),
         "before_start": _l("%(field)s lies before the start of the period."),
         "more_than_claimed": _l("%(field)s is more than the claim's %(max)s."),
@@ -75,6 +77,13 @@ ERRORS: dict[str, tuple[int, object]] = {
         "month_not_ended": _l("The month %(month)s has not ended yet."),
         "written_copy_missing": _l("Give the fax or chat reference, or attach an image of the written order first."),
         "scan_order_first": _l("Scan the order's pick list code first."),
+        # field service
+        "before_previous": _l("%(field)s is earlier than the step it follows (%(not_before)s)."),
+        "in_past": _l("%(field)s must be in the future."),
+        "one_assignee": _l("Dispatch to one technician or one station."),
+        "clock_kept": _l("A reassignment keeps the job's due time; %(field)s cannot be changed with it."),
+        "no_unit": _l("This ticket names no unit: failed parts cannot be claimed for it."),
+        "service_dealer_code": _l("A station code holds letters, digits, _ and - (at most 32)."),
     }),
     "malformed_json": (400, {
         None: _l("The request body is not valid JSON."),
@@ -108,6 +117,7 @@ ERRORS: dict[str, tuple[int, object]] = {
         None: _l("Your role (%(role)s) may not do this (%(permission)s)."),
         "store": _l("Your role (%(role)s) does not work in the %(store)s."),
         "http": _l("Your role may not do this."),
+        "not_assignee": _l("Ticket %(ticket_no)s is not assigned to you."),
         "card_restart": _l("The card of %(part_number)s in %(location)s disagrees with the account: only a manager "
                            "may restart it."),
     }),
@@ -125,6 +135,8 @@ ERRORS: dict[str, tuple[int, object]] = {
         "return_batch": _l("There is no supplier return batch %(batch_no)s."),
         "return_line": _l("Claim %(claim_no)s is not in this return batch."),
         "settled_return_line": _l("Claim %(claim_no)s has no supplier answer in this batch yet."),
+        "customer": _l("There is no customer %(customer)s."),
+        "handoff": _l("There is no hand-off %(handoff)s on this ticket."),
     }),
     "unknown_part": (404, _l("Unknown part %(part_number)s.")),
     "unknown_location": (404, _l("Unknown bin or location %(location)s.")),
@@ -220,6 +232,18 @@ ERRORS: dict[str, tuple[int, object]] = {
     "period_closed": (409, _l("The month %(month)s is closed: book the correction in the next month")),
     "over_allocated": (409, _l("Allocating %(amount)s to invoice %(invoice_no)s is more than is open on it or "
                                "left of the payment")),
+    # field service (warehouse/service/errors.py)
+    "unknown_ticket": (404, _l("No service ticket %(ticket_no)s")),
+    "unknown_technician": (404, _l("No technician %(technician)s")),
+    "unknown_station": (404, _l("No authorised repair station %(station)s")),
+    "ticket_state": (409, _l("Ticket %(ticket_no)s is %(status)s: the step %(step)s is not possible now")),
+    "not_dispatched": (409, _l("Ticket %(ticket_no)s has not been dispatched yet")),
+    "not_reached": (409, _l("Nobody has arrived at the site of ticket %(ticket_no)s yet: it cannot be completed")),
+    "job_open": (409, _l("Ticket %(ticket_no)s is not completed yet (%(status)s): call back after completion")),
+    "warranty_job": (409, _l("Ticket %(ticket_no)s is covered by the warranty: nothing is charged")),
+    "no_quote": (409, _l("Ticket %(ticket_no)s has no accepted quote")),
+    "unknown_refill": (404, _l("No van refill request %(request_no)s")),
+    "refill_state": (409, _l("Van refill request %(request_no)s is already %(status)s")),
     # background jobs (warehouse.jobs)
     "unknown_job": (404, _l("No background job %(job)s")),
     "unknown_job_kind": (400, _l("No background job of kind %(kind)s")),

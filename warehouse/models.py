@@ -15,3 +15,5 @@ from warehouse.warranty.models import (Claim, Customer, Extension, LabourRate, P
                                        ProductModel, Unit)
 from warehouse.jobs.models import Job  # noqa: F401
 from warehouse.attachments.models import Attachment  # noqa: F401
+from warehouse.service.models import (Callback, DueRule, Handoff, Payment, RefillLine, RefillRequest,  # noqa: F401
+                                      Station, TechnicianProfile, Ticket, TicketEvent, TicketPart)

@@ -14,18 +14,19 @@ PERMISSIONS: dict[str, set[str]] = {
                                      "returned.intake", "labels.print", "card.confirm", "locations.write",
                                      "claims.write", "claims.read", "warranty.read"},
     "shipper": _READ | {"stock.issue", "orders.read", "orders.pick", "orders.ship", "labels.print"},
-    "technician": _READ | {"warranty.read", "claims.read", "claims.assess", "tickets.work"},
+    "technician": _READ | {"warranty.read", "claims.read", "claims.assess", "tickets.work", "tickets.read"},
     # 售后内勤: takes orders, reads dealer accounts and chases overdue payments with finance (collection calls).
     "order_clerk": _READ | {"orders.write", "orders.read", "dealers.read", "dealers.collect", "reports.read",
                             "claims.write", "claims.read", "warranty.read"},
     # Only finance records payments and adjustments, blocks accounts and closes months (dealers.account).
     "finance": _READ | {"orders.read", "dealers.read", "dealers.account", "dealers.collect", "reports.read",
                         "export"},
-    "service_agent": {"warranty.read", "tickets.write", "customers.read"},
+    "service_agent": {"warranty.read", "tickets.write", "tickets.read", "customers.read"},
     # 客户主管: quality feedback to other departments, complaints and batch incidents, inspections and scoring of
     # dealers and stations, the files on station repairmen, service-quality checks. No stock, no money.
     "customer_supervisor": {"customers.read", "warranty.read", "claims.read", "tickets.read", "reports.read",
-                            "complaints.write", "incidents.write", "inspections.write", "stations.write"},
+                            "complaints.write", "incidents.write", "inspections.write", "stations.write",
+                            "kpis.read"},
     # 品技部: confirms the technician's assessment where the policy asks for it, investigates batch failures (so it
     # reads the failed parts in the returned-parts store and the catalog).
     "quality": _READ | {"warranty.read", "claims.read", "claims.confirm", "incidents.write", "reports.read"},
@@ -39,7 +40,7 @@ OWN_TRADE = {"claims.assess", "claims.confirm"}
 _ALL = (set().union(*PERMISSIONS.values()) | {"stocktake.approve", "stocktake.open", "users.manage", "reports.read",
                                               "export", "warranty.write", "claims.write", "dealers.write",
                                               "printers.manage", "jobs.all", "claims.approve",
-                                              "orders.release"}) - OWN_TRADE
+                                              "orders.release", "vans.review", "service.configure"}) - OWN_TRADE
 PERMISSIONS["manager"] = _ALL - {"users.manage"}
 PERMISSIONS["admin"] = _ALL
 # Store clerks work in their own store only.

@@ -20,7 +20,7 @@ from warehouse.errors import (AlreadyReversed, Conflict, Forbidden, Insufficient
 from warehouse.ledger.cost import round_cost, sql_moving_average, sql_value_less, sql_value_plus
 from warehouse.ledger.models import Balance, Move, Valuation
 from warehouse.limits import MAX_QTY
-from warehouse.locations.models import STOCK_KINDS, Location
+from warehouse.locations.models import COUNTED_KINDS, STOCK_KINDS, Location
 from warehouse.locations.services import VIRTUAL, virtual
 
 
@@ -270,6 +270,15 @@ def _part_and_bin(session: Session, part_number: str, code: str, role: str | Non
 
 def _bin(session: Session, code: str, role: str | None) -> LocRef:
     return check_bin(loc_ref(session, code), role)
+
+
+def check_counted(loc, role: str | None):
+    """`check_bin` for the places that are counted and carry a card: bins and technicians' vans (COUNTED_KINDS)."""
+    if loc.kind not in COUNTED_KINDS:
+        raise WrongStore(reason="not_a_bin", location=loc.code)
+    if role is not None and not store_allowed(role, loc.store):
+        raise Forbidden(reason="store", role=role, store=loc.store, location=loc.code)
+    return loc
 
 
 def check_bin(loc, role: str | None):
