@@ -39,6 +39,9 @@ MONEY_PLACES = 2
 COST_PLACES = 4
 MONEY_MAX = Decimal(10) ** 10  # exclusive
 
+# Purchasing: a lead time is at most a year; a request line at most MAX_QTY
+MAX_LEAD_TIME_DAYS = 365
+
 # Labels
 PRINTER_URL_LEN = 500
 PRINTER_NAME_LEN = 100

@@ -13,3 +13,4 @@ from warehouse.warranty.models import (Claim, Customer, Extension, LabourRate, P
                                        ProductModel, Unit)
 from warehouse.jobs.models import Job  # noqa: F401
 from warehouse.attachments.models import Attachment  # noqa: F401
+from warehouse.purchasing.models import PurchaseRequest  # noqa: F401
