@@ -9,15 +9,16 @@ ROLES = ("admin", "manager", "new_store_clerk", "returned_store_clerk", "shipper
 _READ = {"stock.read", "catalog.read"}
 PERMISSIONS: dict[str, set[str]] = {
     "new_store_clerk": _READ | {"stock.receive", "stock.issue", "stock.transfer", "stock.reverse", "stock.count",
-                                "catalog.write", "locations.write", "labels.print", "card.confirm"},
+                                "catalog.write", "locations.write", "labels.print", "card.confirm",
+                                "purchasing.read", "purchasing.write"},
     "returned_store_clerk": _READ | {"stock.issue", "stock.transfer", "stock.reverse", "stock.count",
                                      "returned.intake", "labels.print", "card.confirm", "locations.write",
                                      "claims.write", "claims.read", "warranty.read"},
     "shipper": _READ | {"stock.issue", "orders.pick", "orders.ship", "labels.print"},
     "technician": _READ | {"warranty.read", "claims.read", "claims.assess", "tickets.work"},
     "order_clerk": _READ | {"orders.write", "dealers.read", "reports.read", "claims.write", "claims.read",
-                            "warranty.read"},
-    "finance": _READ | {"dealers.read", "dealers.account", "reports.read", "export"},
+                            "warranty.read", "purchasing.read", "purchasing.write"},
+    "finance": _READ | {"dealers.read", "dealers.account", "reports.read", "export", "purchasing.read"},
     "service_agent": {"warranty.read", "tickets.write", "customers.read"},
     # 客户主管: quality feedback to other departments, complaints and batch incidents, inspections and scoring of
     # dealers and stations, the files on station repairmen, service-quality checks. No stock, no money.

@@ -156,3 +156,17 @@ def produce(session: Session, order: Order, out: BinaryIO, *, words: dict | None
 def filename(order: Order) -> str:
     return f"{order.name}{'-' + order.period_value if order.period_value else ''}" \
            f"{''.join('-' + str(v) for v in order.options.values())}.{order.fmt}"
+
+
+# Trend charts a page shows on their own (as SVG): kind → (module, function, permission).
+CHARTS = {"issues": ("movements", "issues_trend", "stock.read"), "failures": ("quality", "failures_trend",
+                                                                               "claims.read")}
+
+
+def chart(session: Session, kind: str, *, month: str, words: dict | None, today: date):
+    """The 12-month trend chart `kind` ending with `month` (a `Chart`; `warehouse.reports.charts.svg` draws it)."""
+    if kind not in CHARTS:
+        raise ValidationError(field="chart", reason="one_of", allowed=", ".join(CHARTS))
+    module, fn, _ = CHARTS[kind]
+    builder = getattr(importlib.import_module(f"{__name__}.{module}"), fn)
+    return builder(session, periods.parse("month", month, today=today), translator(words))
