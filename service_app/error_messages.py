@@ -58,7 +58,7 @@ ERRORS: dict[str, tuple[int, object]] = {
         "number_too_large": _l("The request holds a number beyond what the database can store."),
         "schema": _l("Some fields are not valid: %(fields)s."),
         "not_a_period": _l("%(field)s is not a valid period; write it like %(example)s."),
-        "in_future": _l("The period %(period)s has not begun yet."),
+        "period_in_future": _l("The period %(period)s has not begun yet."),
         "one_period": _l("Give one period only: a month, a week or a day."),
         "period_kind": _l("This report covers one of these periods: %(allowed)s."),
         "option_not_taken": _l("The report %(report)s does not take %(field)s."),

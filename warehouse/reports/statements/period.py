@@ -79,5 +79,5 @@ def parse(kind: str, value: str, *, today: date) -> Period:
     except ValueError:
         raise ValidationError(field=kind, reason="not_a_period", example=EXAMPLES[kind]) from None
     if period.start > today:
-        raise ValidationError(field=kind, reason="in_future", period=period.label)
+        raise ValidationError(field=kind, reason="period_in_future", period=period.label)
     return period
