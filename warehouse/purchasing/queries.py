@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from warehouse.catalog.models import Part
@@ -80,10 +80,10 @@ def backordered(session: Session, *, until: datetime | None = None) -> dict[int,
 
 def stock_plan(session: Session, *, until: datetime, only_suggested: bool = False) -> list[dict]:
     """One row per active part that has stock, usage, an order, a backorder or a reorder point, as of `until`."""
-    f = store_flows(until=until)
     since = until - timedelta(days=rules.USAGE_DAYS)
+    f = store_flows(until=until, bucket=case((Move.created_at >= since, 1), else_=0))
     usage_q = (select(f.c.part_id, func.sum(f.c.qty).label("on_hand"),
-                      total((f.c.at >= since) & f.c.kind.in_(ISSUE_KINDS), -f.c.qty).label("issued"))
+                      total((f.c.bucket == 1) & f.c.kind.in_(ISSUE_KINDS), -f.c.qty).label("issued"))
                .where(f.c.store == "NEW").group_by(f.c.part_id))
     ledger = {p: (int(h), int(i)) for p, h, i in session.execute(usage_q)}
     ordered, back = on_order(session, until=until), backordered(session, until=until)

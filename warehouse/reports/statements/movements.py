@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from warehouse.catalog.models import Part
+from warehouse.ledger.models import Move
 from warehouse.reports import Chart, Column, Report
 from warehouse.reports.statements import statement
-from warehouse.reports.statements.flows import STORE_NAMES, store_flows, total
+from warehouse.reports.statements.flows import STORE_NAMES, no_jit, store_flows, total
 from warehouse.reports.statements.period import Period, months_before
 from warehouse.reports.statements.words import N_, Translate
 
@@ -52,14 +53,14 @@ def columns(t: Translate) -> list[Column]:
 
 def movement_sums(session: Session, period: Period):
     """Per store and part: opening, each kind's flows in the period (positive), closing — in qty and cents."""
-    f = store_flows(until=period.end_at)
-    before, during = f.c.at < period.start_at, f.c.at >= period.start_at
+    f = store_flows(until=period.end_at, bucket=case((Move.created_at >= period.start_at, 1), else_=0))
+    before, during = f.c.bucket == 0, f.c.bucket == 1
     cols = [total(before, f.c.qty).label("open_q"), total(before, f.c.cents).label("open_c")]
     for kind in FLOW_KINDS:
         sign = -1 if kind in ("sales", "repair", "out_other") else 1
         cond = during & (f.c.kind == kind)
         cols += [(total(cond, f.c.qty) * sign).label(f"{kind}_q"), (total(cond, f.c.cents) * sign).label(f"{kind}_c")]
-    cols += [func.sum(f.c.qty).label("close_q"), func.sum(f.c.cents).label("close_c"), total(during, 1).label("moves")]
+    cols += [func.sum(f.c.qty).label("close_q"), func.sum(f.c.cents).label("close_c"), total(during, f.c.moves).label("moves")]
     agg = select(f.c.store, f.c.part_id, *cols).group_by(f.c.store, f.c.part_id).subquery()
     category = func.coalesce(Part.category, "")
     return (select(agg, Part.part_number, Part.name, category.label("category"))
@@ -70,6 +71,7 @@ def movement_sums(session: Session, period: Period):
 
 def rows(session: Session, period: Period, t: Translate):
     """The statement's rows, streamed: moved parts one by one, unmoved parts summed per store and category."""
+    no_jit(session)
     result = session.execute(movement_sums(session, period).execution_options(stream_results=True, yield_per=2000))
     pending = None  # (store, category, count, qty, cents) of the current group's unmoved parts
 
@@ -107,11 +109,13 @@ def _money(cents) -> Decimal:
 def issues_trend(session: Session, period: Period, t: Translate) -> Chart:
     """Sales and repair issues out of the new-parts store by value, in the 12 months ending with the period."""
     months = months_before(period, 12)
-    f = store_flows(until=months[-1].end_at, since=months[0].start_at)
+    month_no = case(*((Move.created_at < m.end_at, i) for i, m in enumerate(months)), else_=len(months))
+    f = store_flows(until=months[-1].end_at, since=months[0].start_at, bucket=month_no)
     cols = []
-    for m in months:
-        in_month = (f.c.at >= m.start_at) & (f.c.at < m.end_at)
+    for i, _m in enumerate(months):
+        in_month = f.c.bucket == i
         cols += [total(in_month & (f.c.kind == "sales"), f.c.cents), total(in_month & (f.c.kind == "repair"), f.c.cents)]
+    no_jit(session)
     row = session.execute(select(*cols).where(f.c.store == "NEW")).one()
     sales = [-float(_money(row[2 * i])) for i in range(len(months))]
     repairs = [-float(_money(row[2 * i + 1])) for i in range(len(months))]

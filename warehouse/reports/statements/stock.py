@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from warehouse.catalog.models import Part
@@ -51,8 +51,8 @@ def bin_quantities(until):
 
 def store_values(session: Session, *, until, slow_since):
     """{(part_id, store): (qty, cents, issued since slow_since?)} from the store flows before `until`."""
-    f = store_flows(until=until)
-    issued = total((f.c.at >= slow_since) & f.c.kind.in_(ISSUE_KINDS), 1)
+    f = store_flows(until=until, bucket=case((Move.created_at >= slow_since, 1), else_=0))
+    issued = total((f.c.bucket == 1) & f.c.kind.in_(ISSUE_KINDS), f.c.moves)
     q = select(f.c.part_id, f.c.store, func.sum(f.c.qty), func.sum(f.c.cents), issued).group_by(f.c.part_id,
                                                                                                f.c.store)
     return {(p, s): (int(qty), int(cents), bool(n)) for p, s, qty, cents, n in session.execute(q)}
