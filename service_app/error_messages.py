@@ -84,6 +84,11 @@ ERRORS: dict[str, tuple[int, object]] = {
         "clock_kept": _l("A reassignment keeps the job's due time; %(field)s cannot be changed with it."),
         "no_unit": _l("This ticket names no unit: failed parts cannot be claimed for it."),
         "service_dealer_code": _l("A station code holds letters, digits, _ and - (at most 32)."),
+        "not_a_period": _l("%(field)s is not a valid period; write it like %(example)s."),
+        "period_in_future": _l("The period %(period)s has not begun yet."),
+        "one_period": _l("Give one period only: a month, a week or a day."),
+        "period_kind": _l("This report covers one of these periods: %(allowed)s."),
+        "option_not_taken": _l("The report %(report)s does not take %(field)s."),
     }),
     "malformed_json": (400, {
         None: _l("The request body is not valid JSON."),
@@ -244,6 +249,11 @@ ERRORS: dict[str, tuple[int, object]] = {
     "no_quote": (409, _l("Ticket %(ticket_no)s has no accepted quote")),
     "unknown_refill": (404, _l("No van refill request %(request_no)s")),
     "refill_state": (409, _l("Van refill request %(request_no)s is already %(status)s")),
+    # statements and purchasing
+    "unknown_report": (404, _l("There is no report %(report)s; the reports are: %(known)s.")),
+    "unknown_purchase_request": (404, _l("There is no purchase request %(request_no)s.")),
+    "purchase_request_not_open": (409, _l("Purchase request %(request_no)s is %(status)s and can no longer be "
+                                          "cancelled.")),
     # background jobs (warehouse.jobs)
     "unknown_job": (404, _l("No background job %(job)s")),
     "unknown_job_kind": (400, _l("No background job of kind %(kind)s")),
@@ -276,7 +286,9 @@ FIELDS = {"qty": _l("quantity"), "part_number": _l("part number"), "location": _
           "role": _l("role"), "code": _l("code"), "to": _l("destination"), "to_location": _l("destination bin"),
           "from_location": _l("source bin"), "plan": _l("plan"), "status": _l("status"), "stocktake": _l("stocktake"),
           "barcode": _l("barcode"), "items": _l("labels"), "category": _l("part category"), "unit": _l("unit"),
-          "reference": _l("reference")}
+          "reference": _l("reference"), "month": _l("month"), "week": _l("week"), "day": _l("day"),
+          "period": _l("period"), "format": _l("format"), "dealer": _l("dealer"), "lines": _l("lines"),
+          "expected_on": _l("expected date"), "note": _l("note"), "lead_time_days": _l("lead time")}
 _WORDS = {"store": STORES, "role": ROLES, "field": FIELDS}
 
 

@@ -46,6 +46,8 @@ MAX_ORDER_LINES = 200
 MAX_PAYMENT_TERMS_DAYS = 365
 TAX_RATE = Decimal("0.13")  # VAT on parts sold to dealers (增值税), recorded on each invoice
 SHIP_DUE_HOURS = 24  # a released order not shipped within this many hours is late (daily shipped-vs-due check)
+# Purchasing: a lead time is at most a year; a request line at most MAX_QTY
+MAX_LEAD_TIME_DAYS = 365
 
 # Labels
 PRINTER_URL_LEN = 500

@@ -17,3 +17,4 @@ from warehouse.jobs.models import Job  # noqa: F401
 from warehouse.attachments.models import Attachment  # noqa: F401
 from warehouse.service.models import (Callback, DueRule, Handoff, Payment, RefillLine, RefillRequest,  # noqa: F401
                                       Station, TechnicianProfile, Ticket, TicketEvent, TicketPart)
+from warehouse.purchasing.models import PurchaseRequest  # noqa: F401

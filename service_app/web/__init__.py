@@ -12,6 +12,7 @@ from service_app.web.common import bp
 from service_app.web.jobs import bp as jobs_bp
 from service_app.web.menu import init_menu
 from service_app.web.printing import bp as printing_bp, printer_choices
+from service_app.web.reports import bp as reports_bp
 from service_app.web.stocktake import bp as stocktake_bp
 
 
@@ -21,6 +22,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(printing_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(attachments_bp)
+    app.register_blueprint(reports_bp)
     init_menu(app)
 
     @app.context_processor

@@ -32,6 +32,7 @@ GROUPS = {
     "stock": _l("Stock"),
     "stocktake": _l("Stocktaking"),
     "labels": _l("Labels and printing"),
+    "reports": _l("Reports and planning"),
 }
 
 ENTRIES: tuple[Entry, ...] = (
@@ -46,6 +47,8 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("stocktake.reconciliation", _l("Reconciliation"), "stocktake", menu=_l("Reconciliation")),
     Entry("printing.queue", _l("Print queue"), "labels", menu=_l("Print queue")),
     Entry("printing.bin_labels", _l("Bin labels"), "labels"),
+    Entry("reports.index", _l("Statements and reports"), "reports", menu=_l("Reports")),
+    Entry("reports.stock_plan", _l("Stock plan and purchase requests"), "reports", menu=_l("Stock plan")),
 )
 
 

@@ -9,7 +9,8 @@ ROLES = ("admin", "manager", "new_store_clerk", "returned_store_clerk", "shipper
 _READ = {"stock.read", "catalog.read"}
 PERMISSIONS: dict[str, set[str]] = {
     "new_store_clerk": _READ | {"stock.receive", "stock.issue", "stock.transfer", "stock.reverse", "stock.count",
-                                "catalog.write", "locations.write", "labels.print", "card.confirm"},
+                                "catalog.write", "locations.write", "labels.print", "card.confirm",
+                                "purchasing.read", "purchasing.write"},
     "returned_store_clerk": _READ | {"stock.issue", "stock.transfer", "stock.reverse", "stock.count",
                                      "returned.intake", "labels.print", "card.confirm", "locations.write",
                                      "claims.write", "claims.read", "warranty.read"},
@@ -17,10 +18,10 @@ PERMISSIONS: dict[str, set[str]] = {
     "technician": _READ | {"warranty.read", "claims.read", "claims.assess", "tickets.work", "tickets.read"},
     # 售后内勤: takes orders, reads dealer accounts and chases overdue payments with finance (collection calls).
     "order_clerk": _READ | {"orders.write", "orders.read", "dealers.read", "dealers.collect", "reports.read",
-                            "claims.write", "claims.read", "warranty.read"},
+                            "claims.write", "claims.read", "warranty.read", "purchasing.read", "purchasing.write"},
     # Only finance records payments and adjustments, blocks accounts and closes months (dealers.account).
     "finance": _READ | {"orders.read", "dealers.read", "dealers.account", "dealers.collect", "reports.read",
-                        "export"},
+                        "export", "purchasing.read"},
     "service_agent": {"warranty.read", "tickets.write", "tickets.read", "customers.read"},
     # 客户主管: quality feedback to other departments, complaints and batch incidents, inspections and scoring of
     # dealers and stations, the files on station repairmen, service-quality checks. No stock, no money.
