@@ -289,7 +289,7 @@ FIELDS = {"qty": _l("quantity"), "part_number": _l("part number"), "location": _
           "reference": _l("reference"), "month": _l("month"), "week": _l("week"), "day": _l("day"),
           "period": _l("period"), "format": _l("format"), "dealer": _l("dealer"), "lines": _l("lines"),
           "expected_on": _l("expected date"), "note": _l("note"), "lead_time_days": _l("lead time")}
-_WORDS = {"store": STORES, "role": ROLES, "field": FIELDS}
+_WORDS = {"store": STORES, "role": ROLES, "field": FIELDS, "fields": FIELDS}
 
 
 class _Params(dict):

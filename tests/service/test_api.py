@@ -109,7 +109,7 @@ def test_bad_steps_answer_4xx_and_write_nothing(client, auth, world, session):
     r = client.post(f"{T}/{no}/arrive", json={"at": iso(utcnow() - timedelta(hours=1))}, headers=tech)
     assert r.status_code == 400 and r.json["error"]["details"]["reason"] == "before_previous"
     r = client.post(f"{T}/{no}/arrive", json={"at": iso(utcnow() + timedelta(minutes=30))}, headers=tech)
-    assert r.status_code == 400 and r.json["error"]["details"]["reason"] == "in_future"
+    assert r.status_code == 400 and r.json["error"]["details"]["reason"] == "ahead_of_clock"
     r = client.post(f"{T}/{no}/arrive", json={"at": iso(utcnow())}, headers=auth.headers("technician", "tech2"))
     assert r.status_code == 403  # not their job
     assert counts(session) == before
