@@ -11,7 +11,8 @@ from decimal import Decimal
 
 # Enumerations
 STORES = ("NEW", "RETURNED")  # the new-parts store and the returned (failed) parts store
-SCAN_MODES = ("receive", "issue", "transfer", "count")  # what a part scan does on the scan page
+SCAN_MODES = ("receive", "issue", "transfer", "count", "intake")  # what a scan does on the scan page (intake: a
+# claim tag, then a RETURNED bin, takes the failed part in)
 
 # Quantities: one move or one count. Above this it is a typo (or a barcode scanned into the quantity field).
 MAX_QTY = 1_000_000
