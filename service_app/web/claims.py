@@ -34,7 +34,7 @@ STATES = ("filed", "pending_quality", "pending_manager", "approved", "rejected",
 
 def _state_words() -> dict[str, str]:
     return {"filed": _("Waiting for assessment"), "pending_quality": _("Waiting for quality confirmation"),
-            "pending_manager": _("Waiting for manager approval"), "approved": _("Approved"),
+            "pending_manager": _("Waiting for manager approval"), "approved": _("Claim approved"),
             "rejected": _("Rejected"), "charged": _("Charged to customer")}
 
 
