@@ -40,13 +40,21 @@ def wedge(page, code: str):
     page.keyboard.press("Enter")
 
 
+def overflowing(page) -> list[str]:
+    """Elements that stick out past the window's right edge (a page a tablet would have to scroll sideways)."""
+    return page.evaluate("""() => [...document.querySelectorAll('body *')].filter(e => e.offsetParent !== null
+        && e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+        .map(e => e.tagName + '#' + e.id + '.' + e.className)""")
+
+
 def shots(page, name: str):
-    """The page as it is, in Chinese and in English, at tablet and desktop width."""
+    """The page as it is, in Chinese and in English, at tablet and desktop width; nothing sticks out sideways."""
     url = page.url
     for lang in ("zh_CN", "en"):
         for size, viewport in (("tablet", TABLET), ("desktop", DESKTOP)):
             page.set_viewport_size(viewport)
             page.goto(url)
+            assert overflowing(page) == [], (name, size, lang)
             page.screenshot(path=f"/tmp/warranty-{name}-{size}-{lang}.png", full_page=True)
         if lang == "zh_CN":
             page.click("#lang-en")

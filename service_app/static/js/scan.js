@@ -80,7 +80,7 @@
     var link = document.getElementById("intake-doc");
     link.textContent = state.intake || "—";
     if (state.intake) link.href = app.dataset.receiptUrl.replace("DOC", encodeURIComponent(state.intake));
-    qtyInput.placeholder = intake ? "=" : "";
+    qtyInput.placeholder = intake ? msg.as_claimed : "";
     document.getElementById("stocktake").textContent = state.stocktake ? "#" + state.stocktake : "—";
     document.getElementById("st-wrap").hidden = state.mode !== "count";
     document.getElementById("bin-done").hidden = !(state.mode === "count" && state.stocktake && state.bin);
