@@ -67,6 +67,7 @@ ERRORS: dict[str, tuple[int, object]] = {
         "camera_unavailable": _l("The station camera cannot be opened."),
         "empty": _l("%(field)s is empty."),
         "unreadable": _l("The scanned code cannot be read."),
+        "scan_claim_tag": _l("Taking in returned parts: scan the claim tag on the part, then the bin."),
         "number_too_large": _l("The request holds a number beyond what the database can store."),
         "schema": _l("Some fields are not valid: %(fields)s."),
         "bad_dealer_code": _l("A dealer or price list code holds capital letters, digits, _ and - only."),

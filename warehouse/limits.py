@@ -11,7 +11,9 @@ from decimal import Decimal
 
 # Enumerations
 STORES = ("NEW", "RETURNED")  # the new-parts store and the returned (failed) parts store
-SCAN_MODES = ("receive", "issue", "transfer", "count", "pick")  # what a part scan does on the scan page
+# What a scan does on the scan page (pick: an order's lines by bin and part; intake: a claim tag, then a RETURNED
+# bin, takes the failed part in).
+SCAN_MODES = ("receive", "issue", "transfer", "count", "pick", "intake")
 ORDER_CHANNELS = ("phone", "fax", "chat")  # how a dealer's order arrived; phone orders wait for the written copy
 DEALER_KINDS = ("dealer", "office", "station")  # a dealer, a regional office, a repair station under an office
 

@@ -13,12 +13,14 @@ PERMISSIONS: dict[str, set[str]] = {
                                 "purchasing.read", "purchasing.write"},
     "returned_store_clerk": _READ | {"stock.issue", "stock.transfer", "stock.reverse", "stock.count",
                                      "returned.intake", "labels.print", "card.confirm", "locations.write",
-                                     "claims.write", "claims.read", "warranty.read"},
+                                     "claims.write", "claims.read", "warranty.read", "claims.photos"},
     "shipper": _READ | {"stock.issue", "orders.read", "orders.pick", "orders.ship", "labels.print"},
-    "technician": _READ | {"warranty.read", "claims.read", "claims.assess", "tickets.work", "tickets.read"},
+    "technician": _READ | {"warranty.read", "claims.read", "claims.assess", "tickets.work", "tickets.read",
+                           "claims.photos"},
     # 售后内勤: takes orders, reads dealer accounts and chases overdue payments with finance (collection calls).
     "order_clerk": _READ | {"orders.write", "orders.read", "dealers.read", "dealers.collect", "reports.read",
-                            "claims.write", "claims.read", "warranty.read", "purchasing.read", "purchasing.write"},
+                            "claims.write", "claims.read", "warranty.read", "purchasing.read", "purchasing.write",
+                            "claims.photos"},
     # Only finance records payments and adjustments, blocks accounts and closes months (dealers.account).
     "finance": _READ | {"orders.read", "dealers.read", "dealers.account", "dealers.collect", "reports.read",
                         "export", "purchasing.read"},

@@ -14,6 +14,7 @@ from warehouse.attachments.content import IMAGES, SPREADSHEETS
 from warehouse.attachments.errors import UnknownOwner
 from warehouse.documents.services import get_document
 from warehouse.stocktake.models import Stocktake
+from warehouse.warranty.queries import claim_key
 
 # Every owner key is short printable ASCII (document numbers, ids): checked before any query, so hostile text
 # (NULs, surrogates, 5,000 digits) never reaches the database.
@@ -57,6 +58,8 @@ OWNERS: dict[str, Owner] = {o.kind: o for o in (
     # the signed count sheet (a photo or scan), or the counts typed into a spreadsheet
     Owner("stocktake", read="stock.count", write="stock.count", find=_stocktake,
           accepts=IMAGES | SPREADSHEETS),
+    # photos of a claim's failed part: the clerk who files it and the technician who assesses it add them
+    Owner("claim", read="claims.read", write="claims.photos", find=claim_key, accepts=IMAGES),
 )}
 
 

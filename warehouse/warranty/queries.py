@@ -63,3 +63,120 @@ def warranty_view(session: Session, serial: str, *, on: date | None = None, part
     if history:
         out["claims"] = unit_claims(session, unit)
     return out
+
+
+# --- pages: the technician's tablet, the claims list and detail, the intake receipt ----------------------------------
+
+def fitting_parts(session: Session, model: str, *, limit: int = 200) -> list[dict]:
+    """The parts on the compatibility list for a model (parts with no list fit any model and are not listed)."""
+    from warehouse.warranty.models import PartFit
+
+    rows = session.execute(select(Part.part_number, Part.name, Part.name_en, Part.category)
+                           .join(PartFit, PartFit.part_id == Part.id)
+                           .where(PartFit.model == model, Part.active.is_(True))
+                           .order_by(Part.category, Part.part_number).limit(limit)).all()
+    return [{"part_number": pn, "name": n, "name_en": ne, "category": c} for pn, n, ne, c in rows]
+
+
+def repeat_repairs(session: Session, unit: Unit) -> list[dict]:
+    """三包 count per part repaired on this unit (approved claims), with the policy's threshold for that part's
+    category and whether the unit is due for replacement or refund."""
+    from warehouse.warranty.services import policy_for
+
+    rows = session.execute(select(Part.part_number, Part.name, Part.category, func.count(Claim.id))
+                           .join(Part, Part.id == Claim.part_id)
+                           .where(Claim.unit_id == unit.id, Claim.status == "approved")
+                           .group_by(Part.part_number, Part.name, Part.category)
+                           .order_by(func.count(Claim.id).desc(), Part.part_number)).all()
+    out = []
+    for pn, name, category, n in rows:
+        policy = policy_for(session, model=unit.model, sold_on=unit.sold_on, category=category)
+        limit = policy.repeat_limit if policy else None
+        out.append({"part_number": pn, "name": name, "repairs": n, "limit": limit,
+                    "due": rules.repeat_flag(n, limit)})
+    return out
+
+
+def tablet_view(session: Session, serial: str, *, part_number: str | None = None, with_customer: bool = False,
+                on: date | None = None) -> dict:
+    """Everything the technician's tablet shows for one unit: the status (for a part's category when asked), the
+    policy's terms, claim history, 三包 repeat counts and the parts that fit the model."""
+    from warehouse.warranty.services import policy_for
+
+    out = warranty_view(session, serial, on=on, part_number=part_number, with_customer=with_customer,
+                        history=True)
+    unit = get_unit(session, serial)
+    category = out.get("category")
+    policy = policy_for(session, model=unit.model, sold_on=unit.sold_on, category=category)
+    out["policy"] = None if policy is None else {
+        "months": policy.months, "usage_limit": policy.usage_limit, "covers_parts": policy.covers_parts,
+        "covers_labour": policy.covers_labour, "replaced_part_months": policy.replaced_part_months,
+        "repeat_limit": policy.repeat_limit, "category": policy.category,
+        "effective_from": policy.effective_from.isoformat()}
+    out["repeats"] = repeat_repairs(session, unit)
+    out["replace_or_refund"] = out.get("replace_or_refund") or any(r["due"] for r in out["repeats"])
+    out["fitting_parts"] = fitting_parts(session, unit.model)
+    return out
+
+
+CLAIM_FILTERS = ("status", "warranty_status", "dealer", "serial", "part_number")
+
+
+def claim_list(session: Session, *, status: str | list[str] | None = None, warranty_status: str | None = None,
+               dealer: str | None = None, serial: str | None = None, part_number: str | None = None,
+               limit: int = 200) -> list[dict]:
+    """Claims, newest first, filtered by state, warranty status at filing, dealer, unit or part (exact codes)."""
+    q = (select(Claim, Part.part_number, Part.name, Dealer.code).join(Part, Part.id == Claim.part_id)
+         .join(Dealer, Dealer.id == Claim.dealer_id).join(Unit, Unit.id == Claim.unit_id))
+    if status:
+        q = q.where(Claim.status.in_([status] if isinstance(status, str) else status))
+    if warranty_status == "out":
+        q = q.where(Claim.warranty_status != "in_warranty")
+    elif warranty_status:
+        q = q.where(Claim.warranty_status == warranty_status)
+    if dealer:
+        q = q.where(Dealer.code == dealer.strip().upper())
+    if serial:
+        q = q.where(Unit.serial == serial.strip().upper())
+    if part_number:
+        q = q.where(Part.part_number == part_number.strip())
+    rows = session.execute(q.order_by(Claim.id.desc()).limit(limit)).all()
+    return [{**claim_dict(c, pn, d), "name": name, "model": c.unit.model} for c, pn, name, d in rows]
+
+
+def claim_page(session: Session, claim_no: str) -> dict:
+    """One claim with its unit, part and dealer named, and its history as dated steps (filed, assessed, confirmed,
+    taken in), each with who did it."""
+    claim = get_claim(session, claim_no)
+    part = session.get(Part, claim.part_id)
+    dealer = session.get(Dealer, claim.dealer_id)
+    out = {**claim_dict(claim, part.part_number, dealer.code), "name": part.name, "name_en": part.name_en,
+           "category": part.category, "dealer_name": dealer.name, "model": claim.unit.model,
+           "sold_on": claim.unit.sold_on.isoformat(), "fits_model": claim.fits_model,
+           "intake_location": claim.intake_location}
+    steps = [("filed", claim.created_at, claim.created_by),
+             ("assessed", claim.assessed_at, claim.assessed_by),
+             ("confirmed", claim.confirmed_at, claim.confirmed_by),
+             ("taken_in", claim.intake_at, None)]
+    out["history"] = [{"step": s, "at": at.isoformat(), "by": by} for s, at, by in steps if at is not None]
+    return out
+
+
+def intake_receipt(session: Session, doc_no: str) -> dict | None:
+    """The intake receipt (旧件入库单): the document, its claim, dealer, part, bin and quantity."""
+    from warehouse.documents.services import get_document
+
+    doc = get_document(session, (doc_no or "").strip().upper()) if isinstance(doc_no, str) else None
+    if doc is None or doc.doc_type != "intake":
+        return None
+    claim = session.scalar(select(Claim).where(Claim.intake_doc_no == doc.doc_no))
+    if claim is None:
+        return None
+    page = claim_page(session, claim.claim_no)
+    return {"doc_no": doc.doc_no, "created_at": doc.created_at.isoformat(), "created_by": doc.created_by,
+            "claim": page}
+
+
+def claim_key(session: Session, key: str) -> str | None:
+    """A claim's number as stored, for the attachments registry (photos of the failed part); None: no such claim."""
+    return session.scalar(select(Claim.claim_no).where(Claim.claim_no == key.strip().upper()))

@@ -376,3 +376,16 @@ def intake(session: Session, *, claim_no: str, location: str, actor: str, qty: i
                                      device=device, idempotency_key=idempotency_key, note=claim.claim_no)
     return {"claim_no": claim.claim_no, "doc_no": doc.doc_no, "qty": qty, "short": claim.qty - qty,
             **{k: v for k, v in posted.as_dict().items() if k not in ("doc_no", "qty")}}
+
+
+def ready_for_intake(session: Session, *, claim_no: str) -> Claim:
+    """The claim whose tag was just scanned, if its part may be taken in now: the scan page refuses an unassessed,
+    rejected or already taken-in claim at the tag, before the clerk looks for a bin (`intake` checks again)."""
+    claim = get_claim(session, claim_no)
+    if claim.status in ("filed", "pending_quality", "pending_manager"):
+        raise NotAssessed(claim_no=claim.claim_no, status=claim.status)
+    if claim.status == "rejected":
+        raise ClaimRejected(claim_no=claim.claim_no)
+    if claim.intake_doc_no is not None:
+        raise AlreadyTakenIn(claim_no=claim.claim_no, doc_no=claim.intake_doc_no)
+    return claim
