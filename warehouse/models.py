@@ -9,7 +9,7 @@ from warehouse.locations.models import Location  # noqa: F401
 from warehouse.stocktake.models import BinCard, CardConfirmation, Stocktake, StocktakeBin, StocktakeLine  # noqa: F401,E501
 from warehouse.printing.models import LabelPrinter, PrintJob  # noqa: F401
 from warehouse.dealers.models import AccountEntry, Dealer  # noqa: F401
-from warehouse.warranty.models import (Claim, Customer, Extension, LabourRate, PartWarranty, Policy,  # noqa: F401
-                                       ProductModel, Unit)
+from warehouse.warranty.models import (Claim, Customer, Extension, IntakeDispute, LabourRate,  # noqa: F401
+                                       PartWarranty, Policy, ProductModel, Unit)
 from warehouse.jobs.models import Job  # noqa: F401
 from warehouse.attachments.models import Attachment  # noqa: F401

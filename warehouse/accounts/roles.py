@@ -12,20 +12,25 @@ PERMISSIONS: dict[str, set[str]] = {
                                 "catalog.write", "locations.write", "labels.print", "card.confirm"},
     "returned_store_clerk": _READ | {"stock.issue", "stock.transfer", "stock.reverse", "stock.count",
                                      "returned.intake", "labels.print", "card.confirm", "locations.write",
-                                     "claims.write", "claims.read", "warranty.read"},
+                                     "claims.write", "claims.read", "warranty.read", "claims.photo",
+                                     "returned.read", "returns.read", "returns.write", "quality.read"},
     "shipper": _READ | {"stock.issue", "orders.pick", "orders.ship", "labels.print"},
-    "technician": _READ | {"warranty.read", "claims.read", "claims.assess", "tickets.work"},
+    "technician": _READ | {"warranty.read", "claims.read", "claims.assess", "tickets.work", "claims.photo",
+                           "returned.read"},
     "order_clerk": _READ | {"orders.write", "dealers.read", "reports.read", "claims.write", "claims.read",
-                            "warranty.read"},
-    "finance": _READ | {"dealers.read", "dealers.account", "reports.read", "export"},
+                            "warranty.read", "claims.photo"},
+    # finance reads what suppliers credited us (returns.read: batches and the recovery view)
+    "finance": _READ | {"dealers.read", "dealers.account", "reports.read", "export", "returns.read"},
     "service_agent": {"warranty.read", "tickets.write", "customers.read"},
     # 客户主管: quality feedback to other departments, complaints and batch incidents, inspections and scoring of
     # dealers and stations, the files on station repairmen, service-quality checks. No stock, no money.
     "customer_supervisor": {"customers.read", "warranty.read", "claims.read", "tickets.read", "reports.read",
-                            "complaints.write", "incidents.write", "inspections.write", "stations.write"},
+                            "complaints.write", "incidents.write", "inspections.write", "stations.write",
+                            "quality.read", "quality.feedback"},
     # 品技部: confirms the technician's assessment where the policy asks for it, investigates batch failures (so it
     # reads the failed parts in the returned-parts store and the catalog).
-    "quality": _READ | {"warranty.read", "claims.read", "claims.confirm", "incidents.write", "reports.read"},
+    "quality": _READ | {"warranty.read", "claims.read", "claims.confirm", "incidents.write", "reports.read",
+                        "returned.read", "quality.read", "quality.feedback"},
 }
 # Judgements that belong to one trade and are never handed out wholesale: the technician's assessment of a failed
 # part and the quality department's confirmation of it. The catch-all below leaves them out, so neither the manager
@@ -35,7 +40,10 @@ OWN_TRADE = {"claims.assess", "claims.confirm"}
 # jobs, not only their own); admin also manages users.
 _ALL = (set().union(*PERMISSIONS.values()) | {"stocktake.approve", "stocktake.open", "users.manage", "reports.read",
                                               "export", "warranty.write", "claims.write", "dealers.write",
-                                              "printers.manage", "jobs.all", "claims.approve"}) - OWN_TRADE
+                                              "printers.manage", "jobs.all", "claims.approve",
+                                              # exceptions only a manager decides: scrapping what a supplier
+                                              # refused, closing a dealer dispute, closing a quality incident
+                                              "returns.scrap", "disputes.close", "incidents.close"}) - OWN_TRADE
 PERMISSIONS["manager"] = _ALL - {"users.manage"}
 PERMISSIONS["admin"] = _ALL
 # Store clerks work in their own store only.

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warehouse.attachments.content import IMAGES, SPREADSHEETS
@@ -42,12 +43,28 @@ def _stocktake(session: Session, key: str) -> str | None:
     return str(int(digits)) if session.get(Stocktake, int(digits)) is not None else None
 
 
+def _claim(session: Session, key: str) -> str | None:
+    from warehouse.warranty.models import Claim
+
+    return session.scalar(select(Claim.claim_no).where(Claim.claim_no == key.upper()))
+
+
+def _import(session: Session, key: str) -> str | None:
+    # an import file is kept with the list it feeds: the sold units or the part–model compatibility list
+    return key if key in ("units", "fits") else None
+
+
 OWNERS: dict[str, Owner] = {o.kind: o for o in (
     # the delivery note's photo, kept with the receipt note (入库单) it was received on
     Owner("receipt", read="stock.read", write="stock.receive", find=_receipt, accepts=IMAGES),
     # the signed count sheet (a photo or scan), or the counts typed into a spreadsheet
     Owner("stocktake", read="stock.count", write="stock.count", find=_stocktake,
           accepts=IMAGES | SPREADSHEETS),
+    # a claim's photos: the clerk's when it arrives, the technician's at the assessment (both `claims.photo`);
+    # everyone who reads claims sees them
+    Owner("claim", read="claims.read", write="claims.photo", find=_claim, accepts=IMAGES),
+    # a unit or compatibility import file, read by the import job
+    Owner("import", read="warranty.write", write="warranty.write", find=_import, accepts=SPREADSHEETS),
 )}
 
 

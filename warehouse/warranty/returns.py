@@ -38,7 +38,7 @@ def supplier_counterparty(session: Session, supplier: Supplier) -> str:
 def open_batch(session: Session, *, supplier: str, actor: str) -> ReturnBatch:
     sup = session.scalar(select(Supplier).where(Supplier.code == supplier)) if isinstance(supplier, str) else None
     if sup is None:
-        raise NotFound(what="supplier", key=supplier)
+        raise NotFound(reason="supplier", supplier=supplier)
     batch = ReturnBatch(batch_no=day_number(session, "SR"), supplier_id=sup.id, created_by=actor)
     session.add(batch)
     session.flush()
@@ -49,7 +49,7 @@ def get_batch(session: Session, batch_no: str, *, lock: bool = False) -> ReturnB
     q = select(ReturnBatch).where(ReturnBatch.batch_no == (batch_no or "").strip().upper())
     batch = session.scalar(q.with_for_update() if lock else q) if isinstance(batch_no, str) else None
     if batch is None:
-        raise NotFound(what="return_batch", key=batch_no)
+        raise NotFound(reason="return_batch", batch_no=batch_no)
     return batch
 
 
@@ -95,7 +95,7 @@ def settle_line(session: Session, *, batch_no: str, claim_no: str, accepted_qty:
         raise BatchState(batch_no=batch.batch_no, status=batch.status)
     line = next((ln for ln in batch.lines if ln.claim_no == (claim_no or "").strip().upper()), None)
     if line is None:
-        raise NotFound(what="return_line", key=claim_no)
+        raise NotFound(reason="return_line", claim_no=claim_no)
     if isinstance(accepted_qty, bool) or not isinstance(accepted_qty, int) or not 0 <= accepted_qty <= line.qty:
         raise ValidationError(field="accepted_qty", reason="out_of_range", min=0, max=line.qty)
     line.accepted_qty, line.recovered = accepted_qty, money(recovered, "recovered")
@@ -109,7 +109,7 @@ def approve_scrap(session: Session, *, batch_no: str, claim_no: str, actor: str)
     batch = get_batch(session, batch_no, lock=True)
     line = next((ln for ln in batch.lines if ln.claim_no == (claim_no or "").strip().upper()), None)
     if line is None or line.accepted_qty is None:
-        raise NotFound(what="settled_return_line", key=claim_no)
+        raise NotFound(reason="settled_return_line", claim_no=claim_no)
     refused = line.qty - line.accepted_qty
     if refused == 0 or line.scrap_approved_by:
         raise Conflict(reason="nothing_to_scrap", claim_no=line.claim_no)
@@ -145,4 +145,45 @@ def recovery(session: Session, *, year: int | None = None) -> list[dict]:
         claimed, recovered = Decimal(claimed).quantize(Decimal("0.01")), Decimal(recovered).quantize(Decimal("0.01"))
         out.append({"supplier": code, "month": m, "lines": lines, "claimed": f"{claimed:.2f}",
                     "recovered": f"{recovered:.2f}", "outstanding": f"{claimed - recovered:.2f}"})
+    return out
+
+
+def batch_dict(session: Session, batch: ReturnBatch) -> dict:
+    sup = session.get(Supplier, batch.supplier_id)
+    numbers = dict(session.execute(select(Part.id, Part.part_number).where(
+        Part.id.in_([ln.part_id for ln in batch.lines])))) if batch.lines else {}
+    lines = [{"claim_no": ln.claim_no, "part_number": numbers.get(ln.part_id), "location": ln.location,
+              "qty": ln.qty, "claimed": f"{ln.claimed:.2f}", "accepted_qty": ln.accepted_qty,
+              "recovered": None if ln.recovered is None else f"{ln.recovered:.2f}",
+              "scrap_approved_by": ln.scrap_approved_by} for ln in batch.lines]
+    return {"batch_no": batch.batch_no, "supplier": sup.code, "supplier_name": sup.name, "status": batch.status,
+            "created_by": batch.created_by, "created_at": batch.created_at.isoformat(),
+            "shipped_at": batch.shipped_at.isoformat() if batch.shipped_at else None,
+            "closed_at": batch.closed_at.isoformat() if batch.closed_at else None,
+            "claimed": f"{sum((ln.claimed for ln in batch.lines), Decimal('0')):.2f}",
+            "recovered": f"{sum((ln.recovered or Decimal('0') for ln in batch.lines), Decimal('0')):.2f}",
+            "lines": lines}
+
+
+def batch_view(session: Session, batch_no: str) -> dict:
+    return batch_dict(session, get_batch(session, batch_no))
+
+
+def list_batches(session: Session, *, status: str | None = None, supplier: str | None = None,
+                 limit: int = 100) -> list[dict]:
+    q = select(ReturnBatch, Supplier.code).join(Supplier, Supplier.id == ReturnBatch.supplier_id)
+    if status:
+        q = q.where(ReturnBatch.status == status)
+    if supplier:
+        q = q.where(Supplier.code == supplier.strip())
+    counts = (select(ReturnLine.batch_id, func.count(), func.sum(ReturnLine.claimed),
+                     func.coalesce(func.sum(ReturnLine.recovered), 0)).group_by(ReturnLine.batch_id))
+    totals = {b: (n, c, r) for b, n, c, r in session.execute(counts)}
+    out = []
+    for batch, code in session.execute(q.order_by(ReturnBatch.id.desc()).limit(limit)):
+        n, claimed, recovered = totals.get(batch.id, (0, 0, 0))
+        out.append({"batch_no": batch.batch_no, "supplier": code, "status": batch.status, "lines": n,
+                    "claimed": f"{Decimal(claimed or 0):.2f}", "recovered": f"{Decimal(recovered or 0):.2f}",
+                    "created_at": batch.created_at.isoformat(),
+                    "shipped_at": batch.shipped_at.isoformat() if batch.shipped_at else None})
     return out

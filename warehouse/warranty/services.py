@@ -294,9 +294,9 @@ def assess(session: Session, *, claim_no: str, cause: str, decision: str, actor:
            reject_limit: Decimal | None = None) -> Claim:
     """The technician's assessment; it takes effect now or waits for quality or a manager (rules.next_status)."""
     if cause not in rules.CAUSES:
-        raise ValidationError(field="cause", reason="not_one_of", choices=", ".join(rules.CAUSES))
+        raise ValidationError(field="cause", reason="one_of", allowed=", ".join(rules.CAUSES))
     if decision not in rules.DECISIONS:
-        raise ValidationError(field="decision", reason="not_one_of", choices=", ".join(rules.DECISIONS))
+        raise ValidationError(field="decision", reason="one_of", allowed=", ".join(rules.DECISIONS))
     claim = get_claim(session, claim_no, lock=True)
     if claim.status != "filed":
         raise ClaimState(claim_no=claim.claim_no, status=claim.status)
@@ -345,11 +345,21 @@ def _take_effect(session: Session, claim: Claim, *, actor: str, policy: Policy |
                                  months=policy.replaced_part_months, claim_no=claim.claim_no))
 
 
+ABNORMAL = ("wrong_part", "part_missing")
+
+
 def intake(session: Session, *, claim_no: str, location: str, actor: str, qty: int | None = None,
-           role: str | None = None, device: str | None = None, idempotency_key: str | None = None) -> dict:
+           abnormal: str | None = None, notes: str | None = None, role: str | None = None,
+           device: str | None = None, idempotency_key: str | None = None) -> dict:
     """The failed part of an assessed claim enters a RETURNED bin from the dealer, at zero stock value, on an
     intake receipt (旧件入库单). Once per claim: a conditional UPDATE marks the claim, so two clerks scanning the
-    same tag cannot both take it in."""
+    same tag cannot both take it in.
+
+    Abnormal returns open a dispute with the dealer that a manager closes (disputes.py): fewer parts than claimed
+    (the parts that came are taken in), or `abnormal` = `wrong_part` / `part_missing` (nothing is taken in; the
+    claim waits for the dispute's outcome)."""
+    from warehouse.warranty import disputes
+
     claim = get_claim(session, claim_no)
     if claim.status in ("filed", "pending_quality", "pending_manager"):
         raise NotAssessed(claim_no=claim.claim_no, status=claim.status)
@@ -357,12 +367,21 @@ def intake(session: Session, *, claim_no: str, location: str, actor: str, qty: i
         raise ClaimRejected(claim_no=claim.claim_no)
     if claim.intake_doc_no is not None:
         raise AlreadyTakenIn(claim_no=claim.claim_no, doc_no=claim.intake_doc_no)
-    qty = claim.qty if qty is None else ledger.check_qty(qty)
-    if qty > claim.qty:
-        raise ValidationError(field="qty", reason="more_than_claimed", max=claim.qty)
+    if abnormal is not None and abnormal not in ABNORMAL:
+        raise ValidationError(field="abnormal", reason="one_of", allowed=", ".join(ABNORMAL))
     from warehouse.dealers.models import Dealer
 
     dealer = session.get(Dealer, claim.dealer_id)
+    if abnormal is not None:
+        ledger.bin_ref(session, location, role=role)  # the clerk's bin is checked alike, though nothing moves
+        dispute = disputes.open_dispute(session, claim=claim, kind=abnormal, received_qty=0, notes=notes,
+                                        actor=actor)
+        return {"claim_no": claim.claim_no, "doc_no": None, "qty": 0, "short": claim.qty,
+                "dispute_no": dispute.dispute_no, "part_number": None, "location": None, "move_id": None,
+                "qty_on_hand": None}
+    qty = claim.qty if qty is None else ledger.check_qty(qty)
+    if qty > claim.qty:
+        raise ValidationError(field="qty", reason="too_large", max=claim.qty)
     doc = open_document(session, doc_type="intake", actor=actor, store="RETURNED", counterparty=dealer.code,
                         reference=claim.claim_no)
     taken = session.execute(update(Claim).where(Claim.id == claim.id, Claim.intake_doc_no.is_(None))
@@ -374,5 +393,10 @@ def intake(session: Session, *, claim_no: str, location: str, actor: str, qty: i
     posted = ledger.receive_returned(session, part_id=claim.part_id, location=location, qty=qty,
                                      src=counterparty_code(dealer.code), doc_no=doc.doc_no, actor=actor, role=role,
                                      device=device, idempotency_key=idempotency_key, note=claim.claim_no)
+    dispute_no = None
+    if qty < claim.qty:
+        dispute_no = disputes.open_dispute(session, claim=claim, kind="shortfall", received_qty=qty, notes=notes,
+                                           actor=actor).dispute_no
     return {"claim_no": claim.claim_no, "doc_no": doc.doc_no, "qty": qty, "short": claim.qty - qty,
+            "dispute_no": dispute_no,
             **{k: v for k, v in posted.as_dict().items() if k not in ("doc_no", "qty")}}
