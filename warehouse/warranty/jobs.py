@@ -12,7 +12,11 @@ from datetime import date
 
 from sqlalchemy import select
 
+from warehouse.attachments import content
+from warehouse.attachments.content import SPREADSHEETS
 from warehouse.attachments.models import Attachment
+from warehouse.jobs import services as jobs
+from warehouse.jobs.models import Job
 from warehouse.jobs.registry import Result, handler
 from warehouse.jobs.services import BadJobParams
 from warehouse.warranty.imports import import_fits, import_units, read_fit_rows, read_rows
@@ -66,3 +70,29 @@ def _summary_file(result) -> bytes:
     import json
 
     return json.dumps({"rows": result.rows, "unchanged": result.unchanged, "bad_rows": len(result.errors)}).encode()
+
+
+# --- what the shell calls ---------------------------------------------------------------------------------------------
+
+KINDS = {"units": "unit_import", "fits": "fits_import"}
+
+
+def dry_run(session, *, what: str, data: bytes, filename: str | None, today: date) -> dict:
+    """Check a file without keeping it: every bad row with its reason, and the counts (nothing is written)."""
+    checked = content.check(data, filename=filename, accepts=SPREADSHEETS)
+    if what == "units":
+        result = import_units(session, read_rows(checked.data, checked.filename), today=today, dry_run=True)
+    else:
+        result = import_fits(session, read_fit_rows(checked.data, checked.filename), dry_run=True)
+    return {**result.as_dict(), "written": 0, "dry_run": True}
+
+
+def queue_import(session, *, what: str, data: bytes, filename: str | None, today: date, actor: str,
+                 role: str) -> Job:
+    """Keep the file as an `import` attachment (checked by its content) and queue its import job."""
+    from warehouse.attachments import services as attachments
+
+    att = attachments.attach(session, owner_kind="import", owner_key=what, filename=filename, data=data,
+                             actor=actor, role=role)
+    return jobs.enqueue(session, kind=KINDS[what], params={"attachment_id": att["id"], "today": today.isoformat()},
+                        actor=actor)
