@@ -5,7 +5,7 @@ since the parts are physically with the supplier or written off there). The batc
 """
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -66,8 +66,11 @@ def add_claim(session: Session, *, batch_no: str, claim_no: str) -> ReturnLine:
         raise WrongSupplier(claim_no=claim.claim_no, part_number=part.part_number)
     if session.scalar(select(ReturnLine.id).where(ReturnLine.claim_no == claim.claim_no)) is not None:
         raise Conflict(reason="already_in_batch", claim_no=claim.claim_no)
+    # What we claim from the supplier is the claim's amount for the parts actually returned (a shortfall intake
+    # sends fewer), rounded half-up to the cent once.
+    claimed = (claim.amount * claim.intake_qty / claim.qty).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     line = ReturnLine(batch_id=batch.id, claim_no=claim.claim_no, part_id=part.id, location=claim.intake_location,
-                      qty=claim.intake_qty, claimed=claim.amount)
+                      qty=claim.intake_qty, claimed=claimed)
     session.add(line)
     session.flush()
     return line
@@ -151,7 +154,7 @@ def recovery(session: Session, *, year: int | None = None) -> list[dict]:
 def batch_dict(session: Session, batch: ReturnBatch) -> dict:
     sup = session.get(Supplier, batch.supplier_id)
     numbers = dict(session.execute(select(Part.id, Part.part_number).where(
-        Part.id.in_([ln.part_id for ln in batch.lines])))) if batch.lines else {}
+        Part.id.in_([ln.part_id for ln in batch.lines]))).tuples().all()) if batch.lines else {}
     lines = [{"claim_no": ln.claim_no, "part_number": numbers.get(ln.part_id), "location": ln.location,
               "qty": ln.qty, "claimed": f"{ln.claimed:.2f}", "accepted_qty": ln.accepted_qty,
               "recovered": None if ln.recovered is None else f"{ln.recovered:.2f}",
