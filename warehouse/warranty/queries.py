@@ -10,7 +10,7 @@ from warehouse.catalog.models import Part, Supplier
 from warehouse.dealers.models import Dealer
 from warehouse.warranty import rules
 from warehouse.warranty.models import Claim, ReturnBatch, ReturnLine, Unit
-from warehouse.warranty.services import _part, get_claim, get_unit, status_of
+from warehouse.warranty.services import _part, get_claim, get_unit, lookup
 
 
 def claim_dict(claim: Claim, part_number: str, dealer: str) -> dict:
@@ -45,10 +45,12 @@ def repairs_of(session: Session, unit: Unit, part_id: int) -> int:
 
 def warranty_view(session: Session, serial: str, *, on: date | None = None, part_number: str | None = None,
                   usage: int | None = None, with_customer: bool = False, history: bool = False) -> dict:
-    """What a technician sees at a scan: status, until when, what is covered (for a part's category when asked)."""
-    unit = get_unit(session, serial)
+    """What a technician sees at a scan: status, until when, what is covered (for a part's category when asked).
+    One statement for a unit without claims (services.lookup); the history costs a second one only when there is
+    some."""
     part = _part(session, part_number) if part_number else None
-    st, policy = status_of(session, unit, on=on, part=part, usage=usage)
+    unit, st, policy, has_claims, customer = lookup(session, serial, on=on, part=part, usage=usage,
+                                                    with_customer=with_customer)
     out = {"serial": unit.serial, "model": unit.model, "sold_on": unit.sold_on.isoformat(), "status": st.status,
            "expires_on": st.expires_on.isoformat() if st.expires_on else None, "days_left": st.days_left,
            "usage": usage if usage is not None else unit.usage, "usage_limit": st.usage_limit,
@@ -56,12 +58,12 @@ def warranty_view(session: Session, serial: str, *, on: date | None = None, part
            "dealer": unit.dealer_code, "part_number": part.part_number if part else None,
            "category": part.category if part else None}
     if part is not None and policy is not None:
-        out["repeat_repairs"] = repairs_of(session, unit, part.id)
+        out["repeat_repairs"] = repairs_of(session, unit, part.id) if has_claims else 0
         out["replace_or_refund"] = rules.repeat_flag(out["repeat_repairs"], policy.repeat_limit)
-    if with_customer and unit.customer is not None:
-        out["customer"] = customer_dict(unit.customer)
+    if customer is not None:
+        out["customer"] = customer_dict(customer)
     if history:
-        out["claims"] = unit_claims(session, unit)
+        out["claims"] = unit_claims(session, unit) if has_claims else []
     return out
 
 

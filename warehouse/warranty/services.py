@@ -204,6 +204,11 @@ def status_of(session: Session, unit: Unit, *, on: date | None = None, part: Par
     policy = policy_for(session, model=unit.model, sold_on=unit.sold_on, category=part.category if part else None)
     extra = session.scalar(select(func.coalesce(func.sum(Extension.months), 0))
                            .where(Extension.unit_id == unit.id, Extension.bought_on <= on))
+    return _evaluate(session, unit, policy, int(extra), on=on, part=part, usage=usage), policy
+
+
+def _evaluate(session: Session, unit: Unit, policy: Policy | None, extra: int, *, on: date, part: Part | None,
+              usage: int | None) -> rules.Status:
     own_until = None
     if part is not None:
         own = session.scalars(select(PartWarranty).where(PartWarranty.unit_id == unit.id,
@@ -212,8 +217,44 @@ def status_of(session: Session, unit: Unit, *, on: date | None = None, part: Par
         ends = [rules.add_months(p.from_date, p.months) for p in own]
         own_until = max(ends) - timedelta(days=1) if ends else None
     reading = usage if usage is not None else unit.usage
-    return rules.evaluate(terms(policy), sold_on=unit.sold_on, on=on, usage=reading, extra_months=int(extra),
-                          own_until=own_until), policy
+    return rules.evaluate(terms(policy), sold_on=unit.sold_on, on=on, usage=reading, extra_months=extra,
+                          own_until=own_until)
+
+
+def _version(category, *, on_sale_of=Unit):
+    """The id of the policy version in force on the unit's sale date, as a correlated subquery (None: the model's
+    own terms; a category: that part category's exception)."""
+    cat = Policy.category.is_(None) if category is None else Policy.category == category
+    return (select(Policy.id).where(Policy.model == on_sale_of.model, cat, Policy.effective_from <= on_sale_of.sold_on)
+            .order_by(Policy.effective_from.desc(), Policy.id.desc()).limit(1).correlate(on_sale_of)
+            .scalar_subquery())
+
+
+def lookup(session: Session, serial: str, *, on: date | None = None, part: Part | None = None,
+           usage: int | None = None, with_customer: bool = False):
+    """The status lookup in ONE statement (the tablet's scan): the unit, the policy version in force on its sale
+    date (the part category's exception first), the extension months bought by `on`, whether it has claims, and the
+    customer only when the caller may read it. Returns (unit, status, policy, has_claims, customer)."""
+    on = on or utcnow().date()
+    if not isinstance(serial, str):
+        raise UnknownUnit(serial=serial)
+    version = _version(None) if part is None or not part.category else \
+        func.coalesce(_version(part.category), _version(None))
+    extra = (select(func.coalesce(func.sum(Extension.months), 0))
+             .where(Extension.unit_id == Unit.id, Extension.bought_on <= on).correlate(Unit).scalar_subquery())
+    has_claims = select(Claim.id).where(Claim.unit_id == Unit.id).correlate(Unit).exists()
+    cols = [Unit, Policy, extra, has_claims] + ([Customer] if with_customer else [])
+    q = select(*cols).outerjoin(Policy, Policy.id == version).where(Unit.serial == serial.strip().upper())
+    if with_customer:
+        q = q.outerjoin(Customer, Customer.id == Unit.customer_id)
+    row = session.execute(q).first()
+    if row is None:
+        raise UnknownUnit(serial=serial)
+    unit, policy, months, claimed = row[0], row[1], int(row[2] or 0), bool(row[3])
+    if on < unit.sold_on:
+        raise ValidationError(field="on", reason="before_sale")
+    st = _evaluate(session, unit, policy, months, on=on, part=part, usage=usage)
+    return unit, st, policy, claimed, (row[4] if with_customer else None)
 
 
 # --- compatibility --------------------------------------------------------------------------------------------------
