@@ -66,7 +66,7 @@ ERRORS: dict[str, tuple[int, object]] = {
         "before_sale": _l("The date asked about is before the unit was sold."),
         "before_start": _l("%(field)s is before the start of the period."),
         "missing_columns": _l("The file lacks the columns: %(columns)s."),
-        "not_a_spreadsheet": _l("The file is not a readable XLSX workbook."),
+        "not_a_spreadsheet": _l("The file is not a readable spreadsheet workbook."),
         "too_many_rows": _l("The file has more than %(max)s rows; split it."),
     }),
     "malformed_json": (400, {

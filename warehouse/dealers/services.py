@@ -28,8 +28,10 @@ def create_dealer(session: Session, *, code: str, name: str, credit_limit="0", r
     if not CODE.match(code):
         raise ValidationError(field="code", reason="bad_dealer_code")
     name = (name or "").strip()
-    if not name or len(name) > 200:
-        raise ValidationError(field="name", reason="required" if not name else "too_long")
+    if not name:
+        raise ValidationError(field="name", reason="required")
+    if len(name) > 200:
+        raise ValidationError(field="name", reason="too_long", max=200)
     if session.scalar(select(Dealer.id).where(Dealer.code == code)) is not None:
         raise AlreadyExists(code=code)
     dealer = Dealer(code=code, name=name, credit_limit=money(credit_limit, "credit_limit"), region=region)

@@ -116,8 +116,10 @@ def open_incident(session: Session, *, part_number: str, title: str, actor: str,
         from warehouse.errors import UnknownPart
         raise UnknownPart(part_number=part_number)
     title = (title or "").strip()
-    if not title or len(title) > 200:
-        raise ValidationError(field="title", reason="required" if not title else "too_long", max=200)
+    if not title:
+        raise ValidationError(field="title", reason="required")
+    if len(title) > 200:
+        raise ValidationError(field="title", reason="too_long", max=200)
     if sold_from and sold_to and sold_from > sold_to:
         raise ValidationError(field="sold_to", reason="before_start")
     names = sorted({str(lot).strip() for lot in (lots or []) if str(lot).strip()})

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from warehouse.catalog.models import Part, Supplier
+from warehouse.db import without_transaction
 from warehouse.dealers.models import Dealer
 from warehouse.warranty import rules
 from warehouse.warranty.models import Claim, ReturnBatch, ReturnLine, Unit
@@ -48,6 +49,7 @@ def warranty_view(session: Session, serial: str, *, on: date | None = None, part
     """What a technician sees at a scan: status, until when, what is covered (for a part's category when asked).
     One statement for a unit without claims (services.lookup); the history costs a second one only when there is
     some."""
+    without_transaction(session)
     part = _part(session, part_number) if part_number else None
     unit, st, policy, has_claims, customer = lookup(session, serial, on=on, part=part, usage=usage,
                                                     with_customer=with_customer)
