@@ -90,6 +90,7 @@ ERRORS: dict[str, tuple[int, object]] = {
         "one_period": _l("Give one period only: a month, a week or a day."),
         "period_kind": _l("This report covers one of these periods: %(allowed)s."),
         "option_not_taken": _l("The report %(report)s does not take %(field)s."),
+        # warranty and dealers
     }),
     "malformed_json": (400, {
         None: _l("The request body is not valid JSON."),
@@ -143,6 +144,7 @@ ERRORS: dict[str, tuple[int, object]] = {
         "settled_return_line": _l("Claim %(claim_no)s has no supplier answer in this batch yet."),
         "customer": _l("There is no customer %(customer)s."),
         "handoff": _l("There is no hand-off %(handoff)s on this ticket."),
+        "dispute": _l("There is no intake dispute %(dispute_no)s."),
     }),
     "unknown_part": (404, _l("Unknown part %(part_number)s.")),
     "unknown_location": (404, _l("Unknown bin or location %(location)s.")),
@@ -255,6 +257,7 @@ ERRORS: dict[str, tuple[int, object]] = {
     "unknown_purchase_request": (404, _l("There is no purchase request %(request_no)s.")),
     "purchase_request_not_open": (409, _l("Purchase request %(request_no)s is %(status)s and can no longer be "
                                           "cancelled.")),
+    "dispute_state": (409, _l("Intake dispute %(dispute_no)s is %(status)s: this step is not possible now")),
     # background jobs (warehouse.jobs)
     "unknown_job": (404, _l("No background job %(job)s")),
     "unknown_job_kind": (400, _l("No background job of kind %(kind)s")),

@@ -50,6 +50,11 @@ def _order(session: Session, key: str) -> str | None:
     return session.scalar(select(Order.order_no).where(Order.order_no == key.upper()))
 
 
+def _import(session: Session, key: str) -> str | None:
+    # an import file is kept with the list it feeds: the sold units or the part–model compatibility list
+    return key if key in ("units", "fits") else None
+
+
 OWNERS: dict[str, Owner] = {o.kind: o for o in (
     # the written order (订单以传真或Q传为准): a photo of the fax or a screenshot of the chat
     Owner("order", read="orders.read", write="orders.write", find=_order, accepts=IMAGES),
@@ -60,6 +65,8 @@ OWNERS: dict[str, Owner] = {o.kind: o for o in (
           accepts=IMAGES | SPREADSHEETS),
     # photos of a claim's failed part: the clerk who files it and the technician who assesses it add them
     Owner("claim", read="claims.read", write="claims.photos", find=claim_key, accepts=IMAGES),
+    # a unit or compatibility import file, read by the import job
+    Owner("import", read="warranty.write", write="warranty.write", find=_import, accepts=SPREADSHEETS),
 )}
 
 

@@ -42,7 +42,10 @@ def scan_step(session: Session, *, code: str, mode: str, actor: str, location: s
     # The part as resolved above: the ledger does not look it up again.
     key = dict(part=found.part, actor=actor, device=device, idempotency_key=idempotency_key, role=role)
     if mode == "receive":
-        posted = ledger.receive(session, part_number=pn, location=location, qty=qty, document=document, **key)
+        # The supplier's lot when the label is a GS1 string carrying AI 10: kept on the move, no extra statement.
+        lot = (found.data.get("gs1") or {}).get("lot")
+        posted = ledger.receive(session, part_number=pn, location=location, qty=qty, document=document, lot=lot,
+                                **key)
         if label_printer:  # the station prints a label for every unit received, in the same transaction
             job = printing.enqueue(session, template="part", copies=qty, actor=actor, printer_url=label_printer,
                                    items=[part_label(part_number=pn, name=found.data["name"],
