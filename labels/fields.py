@@ -5,7 +5,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
-from labels import code128, fonts
+from labels import fonts, linear
 from labels.errors import LabelError
 
 _SPACES = re.compile(r"\s+")
@@ -46,7 +46,7 @@ class Fields:
         """A required value that goes into a barcode exactly as given: printable ASCII, nothing to trim."""
         value = self._raw(name)
         self.text(name)  # presence and length
-        bad = code128.unencodable(value)
+        bad = linear.unencodable(value)
         if bad:
             raise LabelError("unencodable", f"{self.template}: field {name!r} = {value!r} has characters a "
                              f"barcode cannot carry: {bad!r} (printable ASCII only)", field=name)

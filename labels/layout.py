@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from labels import code128, datamatrix, fonts, qr
+from labels import datamatrix, fonts, linear, qr
 from labels.errors import LabelError
 
 MM_PER_INCH = 25.4
 LINE = 1.15  # line pitch as a multiple of the em size
 FIT_MARGIN = 0.97  # fitted text keeps 3% spare width: glyph ink may overhang its advance, hinting thickens
-MIN_MODULE_MM = 0.25  # narrowest Code 128 bar that still scans after thermal ink spread: 2 dots at 203 dpi
+MIN_MODULE_MM = linear.MIN_MODULE_MM["code128"]  # narrowest Code 128 module that scans: 2 dots at 203 dpi
 MIN_QR_MODULE_MM = 0.33  # 3 dots at 203 dpi; Data Matrix modules too
 
 
@@ -36,7 +36,8 @@ class Text:
 
 @dataclass(frozen=True)
 class Barcode:
-    """Code 128 inside a box that includes its quiet zones; bars are centred and `h` tall."""
+    """A linear barcode (Code 128 unless `symbology` names a GTIN symbol, see labels.linear) inside a box that
+    includes its quiet zones; bars are centred and `h` tall."""
 
     x: float
     y: float
@@ -45,6 +46,7 @@ class Barcode:
     data: str
     field: str | None
     max_module: float = 0.5
+    symbology: str = "code128"
 
 
 @dataclass(frozen=True)
@@ -194,7 +196,7 @@ class PlacedBars:
     h: int
     module: int  # dots per module
     data: str
-    values: tuple[int, ...]
+    symbol: linear.Symbol
 
 
 @dataclass(frozen=True)
@@ -251,17 +253,22 @@ def _place_text(e: Text, dpi: int) -> PlacedText:
 
 
 def _place_bars(e: Barcode, dpi: int) -> PlacedBars:
-    vals = code128.values(e.data)
-    modules = code128.module_count(vals)
+    try:
+        symbol = linear.symbol(e.symbology, e.data)
+    except ValueError as exc:
+        raise LabelError("unencodable", f"field {e.field!r}: {exc}", field=e.field) from None
+    modules, quiet = symbol.modules, linear.QUIET[e.symbology]
+    smallest = min_dots(linear.MIN_MODULE_MM[e.symbology], dpi)
     box_w = dots(e.w, dpi)
-    module = min(box_w // (modules + 2 * code128.QUIET), max(min_dots(MIN_MODULE_MM, dpi), dots(e.max_module, dpi)))
-    if module < min_dots(MIN_MODULE_MM, dpi):
-        need = (modules + 2 * code128.QUIET) * min_dots(MIN_MODULE_MM, dpi) * MM_PER_INCH / dpi
-        raise LabelError("too_long", f"field {e.field!r} = {e.data!r} needs a {need:.1f} mm wide Code 128 at "
+    module = min(box_w // (modules + 2 * quiet), max(smallest, dots(e.max_module, dpi)))
+    if module < smallest:
+        need = (modules + 2 * quiet) * smallest * MM_PER_INCH / dpi
+        name = "Code 128" if e.symbology == "code128" else e.symbology.upper()
+        raise LabelError("too_long", f"field {e.field!r} = {e.data!r} needs a {need:.1f} mm wide {name} at "
                          f"{dpi} dpi (with quiet zones) but the label has {e.w:.1f} mm; shorten it or use a "
                          f"wider label", field=e.field)
     x = dots(e.x, dpi) + (box_w - modules * module) // 2
-    return PlacedBars(x, dots(e.y, dpi), modules * module, dots(e.h, dpi), module, e.data, vals)
+    return PlacedBars(x, dots(e.y, dpi), modules * module, dots(e.h, dpi), module, e.data, symbol)
 
 
 def _place_qr(e: QRCode | DataMatrix, dpi: int) -> PlacedQR:
@@ -300,5 +307,5 @@ def place(label: Label, dpi: int) -> Placed:
 def barcode_fits(data: str, width: float) -> bool:
     """Whether a Code 128 of `data` fits `width` mm at the minimum module width on every supported printer grid
     (0.254 mm at 300 dpi is the widest), so a template can decide on an optional barcode once for all outputs."""
-    modules = code128.module_count(code128.values(data)) + 2 * code128.QUIET
+    modules = linear.symbol("code128", data).modules + 2 * linear.QUIET["code128"]
     return all(modules * min_dots(MIN_MODULE_MM, dpi) * MM_PER_INCH / dpi <= width for dpi in (203, 300))

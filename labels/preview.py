@@ -11,7 +11,8 @@ import re
 import numpy as np
 from PIL import Image
 
-from labels.code128 import PATTERNS
+from barcode.charsets.code128 import CODES, STOP
+
 from labels.layout import MM_PER_INCH
 from labels.streams import split_labels
 
@@ -55,13 +56,10 @@ def _bc_values(data: str) -> list[int]:
 
 
 def _code128(vals: list[int], module: int, height: int) -> np.ndarray:
-    widths = [int(w) for v in vals for w in PATTERNS[v]]
-    row = np.zeros(sum(widths) * module, dtype=bool)
-    x = 0
-    for k, w in enumerate(widths):
-        if k % 2 == 0:
-            row[x:x + w * module] = True
-        x += w * module
+    """Symbol values 0..105 and the stop (106) as bars: the module table of ISO/IEC 15417 (as python-barcode
+    carries it), the stop followed by its 2-module termination bar."""
+    modules = "".join(CODES[v] if v < 106 else STOP + "11" for v in vals)
+    row = np.repeat(np.frombuffer(modules.encode("ascii"), dtype=np.uint8) == ord("1"), module)
     return np.tile(row, (height, 1))
 
 

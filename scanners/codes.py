@@ -18,11 +18,13 @@ _BIN = r"[NR]-[A-Z][0-9]{2}-[0-9]{2}"
 PATTERNS: dict[str, re.Pattern] = {
     "bin": re.compile(rf"^{_BIN}$"),
     "card": re.compile(rf"^BC:(?P<location>{_BIN}):(?P<part_number>[^:\s][^:]*)$"),
-    "mode": re.compile(r"^MODE:(?P<mode>RECEIVE|ISSUE|TRANSFER|COUNT|PICK)$"),
-    "claim": re.compile(r"^CLM-(?P<year>[0-9]{4})(?P<month>[0-9]{2})-(?P<seq>[0-9]{5})$"),
+    "mode": re.compile(r"^MODE:(?P<mode>RECEIVE|ISSUE|TRANSFER|COUNT|PICK|INTAKE)$"),
+    # warranty claim numbers as printed on the returned-part tag (day-numbered, 4 digits, more on a busy day)
+    "claim": re.compile(r"^CL-(?P<date>[0-9]{8})-(?P<seq>[0-9]{4,6})$"),
     "order": re.compile(r"^SO-(?P<date>[0-9]{8})-(?P<seq>[0-9]{4})$"),
     "ticket": re.compile(r"^TK-(?P<date>[0-9]{8})-(?P<seq>[0-9]{4})$"),
     "receipt": re.compile(r"^RN-(?P<date>[0-9]{8})-(?P<seq>[0-9]{4})$"),
+    "van": re.compile(r"^V-(?P<technician>[A-Z0-9][A-Z0-9_.-]{1,37})$"),  # a technician's van, counted like a bin
 }
 STORES = {"N": "NEW", "R": "RETURNED"}
 
@@ -34,7 +36,7 @@ _TERMINATORS = " \t\r\n"
 
 @dataclass(frozen=True)
 class Classified:
-    kind: str  # bin, card, mode, claim, order, ticket, receipt, gs1, gtin, text, invalid
+    kind: str  # bin, card, mode, claim, order, ticket, receipt, van, gs1, gtin, text, invalid
     value: str
     fields: dict = field(default_factory=dict)
 
@@ -83,13 +85,10 @@ def classify(text: str) -> Classified:
             location = m.group("location")
             return Classified(kind, upper, {"location": location, "part_number": m.group("part_number"),
                                             "store": STORES[location[0]]})
+        if kind == "van":
+            return Classified(kind, upper, {"store": "NEW"})
         if kind == "mode":
             return Classified(kind, m.group("mode").lower())
-        if kind == "claim":
-            if not 1 <= int(m.group("month")) <= 12:
-                return Classified("invalid", upper, {"reason": f"claim {upper} has no month {m.group('month')}"})
-            return Classified(kind, upper, {"month": f"{m.group('year')}-{m.group('month')}",
-                                            "seq": int(m.group("seq"))})
         return _dated(kind, m, upper)
     if len(text) in (8, 12, 13, 14) and gs1.gtin_check_digit_ok(text):
         return Classified("gtin", text.zfill(14), {"digits": text})

@@ -6,101 +6,43 @@
   (`]C1` GS1-128, `]d2` GS1 DataMatrix, `]Q3` GS1 QR, `]e0` GS1 DataBar, `]J1` GS1 DotCode) or by a GS;
 - the parenthesised human-readable form printed under the bars: `(01)09501101530003(17)261231(10)LOT7`.
 
-Pure Python: no imaging, no I/O.
+The standard itself — every AI, its format and character set, check digits of GTIN, SSCC and GLN, dates and
+decimal values — comes from biip (`biip.gs1_element_strings`), which follows the GS1 syntax dictionary. This layer
+keeps the project's API: it splits the string so that a variable-length field must end at a GS or the end (biip
+would read on into the next AI), checks the check digits biip leaves alone (GSIN, GDTI, GCN, GRAI, ITIP, GSRN and
+the GMN's check character pair), anchors two-digit years on `today`, and turns every failure into a `GS1Error`
+that names the AI and what is wrong. Pure Python: no imaging, no I/O.
 """
 from __future__ import annotations
 
 import calendar
 import datetime as _dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from biip import ParseError
+from biip.gs1_application_identifiers import GS1ApplicationIdentifier
+from biip.gs1_element_strings import GS1ElementString
+from biip.symbology import GS1Symbology
 
 GS = "\x1d"
-GS1_SYMBOLOGY_IDS = ("]C1", "]d2", "]Q3", "]e0", "]J1")
+GS1_SYMBOLOGY_IDS = tuple(sorted(f"]{s.value}" for s in GS1Symbology.with_gs1_messages()))
 
 
 class GS1Error(ValueError):
     """The text is not a well-formed GS1 element string; the message says what is wrong and where."""
 
 
-@dataclass(frozen=True)
-class _AI:
-    title: str
-    numeric: bool
-    length: int  # exact length when fixed, else the maximum
-    fixed: bool
-    check_digit: bool = False
-    date: bool = False
-
-
-def _n(title, length, **kw):
-    return _AI(title, True, length, True, **kw)
-
-
-def _nv(title, maximum):
-    return _AI(title, True, maximum, False)
-
-
-def _an(title, maximum):
-    return _AI(title, False, maximum, False)
-
-
-# The AIs a spare-parts warehouse meets on supplier labels (GS1 General Specifications §3).
-_TABLE: dict[str, _AI] = {
-    "00": _n("SSCC", 18, check_digit=True),
-    "01": _n("GTIN", 14, check_digit=True),
-    "02": _n("CONTENT", 14, check_digit=True),
-    "10": _an("BATCH/LOT", 20),
-    "11": _n("PROD DATE", 6, date=True),
-    "12": _n("DUE DATE", 6, date=True),
-    "13": _n("PACK DATE", 6, date=True),
-    "15": _n("BEST BEFORE", 6, date=True),
-    "16": _n("SELL BY", 6, date=True),
-    "17": _n("USE BY", 6, date=True),
-    "20": _n("VARIANT", 2),
-    "21": _an("SERIAL", 20),
-    "22": _an("CPV", 20),
-    "235": _an("TPX", 28),
-    "240": _an("ADDITIONAL ID", 30),
-    "241": _an("CUST. PART No.", 30),
-    "242": _nv("MTO VARIANT", 6),
-    "243": _an("PCN", 20),
-    "250": _an("SECONDARY SERIAL", 30),
-    "251": _an("REF. TO SOURCE", 30),
-    "253": _an("GDTI", 30),
-    "254": _an("GLN EXTENSION COMPONENT", 20),
-    "30": _nv("VAR. COUNT", 8),
-    "37": _nv("COUNT", 8),
-    "400": _an("ORDER NUMBER", 30),
-    "401": _an("GINC", 30),
-    "402": _n("GSIN", 17, check_digit=True),
-    "403": _an("ROUTE", 30),
-    "410": _n("SHIP TO LOC", 13, check_digit=True),
-    "411": _n("BILL TO", 13, check_digit=True),
-    "412": _n("PURCHASE FROM", 13, check_digit=True),
-    "413": _n("SHIP FOR LOC", 13, check_digit=True),
-    "414": _n("LOC No.", 13, check_digit=True),
-    "415": _n("PAY TO", 13, check_digit=True),
-    "416": _n("PROD/SERV LOC", 13, check_digit=True),
-    "420": _an("SHIP TO POST", 20),
-    "422": _n("ORIGIN", 3),
-    "7003": _n("EXPIRY TIME", 10),
-    "8003": _an("GRAI", 30),
-    "8004": _an("GIAI", 30),
-    "8020": _an("REF No.", 25),
-    "90": _an("INTERNAL", 30),
-    **{str(ai): _an("INTERNAL", 90) for ai in range(91, 100)},
-    # Trade measures 310n–369n: six digits, n = implied decimal places.
-    **{f"{base}{d}": _n("MEASURE", 6) for base in range(310, 370) for d in range(10)},
-}
-
-# AIs whose first two digits are in this set have a predefined length, so no FNC1 follows them (GS1 GenSpecs 7.8.5).
-_PREDEFINED_PREFIXES = {"00", "01", "02", "03", "04", *(str(p) for p in range(11, 21)),
-                        *(str(p) for p in range(31, 37)), "41"}
-
-# GS1 AI encodable character set 82 (GenSpecs 7.11, Figure 7.11-1).
-_CSET82 = re.compile(r"[!\"%&'()*+,\-./0-9:;<=>?A-Z_a-z]*")
+# Mod-10 check digits biip does not verify: AI -> how many leading digits end in one (GS1 syntax dictionary "csum").
+_MOD10 = {"402": 17, "253": 13, "255": 13, "8003": 14, "8006": 14, "8017": 18, "8018": 18, "8026": 14}
+_CSUMALPHA = {"8013"}  # a check character pair over the rest (GMN, GenSpecs 7.9.5)
+_CSET82 = "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+_CSET32 = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+_PRIMES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89)
 _HRI_AI = re.compile(r"\((\d{2,4})\)")
+_COMPONENT = re.compile(r"(\[\+?)?([NXYZ])(\.\.)?(\d+)")  # one field of an AI's format, e.g. N14, X..20, [+N4]
+_MONTH = r"(?:0\d|1[0-2])"  # how the syntax dictionary's patterns spell a date's month
 
 
 def check_digit(body: str) -> int:
@@ -117,12 +59,18 @@ def gtin_check_digit_ok(digits: str) -> bool:
     return check_digit(digits[:-1]) == int(digits[-1])
 
 
-def _lookup(ai_digits: str) -> tuple[str, _AI] | None:
-    for size in (2, 3, 4):
-        ai = ai_digits[:size]
-        if ai in _TABLE:
-            return ai, _TABLE[ai]
-    return None
+def check_pair(body: str) -> str:
+    """The two check characters that end a GMN (AI 8013) after `body`: prime-weighted sum of the character-set-82
+    values mod 1021, written in character set 32."""
+    total = sum(_CSET82.index(c) * _PRIMES[len(body) - 1 - i] for i, c in enumerate(body)) % 1021
+    return _CSET32[total >> 5] + _CSET32[total & 31]
+
+
+def _ai(text: str) -> GS1ApplicationIdentifier | None:
+    try:
+        return GS1ApplicationIdentifier.extract(text)
+    except ParseError:
+        return None
 
 
 def _gs1_date(ai: str, value: str, today: _dt.date) -> _dt.date:
@@ -146,27 +94,58 @@ def _gs1_date(ai: str, value: str, today: _dt.date) -> _dt.date:
     return _dt.date(year, mm, dd)
 
 
-def _validate(ai: str, spec: _AI, value: str) -> None:
+def _why(ai: GS1ApplicationIdentifier, value: str, error: ParseError, today: _dt.date) -> str:
+    """What is wrong with a value biip refused, in words, from the AI's format (e.g. N2+N14, N2+X..20)."""
+    name = f"AI ({ai.ai}) {ai.data_title}"
+    fields = _COMPONENT.findall(ai.format.split("+", 1)[1])
+    numeric = all(kind == "N" for _, kind, _, _ in fields) and "[-]" not in ai.format
+    maximum = sum(int(n) for *_, n in fields)
+    fixed = not any(optional or dots for optional, _, dots, _ in fields)
     if not value:
-        raise GS1Error(f"AI ({ai}) {spec.title} has no data")
-    if spec.fixed and len(value) != spec.length:
-        raise GS1Error(f"AI ({ai}) {spec.title} needs {spec.length} digits, got {len(value)}: {value!r}")
-    if len(value) > spec.length:
-        raise GS1Error(f"AI ({ai}) {spec.title} allows at most {spec.length} characters, got {len(value)}")
-    if spec.numeric and not (value.isascii() and value.isdigit()):
-        raise GS1Error(f"AI ({ai}) {spec.title} must be digits, got {value!r}")
-    if not _CSET82.fullmatch(value):
-        raise GS1Error(f"AI ({ai}) {spec.title} has a character outside the GS1 character set: {value!r}")
-    if spec.check_digit and check_digit(value[:-1]) != int(value[-1]):
-        raise GS1Error(f"AI ({ai}) {spec.title} {value} has a wrong check digit "
-                       f"(expected {check_digit(value[:-1])})")
+        return f"{name} has no data"
+    if numeric and not (value.isascii() and value.isdigit()):
+        return f"{name} must be digits, got {value!r}"
+    if fixed and len(value) != maximum:
+        return f"{name} needs {maximum} digits, got {len(value)}: {value!r}"
+    if len(value) > maximum:
+        return f"{name} allows at most {maximum} characters, got {len(value)}"
+    if all(kind in "NX" for _, kind, _, _ in fields) and any(c not in _CSET82 for c in value):
+        return f"{name} has a character outside the GS1 character set: {value!r}"
+    if (_MONTH in ai.pattern or "date" in str(error)) and value[:6].isdigit() and len(value) >= 6:
+        _gs1_date(ai.ai, value[:6], today)  # raises with the month or day that cannot be
+    return f"{name} {value!r} does not match its format {ai.format}"
+
+
+def _element(ai: GS1ApplicationIdentifier, value: str, today: _dt.date) -> GS1ElementString:
+    """The element string as biip reads it, with every check digit verified."""
+    name = f"AI ({ai.ai}) {ai.data_title}"
+    try:
+        element = GS1ElementString.parse(ai.ai + value)
+    except ParseError as exc:
+        raise GS1Error(_why(ai, value, exc, today)) from None
+    error = element.gtin_error or element.sscc_error or element.gln_error
+    if error:
+        what = "has a wrong check digit" if "check digit" in error else "is not valid"
+        raise GS1Error(f"{name} {value} {what}: {error}")
+    digits = _MOD10.get(ai.ai)
+    if digits and check_digit(value[:digits - 1]) != int(value[digits - 1]):
+        raise GS1Error(f"{name} {value} has a wrong check digit (expected {check_digit(value[:digits - 1])} at "
+                       f"position {digits})")
+    if ai.ai in _CSUMALPHA and (len(value) < 3 or check_pair(value[:-2]) != value[-2:]):
+        expected = check_pair(value[:-2]) if len(value) >= 3 else "two characters after at least one"
+        raise GS1Error(f"{name} {value} has a wrong check character pair (expected {expected})")
+    return element
 
 
 @dataclass(frozen=True)
 class GS1Message:
-    """A parsed element string. `elements` keeps the AIs in the order they were encoded."""
+    """A parsed element string. `elements` keeps the AIs in the order they were encoded; `dates` holds every date
+    AI as a `date` (century by the sliding window), `decimals` every measure and amount AI (310n–369n, 390n–394n)
+    as a `Decimal` with its implied decimal places."""
     elements: dict[str, str]
     expiry: _dt.date | None
+    dates: dict[str, _dt.date] = field(default_factory=dict)
+    decimals: dict[str, Decimal] = field(default_factory=dict)
 
     @property
     def gtin(self) -> str | None:
@@ -198,44 +177,41 @@ class GS1Message:
         out, items = [], list(self.elements.items())
         for i, (ai, value) in enumerate(items):
             out.append(ai + value)
-            if i < len(items) - 1 and ai[:2] not in _PREDEFINED_PREFIXES:
+            if i < len(items) - 1 and GS1ApplicationIdentifier.extract(ai).separator_required:
                 out.append(GS)
         return "".join(out)
 
 
-def _split_raw(data: str) -> list[tuple[str, str]]:
+def _split_raw(data: str) -> list[tuple[GS1ApplicationIdentifier, str]]:
     pairs, pos = [], 0
     while pos < len(data):
         if data[pos] == GS:
             pos += 1
             continue
-        found = _lookup(data[pos:pos + 4])
-        if found is None:
+        ai = _ai(data[pos:pos + 4])
+        if ai is None:
             raise GS1Error(f"unknown or ill-formed AI at position {pos}: {data[pos:pos + 4]!r}")
-        ai, spec = found
-        pos += len(ai)
-        if spec.fixed:
-            value = data[pos:pos + spec.length]
-            pos += len(value)
-        else:
+        pos += len(ai.ai)
+        if ai.separator_required:  # runs to the next FNC1 or the end, never into the next AI
             end = data.find(GS, pos)
             end = len(data) if end < 0 else end
-            value = data[pos:end]
-            pos = end
-        pairs.append((ai, value))
+        else:  # a predefined length: N2+N14, N4+N6, ...
+            end = pos + int(ai.format.split("+")[1][1:])
+        pairs.append((ai, data[pos:end]))
+        pos = end
     return pairs
 
 
-def _split_hri(text: str) -> list[tuple[str, str]]:
+def _split_hri(text: str) -> list[tuple[GS1ApplicationIdentifier, str]]:
     matches = list(_HRI_AI.finditer(text))
     if not matches or matches[0].start() != 0:
         raise GS1Error("the parenthesised form must start with an AI in parentheses, e.g. (01)")
     pairs = []
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        ai = m.group(1)
-        if ai not in _TABLE:
-            raise GS1Error(f"unknown AI ({ai})")
+        ai = _ai(m.group(1))
+        if ai is None or ai.ai != m.group(1):
+            raise GS1Error(f"unknown AI ({m.group(1)})")
         pairs.append((ai, text[m.end():end]))
     return pairs
 
@@ -248,28 +224,25 @@ def parse(text: str, *, today: _dt.date | None = None) -> GS1Message:
     if not isinstance(text, str):
         raise GS1Error("GS1 data must be text")
     data = text.strip(" \r\n\t")
-    for prefix in GS1_SYMBOLOGY_IDS:
-        if data.startswith(prefix):
-            data = data[len(prefix):]
-            break
-    else:
-        if data.startswith("]"):
-            raise GS1Error(f"symbology identifier {data[:3]!r} does not mark GS1 data")
+    if data.startswith(GS1_SYMBOLOGY_IDS):
+        data = data[3:]
+    elif data.startswith("]"):
+        raise GS1Error(f"symbology identifier {data[:3]!r} does not mark GS1 data")
     data = data.lstrip(GS)
     if not data:
         raise GS1Error("empty GS1 element string")
     pairs = _split_hri(data) if data.startswith("(") else _split_raw(data)
     today = today or _dt.date.today()
     elements: dict[str, str] = {}
-    expiry = None
+    dates: dict[str, _dt.date] = {}
+    decimals: dict[str, Decimal] = {}
     for ai, value in pairs:
-        spec = _TABLE[ai]
-        _validate(ai, spec, value)
-        if ai in elements and elements[ai] != value:
-            raise GS1Error(f"AI ({ai}) appears twice with different values")
-        elements[ai] = value
-        if spec.date:
-            day = _gs1_date(ai, value, today)
-            if ai == "17":
-                expiry = day
-    return GS1Message(elements=elements, expiry=expiry)
+        element = _element(ai, value, today)
+        if ai.ai in elements and elements[ai.ai] != value:
+            raise GS1Error(f"AI ({ai.ai}) appears twice with different values")
+        elements[ai.ai] = value
+        if element.date is not None:
+            dates[ai.ai] = _gs1_date(ai.ai, value[:6], today)
+        if element.decimal is not None:  # biip reads "(3922)1" as 0.1: take its digits, place the point here
+            decimals[ai.ai] = Decimal(element.pattern_groups[-1]).scaleb(-int(ai.ai[3]))
+    return GS1Message(elements=elements, expiry=dates.get("17"), dates=dates, decimals=decimals)

@@ -26,6 +26,18 @@ def _write(action):
         raise click.ClickException(f"{exc.code}: {message}" + (f" ({params})" if params else "")) from None
 
 
+class BadInput(click.ClickException):
+    """Bad input to a command: exit code 2, like click's own usage errors."""
+    exit_code = 2
+
+
+def _refuse(exc: DomainError):
+    with force_locale(cli_locale()):
+        message = render(exc)[1]
+    params = ", ".join(f"{k}={v}" for k, v in exc.params.items() if v is not None)
+    return BadInput(f"{exc.code}: {message}" + (f" ({params})" if params else ""))
+
+
 def register_cli(app: Flask) -> None:
     @app.cli.command("init-db")
     def init_db():
@@ -131,3 +143,49 @@ def register_cli(app: Flask) -> None:
         if bad:
             raise click.ClickException(f"{len(bad)} balance(s) disagree with the ledger")
         click.echo("ledger sound: every balance equals the sum of its moves")
+
+    @app.cli.command("report")
+    @click.argument("name")
+    @click.option("--month", help="YYYY-MM")
+    @click.option("--week", help="YYYY-Www (ISO week)")
+    @click.option("--day", help="YYYY-MM-DD")
+    @click.option("--format", "fmt", default=None, help="pdf, csv or xlsx (default: from the file name, else pdf)")
+    @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True))
+    @click.option("--stocktake", default=None, help="stocktake id (stocktake-variance)")
+    @click.option("--dealer", default=None, help="dealer code (dealer statements)")
+    def report(name, month, week, day, fmt, output, stocktake, dealer):
+        """Write a back-office statement (CONTRACT §7). Bad input exits with code 2 and says why."""
+        import getpass
+        import os
+        import tempfile
+        from pathlib import Path
+
+        from service_app.report_labels import statement_words
+        from warehouse.db import utcnow
+        from warehouse.reports import statements
+
+        fmt = fmt or (Path(output).suffix.lstrip(".").lower() if Path(output).suffix.lstrip(".").lower()
+                      in ("pdf", "csv", "xlsx") else "pdf")
+        today = utcnow().date()
+        options = {k: v for k, v in {"stocktake": stocktake, "dealer": dealer}.items() if v is not None}
+        try:
+            order = statements.prepare(name=name, fmt=fmt, period={"month": month, "week": week, "day": day},
+                                       options=options, today=today)
+            with force_locale(cli_locale()):
+                words = statement_words()
+            target = Path(output)
+            fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.")
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    statements.produce(db.session, order, out, words=words, printed_by=getpass.getuser(),
+                                       today=today)
+                os.replace(tmp, target)  # a failed run leaves no half-written file behind
+            finally:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+        except DomainError as exc:
+            raise _refuse(exc) from None
+        finally:
+            db.session.rollback()
+        click.echo(f"{order.name} {order.period_value or ''} -> {output}".replace("  ", " "))
+

@@ -26,6 +26,8 @@ ERRORS: dict[str, tuple[int, object]] = {
         "bad_model": _l("A model has 1 to 40 letters, digits, spaces or . _ / -."),
         "bad_date": _l("%(field)s must be a date (YYYY-MM-DD)."),
         "in_future": _l("%(field)s lies in the future."),
+        "ahead_of_clock": _l("%(field)s is in the future (more than %(tolerance_minutes)s minutes ahead of the "
+                             "server's clock)."),
         "before_sale": _l("The date asked about lies before the unit was sold."),
         "before_start": _l("%(field)s lies before the start of the period."),
         "more_than_claimed": _l("%(field)s is more than the claim's %(max)s."),
@@ -65,6 +67,7 @@ ERRORS: dict[str, tuple[int, object]] = {
         "camera_unavailable": _l("The station camera cannot be opened."),
         "empty": _l("%(field)s is empty."),
         "unreadable": _l("The scanned code cannot be read."),
+        "scan_claim_tag": _l("Taking in returned parts: scan the claim tag on the part, then the bin."),
         "number_too_large": _l("The request holds a number beyond what the database can store."),
         "schema": _l("Some fields are not valid: %(fields)s."),
         "bad_dealer_code": _l("A dealer or price list code holds capital letters, digits, _ and - only."),
@@ -78,6 +81,19 @@ ERRORS: dict[str, tuple[int, object]] = {
         "other_dealers_order": _l("Order %(order_no)s is not an order of dealer %(dealer)s."),
         "not_with_reject": _l("A rejected return carries no restocking charge."),
         "not_with_confirmed": _l("A confirmed statement has no disputed amount."),
+        # field service
+        "before_previous": _l("%(field)s is earlier than the step it follows (%(not_before)s)."),
+        "in_past": _l("%(field)s must be in the future."),
+        "one_assignee": _l("Dispatch to one technician or one station."),
+        "clock_kept": _l("A reassignment keeps the job's due time; %(field)s cannot be changed with it."),
+        "no_unit": _l("This ticket names no unit: failed parts cannot be claimed for it."),
+        "service_dealer_code": _l("A station code holds letters, digits, _ and - (at most 32)."),
+        "not_a_period": _l("%(field)s is not a valid period; write it like %(example)s."),
+        "period_in_future": _l("The period %(period)s has not begun yet."),
+        "one_period": _l("Give one period only: a month, a week or a day."),
+        "period_kind": _l("This report covers one of these periods: %(allowed)s."),
+        "option_not_taken": _l("The report %(report)s does not take %(field)s."),
+        # warranty and dealers
     }),
     "malformed_json": (400, {
         None: _l("The request body is not valid JSON."),
@@ -111,6 +127,7 @@ ERRORS: dict[str, tuple[int, object]] = {
         None: _l("Your role (%(role)s) may not do this (%(permission)s)."),
         "store": _l("Your role (%(role)s) does not work in the %(store)s."),
         "http": _l("Your role may not do this."),
+        "not_assignee": _l("Ticket %(ticket_no)s is not assigned to you."),
         "card_restart": _l("The card of %(part_number)s in %(location)s disagrees with the account: only a manager "
                            "may restart it."),
     }),
@@ -128,6 +145,9 @@ ERRORS: dict[str, tuple[int, object]] = {
         "return_batch": _l("There is no supplier return batch %(batch_no)s."),
         "return_line": _l("Claim %(claim_no)s is not in this return batch."),
         "settled_return_line": _l("Claim %(claim_no)s has no supplier answer in this batch yet."),
+        "customer": _l("There is no customer %(customer)s."),
+        "handoff": _l("There is no hand-off %(handoff)s on this ticket."),
+        "dispute": _l("There is no intake dispute %(dispute_no)s."),
     }),
     "unknown_part": (404, _l("Unknown part %(part_number)s.")),
     "unknown_location": (404, _l("Unknown bin or location %(location)s.")),
@@ -236,6 +256,24 @@ ERRORS: dict[str, tuple[int, object]] = {
     "period_closed": (409, _l("The month %(month)s is closed: book the correction in the next month")),
     "over_allocated": (409, _l("Allocating %(amount)s to invoice %(invoice_no)s is more than is open on it or "
                                "left of the payment")),
+    # field service (warehouse/service/errors.py)
+    "unknown_ticket": (404, _l("No service ticket %(ticket_no)s")),
+    "unknown_technician": (404, _l("No technician %(technician)s")),
+    "unknown_station": (404, _l("No authorised repair station %(station)s")),
+    "ticket_state": (409, _l("Ticket %(ticket_no)s is %(status)s: the step %(step)s is not possible now")),
+    "not_dispatched": (409, _l("Ticket %(ticket_no)s has not been dispatched yet")),
+    "not_reached": (409, _l("Nobody has arrived at the site of ticket %(ticket_no)s yet: it cannot be completed")),
+    "job_open": (409, _l("Ticket %(ticket_no)s is not completed yet (%(status)s): call back after completion")),
+    "warranty_job": (409, _l("Ticket %(ticket_no)s is covered by the warranty: nothing is charged")),
+    "no_quote": (409, _l("Ticket %(ticket_no)s has no accepted quote")),
+    "unknown_refill": (404, _l("No van refill request %(request_no)s")),
+    "refill_state": (409, _l("Van refill request %(request_no)s is already %(status)s")),
+    # statements and purchasing
+    "unknown_report": (404, _l("There is no report %(report)s; the reports are: %(known)s.")),
+    "unknown_purchase_request": (404, _l("There is no purchase request %(request_no)s.")),
+    "purchase_request_not_open": (409, _l("Purchase request %(request_no)s is %(status)s and can no longer be "
+                                          "cancelled.")),
+    "dispute_state": (409, _l("Intake dispute %(dispute_no)s is %(status)s: this step is not possible now")),
     # background jobs (warehouse.jobs)
     "unknown_job": (404, _l("No background job %(job)s")),
     "unknown_job_kind": (400, _l("No background job of kind %(kind)s")),
@@ -269,14 +307,17 @@ FIELDS = {"qty": _l("quantity"), "part_number": _l("part number"), "location": _
           "from_location": _l("source bin"), "plan": _l("plan"), "status": _l("status"), "stocktake": _l("stocktake"),
           "barcode": _l("barcode"), "items": _l("labels"), "category": _l("part category"), "unit": _l("unit"),
           "reference": _l("reference"), "order_no": _l("order number"),
-          "restocking_charge": _l("restocking charge"), "condition": _l("condition"), "decision": _l("decision")}
+          "restocking_charge": _l("restocking charge"), "condition": _l("condition"), "decision": _l("decision"),
+          "month": _l("month"), "week": _l("week"), "day": _l("day"),
+          "period": _l("period"), "format": _l("format"), "dealer": _l("dealer"), "lines": _l("lines"),
+          "expected_on": _l("expected date"), "note": _l("note"), "lead_time_days": _l("lead time")}
 # Order and dealer-return states (warehouse/orders/rules.py) as a sentence names them.
 STATUSES = {"held": _l("on credit hold"), "awaiting_written": _l("waiting for its written copy"),
             "released": _l("released"), "picking": _l("being picked"), "picked": _l("picked"),
             "shipped": _l("shipped"), "backorder": _l("a backorder"), "cancelled": _l("cancelled"),
             "awaiting_receipt": _l("waiting to be received"), "negotiating": _l("under negotiation"),
             "received": _l("received"), "scrapped": _l("scrapped")}
-_WORDS = {"store": STORES, "role": ROLES, "field": FIELDS, "status": STATUSES}
+_WORDS = {"store": STORES, "role": ROLES, "field": FIELDS, "fields": FIELDS, "status": STATUSES}
 
 
 class _Params(dict):

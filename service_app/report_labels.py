@@ -18,3 +18,10 @@ def report_labels() -> Labels:
 def signatures() -> list[str]:
     """The sign-off line of a paper statement: 制表 / 审核 / 负责人."""
     return [_("Prepared by"), _("Reviewed by"), _("Person in charge")]
+
+
+def statement_words() -> dict[str, str]:
+    """Every word the back-office statements print, in the current language (for a CLI run or a queued job)."""
+    from warehouse.reports import statements
+
+    return {msgid: str(_(msgid)) for msgid in statements.words()}

@@ -105,3 +105,14 @@ def insert_for(bind):
     the two build the same statement from the same call."""
     dialect = (bind.get_bind() if hasattr(bind, "get_bind") else bind).dialect
     return postgresql.insert if dialect.name == "postgresql" else sqlite.insert
+
+
+def without_transaction(session) -> None:
+    """For a read of one statement (or a few that need no common snapshot) at the start of a request: on PostgreSQL
+    run it in autocommit, which saves the BEGIN and ROLLBACK round trips — two of three on the warranty lookup. No
+    effect once the session has begun a transaction, nor on SQLite (its reads rely on BEGIN DEFERRED). The pool
+    puts the connection back to its usual isolation level when it is returned."""
+    if hasattr(session, "registry"):  # a scoped_session: the request's Session behind it
+        session = session()
+    if not session.in_transaction() and session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})

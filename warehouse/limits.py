@@ -11,7 +11,9 @@ from decimal import Decimal
 
 # Enumerations
 STORES = ("NEW", "RETURNED")  # the new-parts store and the returned (failed) parts store
-SCAN_MODES = ("receive", "issue", "transfer", "count", "pick")  # what a part scan does on the scan page
+# What a scan does on the scan page (pick: an order's lines by bin and part; intake: a claim tag, then a RETURNED
+# bin, takes the failed part in).
+SCAN_MODES = ("receive", "issue", "transfer", "count", "pick", "intake")
 ORDER_CHANNELS = ("phone", "fax", "chat")  # how a dealer's order arrived; phone orders wait for the written copy
 DEALER_KINDS = ("dealer", "office", "station")  # a dealer, a regional office, a repair station under an office
 
@@ -46,6 +48,8 @@ MAX_ORDER_LINES = 200
 MAX_PAYMENT_TERMS_DAYS = 365
 TAX_RATE = Decimal("0.13")  # VAT on parts sold to dealers (增值税), recorded on each invoice
 SHIP_DUE_HOURS = 24  # a released order not shipped within this many hours is late (daily shipped-vs-due check)
+# Purchasing: a lead time is at most a year; a request line at most MAX_QTY
+MAX_LEAD_TIME_DAYS = 365
 
 # Labels
 PRINTER_URL_LEN = 500

@@ -11,7 +11,10 @@ from warehouse.printing.models import LabelPrinter, PrintJob  # noqa: F401
 from warehouse.dealers.models import (AccountEntry, Allocation, CollectionCall, Dealer, Invoice,  # noqa: F401
                                       Period, PriceList, PriceListItem, Statement)
 from warehouse.orders.models import DealerReturn, DealerReturnLine, Order, OrderLine  # noqa: F401
-from warehouse.warranty.models import (Claim, Customer, Extension, LabourRate, PartWarranty, Policy,  # noqa: F401
-                                       ProductModel, Unit)
+from warehouse.warranty.models import (Claim, Customer, Extension, IntakeDispute, LabourRate,  # noqa: F401
+                                       PartWarranty, Policy, ProductModel, Unit)
 from warehouse.jobs.models import Job  # noqa: F401
 from warehouse.attachments.models import Attachment  # noqa: F401
+from warehouse.service.models import (Callback, DueRule, Handoff, Payment, RefillLine, RefillRequest,  # noqa: F401
+                                      Station, TechnicianProfile, Ticket, TicketEvent, TicketPart)
+from warehouse.purchasing.models import PurchaseRequest  # noqa: F401

@@ -12,7 +12,7 @@ import io
 
 from reportlab.pdfgen import canvas
 
-from labels import code128, fonts
+from labels import fonts, linear
 from labels.layout import MM_PER_INCH, Placed, PlacedBars, PlacedQR, PlacedRect, PlacedText
 
 POINTS_PER_INCH = 72
@@ -48,7 +48,7 @@ def _page(c: canvas.Canvas, p: Placed) -> None:
             for x, baseline, line in e.lines:
                 c.drawString((e.x + x) * scale, top - (e.y + baseline) * scale, line)
         elif isinstance(e, PlacedBars):
-            for start, width in code128.bar_runs(e.values):
+            for start, width in linear.bar_runs(e.symbol.pattern):
                 box(e.x + start * e.module, e.y, width * e.module, e.h)
         elif isinstance(e, PlacedQR):
             for r, row in enumerate(e.dark):

@@ -13,7 +13,7 @@ from functools import lru_cache
 import numpy as np
 from PIL import Image, ImageDraw
 
-from labels import code128, fonts
+from labels import fonts
 from labels.layout import Placed, PlacedBars, PlacedQR, PlacedRect, PlacedText
 
 
@@ -82,10 +82,9 @@ def text_ink(t: PlacedText) -> tuple[int, int, np.ndarray]:
 
 
 def bars_ink(b: PlacedBars) -> np.ndarray:
-    row = np.zeros(b.w, dtype=bool)
-    for start, width in code128.bar_runs(b.values):
-        row[start * b.module:(start + width) * b.module] = True
-    return np.broadcast_to(row, (b.h, b.w))
+    """The symbol's module pattern, each module `module` dots wide, `h` rows tall."""
+    modules = np.frombuffer(b.symbol.pattern.encode("ascii"), dtype=np.uint8) == ord("1")
+    return np.broadcast_to(np.repeat(modules, b.module), (b.h, b.w))
 
 
 def qr_ink(q: PlacedQR) -> np.ndarray:

@@ -1,7 +1,7 @@
 """dealer returns and statements
 
 Revision ID: 2aec0277b565
-Revises: 31d66830eb46
+Revises: e6eeac421fdf
 Create Date: 2026-11-30 00:57:24.688460
 
 """
@@ -12,7 +12,7 @@ import warehouse.db  # noqa: F401  (custom column types such as UTCDateTime)
 
 # revision identifiers, used by Alembic.
 revision = '2aec0277b565'
-down_revision = '31d66830eb46'
+down_revision = "e6eeac421fdf"
 branch_labels = None
 depends_on = None
 

@@ -31,13 +31,17 @@ class ScanStep(Schema):
     print_labels = fields.Boolean(load_default=False,
                                   metadata={"description": "receive mode: queue a part label per unit received"})
     printer = Text(limits.PRINTER_URL_LEN, metadata={"description": "the station's printer (registered URL); default PRINTER_URL"})
+    claim = Text(limits.DOCUMENT_LEN, metadata={"description": "intake mode: the claim whose tag was scanned; the "
+                                                               "bin scanned now takes its failed part in"})
+    intake_qty = Qty(required=False, allow_none=True, load_default=None,
+                     metadata={"description": "intake mode: parts received, when fewer than claimed"})
 
 
 class Resolved(Schema):
-    kind = Str(metadata={"description": "part | location | mode | card | receipt | unit | claim | ..."})
+    kind = Str(metadata={"description": "part | location | mode | card | receipt | unit | claim | intake | ..."})
 
 MODE_PERMISSION = {"receive": "stock.receive", "issue": "stock.issue", "transfer": "stock.transfer",
-                   "count": "stock.count", "pick": "orders.pick"}
+                   "count": "stock.count", "pick": "orders.pick", "intake": "returned.intake"}
 
 
 @blp.route("/scan/resolve", methods=["POST"])
@@ -45,7 +49,8 @@ MODE_PERMISSION = {"receive": "stock.receive", "issue": "stock.issue", "transfer
 @blp.response(200, Resolved)
 @require("stock.read")
 def resolve(body):
-    """Tell what any scanned text identifies: a part (own code, supplier EAN/GTIN, GS1), a bin, a mode code, ..."""
+    """Tell what any scanned text identifies: a part (own code, supplier EAN/GTIN, GS1), a bin, a mode code, a
+    warranty claim's tag (`CL-YYYYMMDD-NNNN`), a unit's serial/VIN (when nothing else matched), ..."""
     return read(scanning.resolve(db.session, body["code"]))
 
 
@@ -54,7 +59,9 @@ def resolve(body):
 @blp.response(200, Resolved)
 @require("stock.read")
 def scan(body):
-    """One scan on the scan page: a bin or mode code selects; a part posts one move in the current mode."""
+    """One scan on the scan page: a bin or mode code selects; a part posts one move in the current mode. In
+    `intake` mode a claim tag is checked (`not_assessed`, `already_taken_in`, `claim_rejected`) and the bin scanned
+    next with `claim` set takes the claim's failed part in (answer kind `intake`, with the receipt `doc_no`)."""
     actor = api_actor()
     permission = MODE_PERMISSION[body["mode"]]
     if not actor.can(permission):

@@ -127,6 +127,9 @@ class ClaimOut(Schema):
     confirmed_by = Str(allow_none=True)
     intake_doc_no = Str(allow_none=True)
     intake_qty = fields.Integer(allow_none=True)
+    intake_location = Str(allow_none=True)
+    fits_model = fields.Boolean(allow_none=True, metadata={
+        "description": "false: the part is not on the unit's model's compatibility list (flag it); null: no list"})
     created_at = Str()
 
 
@@ -144,19 +147,24 @@ class Confirmation(Schema):
 class Intake(Schema):
     claim_no = Str(required=True, validate=validate.Length(min=1, max=32))
     location = Str(required=True, validate=validate.Length(min=1, max=40))
-    qty = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=1_000_000))
+    qty = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=1_000_000),
+                         metadata={"description": "default the claim's; fewer opens a shortfall dispute"})
+    abnormal = Str(allow_none=True, validate=validate.OneOf(warranty.ABNORMAL), metadata={
+        "description": "wrong_part | part_missing: nothing is taken in, a dispute is opened"})
+    notes = Str(allow_none=True, validate=validate.Length(max=2000))
     device = Str(allow_none=True, validate=validate.Length(max=64))
 
 
 class IntakeOut(Schema):
     claim_no = Str()
-    doc_no = Str()
+    doc_no = Str(allow_none=True)
     qty = fields.Integer()
     short = fields.Integer(metadata={"description": "claimed but not received"})
-    move_id = fields.Integer()
-    part_number = Str()
-    location = Str()
-    qty_on_hand = fields.Integer()
+    dispute_no = Str(allow_none=True, metadata={"description": "the dispute an abnormal intake opened"})
+    move_id = fields.Integer(allow_none=True)
+    part_number = Str(allow_none=True)
+    location = Str(allow_none=True)
+    qty_on_hand = fields.Integer(allow_none=True)
 
 
 def _claim(claim) -> dict:
@@ -268,3 +276,215 @@ def intake(body):
     actor = api_actor()
     return write(lambda key: warranty.intake(db.session, **body, actor=actor.username, role=actor.role,
                                              idempotency_key=key), status=201)
+
+
+# --- registry: models, labour rates, policy versions, extensions, units ------------------------------------------
+
+class ModelIn(Schema):
+    name = Str(allow_none=True, validate=validate.Length(max=200))
+    category = Str(allow_none=True, validate=validate.Length(max=64),
+                   metadata={"description": "picks the labour rate"})
+
+
+class ModelOut(Schema):
+    code = Str()
+    name = Str(allow_none=True)
+    category = Str(allow_none=True)
+
+
+class ModelList(Schema):
+    models = fields.List(fields.Nested(ModelOut))
+
+
+class RateIn(Schema):
+    rate = Str(required=True, metadata={"description": "per labour hour, decimal string", "example": "45.00"})
+
+
+class RateOut(Schema):
+    category = Str()
+    rate = Money
+
+
+class RateList(Schema):
+    rates = fields.List(fields.Nested(RateOut))
+
+
+class PolicyFull(PolicyOut):
+    covers_parts = fields.Boolean()
+    covers_labour = fields.Boolean()
+    replaced_part_months = fields.Integer(allow_none=True)
+    repeat_limit = fields.Integer(allow_none=True)
+    quality_confirm_above = Str(allow_none=True)
+    created_by = Str()
+
+
+class PolicyQuery(Schema):
+    model = Str(required=True, validate=validate.Length(min=1, max=40))
+
+
+class PolicyList(Schema):
+    model = Str()
+    policies = fields.List(fields.Nested(PolicyFull))
+
+
+class ExtensionIn(Schema):
+    months = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=warranty.MAX_MONTHS))
+    bought_on = fields.Date(allow_none=True)
+    reference = Str(allow_none=True, validate=validate.Length(max=100))
+
+
+class ExtensionOut(Schema):
+    serial = Str()
+    months = fields.Integer()
+    bought_on = Str()
+    reference = Str(allow_none=True)
+
+
+class UnitFull(UnitOut):
+    usage = fields.Integer(allow_none=True)
+    usage_read_on = Str(allow_none=True)
+    extensions = fields.List(fields.Nested(ExtensionIn))
+    claims = fields.List(fields.Nested(ClaimOut))
+    customer = fields.Dict(metadata={"description": "only for roles with customers.read"})
+
+
+class FitsIn(Schema):
+    models = fields.List(Str(validate=validate.Length(min=1, max=40)), required=True,
+                         validate=validate.Length(max=2000))
+
+
+class FitsOut(Schema):
+    part_number = Str()
+    models = fields.Integer(metadata={"description": "how many models the part now fits"})
+
+
+class FitPart(Schema):
+    part_number = Str()
+    name = Str()
+    category = Str(allow_none=True)
+
+
+class FitList(Schema):
+    model = Str()
+    parts = fields.List(fields.Nested(FitPart))
+
+
+@blp.route("/product-models", methods=["GET"])
+@blp.response(200, ModelList)
+@require("warranty.read")
+def list_models():
+    """Product models (机型) and their categories."""
+    return read({"models": queries.list_models(db.session)})
+
+
+@blp.route("/product-models/<code>", methods=["PUT"])
+@blp.arguments(ModelIn())
+@blp.response(200, ModelOut)
+@require("warranty.write")
+def put_model(body, code):
+    """Create or update a product model; its category picks the labour rate."""
+    def run(_key):
+        m = warranty.set_model(db.session, code=code, **body)
+        return {"code": m.code, "name": m.name, "category": m.category}
+
+    return write(run)
+
+
+@blp.route("/product-models/<code>/parts", methods=["GET"])
+@blp.response(200, FitList)
+@require("warranty.read")
+def model_parts(code):
+    """The parts on the compatibility list for a model (what the tablet page lists)."""
+    return read({"model": code, "parts": queries.parts_fitting(db.session, code)})
+
+
+@blp.route("/labour-rates", methods=["GET"])
+@blp.response(200, RateList)
+@require("warranty.write")
+def list_rates():
+    """Labour rates per model category (`*`: the default)."""
+    return read({"rates": queries.labour_rates(db.session)})
+
+
+@blp.route("/labour-rates/<category>", methods=["PUT"])
+@blp.arguments(RateIn())
+@blp.response(200, RateOut)
+@require("warranty.write")
+def put_rate(body, category):
+    """Set the labour rate of a model category (`*` sets the default). Claims filed later use it."""
+    def run(_key):
+        r = warranty.set_labour_rate(db.session, category=category[:64], rate=body["rate"])
+        return {"category": r.category, "rate": f"{r.rate:.2f}"}
+
+    return write(run)
+
+
+@blp.route("/warranty/policies", methods=["GET"])
+@blp.arguments(PolicyQuery(), location="query")
+@blp.response(200, PolicyList)
+@require("warranty.write")
+def list_policies(args):
+    """Every version of a model's policy and of its part-category exceptions (newest first per category)."""
+    return read({"model": args["model"], "policies": queries.model_policies(db.session, args["model"])})
+
+
+@blp.route("/units/<serial>", methods=["GET"])
+@blp.response(200, UnitFull)
+@require("warranty.read")
+def show_unit(serial):
+    """A sold unit: sale, usage reading, extensions, repair history; the customer only with `customers.read`."""
+    return read(queries.unit_view(db.session, serial, with_customer=api_actor().can("customers.read")))
+
+
+@blp.route("/units/<serial>/extensions", methods=["POST"])
+@blp.arguments(ExtensionIn())
+@blp.response(201, ExtensionOut)
+@require("warranty.write")
+def add_extension(body, serial):
+    """Warranty months bought after the sale (延保); they count from `bought_on` in the status lookup."""
+    def run(_key):
+        e = warranty.add_extension(db.session, serial=serial, **body)
+        return {"serial": serial.strip().upper(), "months": e.months, "bought_on": e.bought_on.isoformat(),
+                "reference": e.reference}
+
+    return write(run, status=201)
+
+
+@blp.route("/parts/<part_number>/fits", methods=["PUT"])
+@blp.arguments(FitsIn())
+@blp.response(200, FitsOut)
+@require("warranty.write")
+def put_fits(body, part_number):
+    """Replace the list of models a part fits (an empty list: the part fits any model)."""
+    return write(lambda _key: {"part_number": part_number,
+                               "models": warranty.set_fits(db.session, part_number=part_number,
+                                                           models=body["models"])})
+
+
+# --- claims: list and filter ----------------------------------------------------------------------------------------
+
+class ClaimQuery(Schema):
+    status = Str(validate=validate.OneOf(("filed", "pending_quality", "pending_manager", "approved", "rejected",
+                                          "charged")))
+    dealer = Str(validate=validate.Length(max=32))
+    part_number = Str(validate=validate.Length(max=40))
+    supplier = Str(validate=validate.Length(max=40))
+    cause = Str(validate=validate.OneOf(rules.CAUSES))
+    serial = Str(validate=validate.Length(max=40))
+    filed_from = fields.Date()
+    filed_to = fields.Date()
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000))
+
+
+class ClaimList(Schema):
+    claims = fields.List(fields.Nested(ClaimOut))
+
+
+@blp.route("/claims", methods=["GET"])
+@blp.arguments(ClaimQuery(), location="query")
+@blp.response(200, ClaimList)
+@require("claims.read")
+def list_claims(args):
+    """Claims newest first, filtered by status, dealer, part, the part's supplier, cause, unit and filing dates."""
+    return read({"claims": queries.list_claims(db.session, **args)})

@@ -8,6 +8,7 @@ from flask import Flask
 # Importing the area modules attaches their views to the shared `web` blueprint.
 from service_app.web import catalog, home, locations, scan, stock  # noqa: F401
 from service_app.web.attachments import bp as attachments_bp
+from service_app.web.claims import bp as claims_bp
 from service_app.web.common import bp
 from service_app.web.dealers import bp as dealers_bp
 from service_app.web.jobs import bp as jobs_bp
@@ -15,7 +16,9 @@ from service_app.web.menu import init_menu
 from service_app.web.orders import bp as orders_bp
 from service_app.web.printing import bp as printing_bp, printer_choices
 from service_app.web.returns import bp as returns_bp
+from service_app.web.reports import bp as reports_bp
 from service_app.web.stocktake import bp as stocktake_bp
+from service_app.web.warranty import bp as warranty_bp
 
 
 def init_web(app: Flask) -> None:
@@ -27,6 +30,9 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(orders_bp)
     app.register_blueprint(dealers_bp)
     app.register_blueprint(returns_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(warranty_bp)
+    app.register_blueprint(claims_bp)
     init_menu(app)
 
     @app.context_processor

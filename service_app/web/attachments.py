@@ -22,7 +22,8 @@ bp = Blueprint("attachments", __name__)
 csrf.exempt(bp)
 
 # The page that shows each owner kind's panel, to return to after an upload.
-OWNER_PAGES = {"receipt": ("web.receipt", "doc_no"), "order": ("orders.detail", "order_no")}
+OWNER_PAGES = {"receipt": ("web.receipt", "doc_no"), "order": ("orders.detail", "order_no"),
+               "claim": ("claims.detail", "claim_no")}
 
 
 @bp.app_template_global()

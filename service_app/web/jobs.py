@@ -16,7 +16,7 @@ bp = Blueprint("jobs", __name__)
 # Stage codes handlers report (warehouse.jobs.worker.JobContext.progress), in the reader's language.
 STAGES = {"reading": _l("Reading the data"), "checking": _l("Checking the rows"), "writing": _l("Writing the file"),
           "saving": _l("Saving")}
-KINDS = {"reconciliation_export": _l("Reconciliation export")}
+KINDS = {"reconciliation_export": _l("Reconciliation export"), "statement": _l("Statement")}
 
 
 def state_words() -> dict[str, str]:

@@ -29,13 +29,26 @@ class Entry:
 
 
 GROUPS = {
+    "warranty": _l("Warranty and claims"),
+    "returned": _l("Returned-parts store"),
+    "quality": _l("Quality"),
     "stock": _l("Stock"),
     "stocktake": _l("Stocktaking"),
     "labels": _l("Labels and printing"),
     "dealers": _l("Dealer orders and accounts"),
+    "reports": _l("Reports and planning"),
 }
 
 ENTRIES: tuple[Entry, ...] = (
+    # Warranty first: for technicians and the returned-parts clerk this is the day's work.
+    Entry("warranty.lookup", _l("Warranty check (scan a unit)"), "warranty", menu=_l("Warranty")),
+    Entry("claims.assess_queue", _l("Claims to assess"), "warranty", menu=_l("Assess")),
+    Entry("claims.new", _l("New warranty claim"), "warranty"),
+    Entry("claims.claims", _l("Warranty claims"), "warranty", menu=_l("Claims")),
+    Entry("claims.to_confirm", _l("Claims waiting for confirmation"), "warranty", menu=_l("To confirm")),
+    Entry("claims.to_decide", _l("Rejections waiting for approval"), "warranty"),
+    Entry("web.intake_scan", _l("Take in returned parts (scan)"), "returned", menu=_l("Intake")),
+    Entry("warranty.alerts", _l("Batch-quality alerts"), "quality", menu=_l("Alerts")),
     Entry("web.scan", _l("Scan in / out"), "stock", menu=_l("Scan")),
     Entry("web.parts", _l("Parts and stock"), "stock", menu=_l("Parts")),
     Entry("web.bins", _l("New-parts store bins"), "stock", menu=_l("Bins"), args=(("store", "NEW"),)),
@@ -52,6 +65,8 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("dealers.dealers_list", _l("Dealer accounts"), "dealers", menu=_l("Dealers")),
     Entry("dealers.collections", _l("Collections (overdue dealers)"), "dealers"),
     Entry("returns.returns_list", _l("Dealer returns"), "dealers", menu=_l("Returns")),
+    Entry("reports.index", _l("Statements and reports"), "reports", menu=_l("Reports")),
+    Entry("reports.stock_plan", _l("Stock plan and purchase requests"), "reports", menu=_l("Stock plan")),
 )
 
 

@@ -72,7 +72,7 @@ def _typed_lines() -> list[dict]:
 def returns_list():
     form = ReturnForm()
     if request.method == "POST":
-        if not current_user.can("returns.write"):
+        if not current_user.can("dealer_returns.write"):
             abort(403, _("Your role may not do this."))
         if form.validate_on_submit():
             done = post(lambda: returns.register_return(
@@ -101,7 +101,7 @@ def detail(return_no):
 
 
 @bp.route("/returns/<return_no>/receive", methods=["POST"])
-@permission_required("returns.receive")
+@permission_required("dealer_returns.receive")
 def receive(return_no):
     form = ReceiveForm()
     if form.validate_on_submit():
@@ -116,11 +116,11 @@ def receive(return_no):
 
 
 @bp.route("/returns/<return_no>/decision", methods=["POST"])
-@permission_required("returns.decide")
+@permission_required("dealer_returns.decide")
 def decision(return_no):
     form = DecisionForm()
     if form.validate_on_submit():
-        done = post(lambda: returns.decide(db.session, return_no=return_no, decision=form.decision.data,
+        done = post(lambda: dealer_returns.decide(db.session, return_no=return_no, decision=form.decision.data,
                                            restocking_charge=form.restocking_charge.data.strip() or None,
                                            note=form.note.data or None, actor=current_user.username))
         if done is not None:

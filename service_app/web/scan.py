@@ -10,3 +10,10 @@ from service_app.web.common import bp, permission_required
 @permission_required("stock.read")
 def scan():
     return render_template("web/scan.html")
+
+
+@bp.route("/scan/intake")
+@permission_required("returned.intake")
+def intake_scan():
+    """The scan page opened in intake mode: the returned-parts clerk scans a claim tag, then a RETURNED bin."""
+    return render_template("web/scan.html", start_mode="intake")

@@ -14,7 +14,9 @@ from scanners.codes import PATTERNS, classify
     ("MODE:Issue\n", "mode", "issue", {}),
     ("MODE:TRANSFER", "mode", "transfer", {}),
     ("]Q1MODE:COUNT", "mode", "count", {}),
-    ("CLM-202611-00042", "claim", "CLM-202611-00042", {"month": "2026-11", "seq": 42}),
+    ("MODE:INTAKE", "mode", "intake", {}),
+    ("CL-20261103-0042", "claim", "CL-20261103-0042", {"date": "2026-11-03", "seq": 42}),
+    ("cl-20261103-12345\r", "claim", "CL-20261103-12345", {"date": "2026-11-03", "seq": 12345}),
     ("SO-20261103-0042", "order", "SO-20261103-0042", {"date": "2026-11-03", "seq": 42}),
     ("TK-20260229-0001", "invalid", "TK-20260229-0001", None),  # 2026 has no 29 February
     ("TK-20280229-0001", "ticket", "TK-20280229-0001", {"date": "2028-02-29", "seq": 1}),
@@ -29,7 +31,8 @@ from scanners.codes import PATTERNS, classify
     ("SN123456789", "text", "SN123456789", {}),
     ("N-A1-03", "text", "N-A1-03", {}),
     ("X-A01-03", "text", "X-A01-03", {}),
-    ("CLM-202613-00042", "invalid", "CLM-202613-00042", None),
+    ("CL-20261303-0042", "invalid", "CL-20261303-0042", None),  # no 13th month
+    ("CLM-202611-00042", "text", "CLM-202611-00042", {}),
     ("MODE:SHIP", "text", "MODE:SHIP", {}),
     ("BC:Q-A01-03:PN-1", "text", "BC:Q-A01-03:PN-1", {}),
     ("", "text", "", {}),

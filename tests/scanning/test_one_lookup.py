@@ -97,3 +97,22 @@ def test_the_scan_endpoint_reads_the_part_once(client, auth, app):
     again = client.post("/api/v1/scan", json=body, headers=h)  # the scan page's retry: replayed, nothing new
     assert again.json == first.json and again.headers["Idempotent-Replay"] == "true"
     assert client.get("/api/v1/stock/AC-100", headers=h).json["total"] == 4
+
+
+def test_a_gs1_receipt_keeps_the_suppliers_lot_at_no_extra_statement(shelf):
+    """(01) GTIN (10) lot: the lot is kept on the receipt's move (issue 9: incidents name lots); the statements
+    sent are those of a plain receipt."""
+    from warehouse.ledger.models import Move
+
+    gs1 = "]C1" + "0106901234567892" + "10L2405A"
+    scan_step(shelf, code="AC-100", mode="receive", location="N-A01-01", actor="clerk", document=None)
+    shelf.commit()
+    with statements(shelf.get_bind()) as plain:
+        scan_step(shelf, code="AC-100", mode="receive", location="N-A01-01", actor="clerk")
+    shelf.commit()
+    with statements(shelf.get_bind()) as sent:
+        answer = scan_step(shelf, code=gs1, mode="receive", location="N-A01-01", actor="clerk")
+    shelf.commit()
+    assert answer["gs1"]["lot"] == "L2405A"
+    assert shelf.get(Move, answer["move_id"]).lot == "L2405A"
+    assert len(sent) == len(plain)

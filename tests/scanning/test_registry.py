@@ -49,7 +49,7 @@ def test_a_receipt_note_resolves(s):
     ("NO-SUCH-THING", "NO-SUCH-THING"),            # plain text: no part number, no supplier barcode
     ("N-Z99-99", "N-Z99-99"),                      # our bin syntax, no such bin
     ("RN-20260101-0009", "RN-20260101-0009"),      # no such receipt note
-    ("CLM-202611-00042", "CLM-202611-00042"),      # a claim number: no resolver for claims yet
+    ("CL-20261103-0042", "CL-20261103-0042"),      # a claim number: no such claim
     ("4006381333931", "4006381333931"),            # a valid EAN-13 that no part carries
     ("(01)04006381333931(10)L1", "(01)04006381333931(10)L1"),  # the same in a GS1 string
 ])
@@ -72,20 +72,20 @@ def test_unreadable_codes_are_invalid_input(s, code, reason):
 
 
 def test_a_new_kind_resolves_once_registered(s):
-    code = "CLM-202611-00042"
+    code = "TK-20261103-0042"
     with pytest.raises(UnknownCode):
         scanning.resolve(s, code)
 
-    @scanning.resolver("claim")
-    def claim(session, c):
-        return scanning.Found({"kind": "claim", "claim_no": c.value, "month": c.fields["month"]})
+    @scanning.resolver("ticket")
+    def ticket(session, c):
+        return scanning.Found({"kind": "ticket", "ticket_no": c.value, "date": c.fields["date"]})
 
     try:
-        assert scanning.resolve(s, code.lower()) == {"kind": "claim", "claim_no": code, "month": "2026-11"}
+        assert scanning.resolve(s, code.lower()) == {"kind": "ticket", "ticket_no": code, "date": "2026-11-03"}
         with pytest.raises(ValueError):  # one resolver per kind
-            scanning.resolver("claim")(claim)
+            scanning.resolver("ticket")(ticket)
     finally:
-        scanning.unregister(claim)
+        scanning.unregister(ticket)
     with pytest.raises(UnknownCode):
         scanning.resolve(s, code)
 

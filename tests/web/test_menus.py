@@ -127,10 +127,12 @@ def test_home_page_says_who_you_are_and_is_not_blank(app, client, shop, role):
     assert zh != en and en != role  # a name in each language, not the role code
 
 
-def test_roles_without_pages_get_a_note_not_links(client, shop):
+def test_the_service_agent_sees_the_warranty_check_and_nothing_of_the_stores(client, shop):
+    """The hotline checks a caller's warranty; it reads no stock, claims or customers' parts (the home page's note
+    for a role without pages stays for the areas still to come)."""
     login(client, "service_agent")
     html = client.get("/").get_data(as_text=True)
-    assert 'id="no-pages"' in html and links(html).menu == []
+    assert links(html).menu == ["/warranty"] and 'id="no-pages"' not in html
     assert "客服" in html
 
 

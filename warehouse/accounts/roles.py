@@ -9,28 +9,33 @@ ROLES = ("admin", "manager", "new_store_clerk", "returned_store_clerk", "shipper
 _READ = {"stock.read", "catalog.read"}
 PERMISSIONS: dict[str, set[str]] = {
     "new_store_clerk": _READ | {"stock.receive", "stock.issue", "stock.transfer", "stock.reverse", "stock.count",
-                                "catalog.write", "locations.write", "labels.print", "card.confirm"},
+                                "catalog.write", "locations.write", "labels.print", "card.confirm",
+                                "purchasing.read", "purchasing.write"},
     "returned_store_clerk": _READ | {"stock.issue", "stock.transfer", "stock.reverse", "stock.count",
                                      "returned.intake", "labels.print", "card.confirm", "locations.write",
-                                     "claims.write", "claims.read", "warranty.read"},
-    "shipper": _READ | {"stock.issue", "orders.read", "orders.pick", "orders.ship", "labels.print", "returns.write",
-                        "returns.receive"},
-    "technician": _READ | {"warranty.read", "claims.read", "claims.assess", "tickets.work"},
+                                     "claims.write", "claims.read", "warranty.read", "claims.photos",
+                                     "returned.read", "returns.read", "returns.write", "quality.read"},
+    "shipper": _READ | {"stock.issue", "orders.read", "orders.pick", "orders.ship", "labels.print",
+                        "dealer_returns.write", "dealer_returns.receive"},
+    "technician": _READ | {"warranty.read", "claims.read", "claims.assess", "tickets.work", "tickets.read",
+                           "claims.photos", "returned.read"},
     # 售后内勤: takes orders, reads dealer accounts and chases overdue payments with finance (collection calls).
     "order_clerk": _READ | {"orders.write", "orders.read", "dealers.read", "dealers.collect", "reports.read",
-                            "returns.write",
-                            "claims.write", "claims.read", "warranty.read"},
+                            "claims.write", "claims.read", "warranty.read", "purchasing.read", "purchasing.write",
+                            "claims.photos", "dealer_returns.write"},
     # Only finance records payments and adjustments, blocks accounts and closes months (dealers.account).
     "finance": _READ | {"orders.read", "dealers.read", "dealers.account", "dealers.collect", "reports.read",
-                        "export"},
-    "service_agent": {"warranty.read", "tickets.write", "customers.read"},
+                        "export", "purchasing.read", "returns.read"},
+    "service_agent": {"warranty.read", "tickets.write", "tickets.read", "customers.read"},
     # 客户主管: quality feedback to other departments, complaints and batch incidents, inspections and scoring of
     # dealers and stations, the files on station repairmen, service-quality checks. No stock, no money.
     "customer_supervisor": {"customers.read", "warranty.read", "claims.read", "tickets.read", "reports.read",
-                            "complaints.write", "incidents.write", "inspections.write", "stations.write"},
+                            "complaints.write", "incidents.write", "inspections.write", "stations.write",
+                            "kpis.read", "quality.read", "quality.feedback"},
     # 品技部: confirms the technician's assessment where the policy asks for it, investigates batch failures (so it
     # reads the failed parts in the returned-parts store and the catalog).
-    "quality": _READ | {"warranty.read", "claims.read", "claims.confirm", "incidents.write", "reports.read"},
+    "quality": _READ | {"warranty.read", "claims.read", "claims.confirm", "incidents.write", "reports.read",
+                        "returned.read", "quality.read", "quality.feedback"},
 }
 # Judgements that belong to one trade and are never handed out wholesale: the technician's assessment of a failed
 # part and the quality department's confirmation of it. The catch-all below leaves them out, so neither the manager
@@ -41,7 +46,10 @@ OWN_TRADE = {"claims.assess", "claims.confirm"}
 _ALL = (set().union(*PERMISSIONS.values()) | {"stocktake.approve", "stocktake.open", "users.manage", "reports.read",
                                               "export", "warranty.write", "claims.write", "dealers.write",
                                               "printers.manage", "jobs.all", "claims.approve",
-                                              "orders.release", "returns.decide"}) - OWN_TRADE
+                                              "orders.release", "dealer_returns.decide", "vans.review", "service.configure",
+                                              # exceptions only a manager decides: scrapping what a supplier
+                                              # refused, closing a dealer dispute, closing a quality incident
+                                              "returns.scrap", "disputes.close", "incidents.close"}) - OWN_TRADE
 PERMISSIONS["manager"] = _ALL - {"users.manage"}
 PERMISSIONS["admin"] = _ALL
 # Store clerks work in their own store only.

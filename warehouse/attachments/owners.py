@@ -14,6 +14,7 @@ from warehouse.attachments.content import IMAGES, SPREADSHEETS
 from warehouse.attachments.errors import UnknownOwner
 from warehouse.documents.services import get_document
 from warehouse.stocktake.models import Stocktake
+from warehouse.warranty.queries import claim_key
 
 # Every owner key is short printable ASCII (document numbers, ids): checked before any query, so hostile text
 # (NULs, surrogates, 5,000 digits) never reaches the database.
@@ -49,6 +50,11 @@ def _order(session: Session, key: str) -> str | None:
     return session.scalar(select(Order.order_no).where(Order.order_no == key.upper()))
 
 
+def _import(session: Session, key: str) -> str | None:
+    # an import file is kept with the list it feeds: the sold units or the part–model compatibility list
+    return key if key in ("units", "fits") else None
+
+
 OWNERS: dict[str, Owner] = {o.kind: o for o in (
     # the written order (订单以传真或Q传为准): a photo of the fax or a screenshot of the chat
     Owner("order", read="orders.read", write="orders.write", find=_order, accepts=IMAGES),
@@ -57,6 +63,10 @@ OWNERS: dict[str, Owner] = {o.kind: o for o in (
     # the signed count sheet (a photo or scan), or the counts typed into a spreadsheet
     Owner("stocktake", read="stock.count", write="stock.count", find=_stocktake,
           accepts=IMAGES | SPREADSHEETS),
+    # photos of a claim's failed part: the clerk who files it and the technician who assesses it add them
+    Owner("claim", read="claims.read", write="claims.photos", find=claim_key, accepts=IMAGES),
+    # a unit or compatibility import file, read by the import job
+    Owner("import", read="warranty.write", write="warranty.write", find=_import, accepts=SPREADSHEETS),
 )}
 
 

@@ -33,6 +33,9 @@ class Part(Base):
     standard_cost: Mapped[Decimal] = mapped_column(COST, default=Decimal("0"))
     dealer_price: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
     reorder_point: Mapped[int] = mapped_column(Integer, default=0)
+    # Days from a purchase request to the parts on the shelf (the stock plan reads it); a month until purchasing
+    # says otherwise.
+    lead_time_days: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Order entry's look-up: the name's pinyin initials (压缩机 → ysj), kept with the part so the search is an index

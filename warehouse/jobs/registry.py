@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from warehouse.errors import DomainError
 
 # Modules that register handlers; an area adds its own line.
-HANDLER_MODULES = ("warehouse.reconciliation.jobs",)
+HANDLER_MODULES = ("warehouse.reconciliation.jobs", "warehouse.reports.statements.jobs",
+                   "warehouse.warranty.jobs")
 
 
 class UnknownJobKind(DomainError):

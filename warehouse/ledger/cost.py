@@ -91,7 +91,11 @@ def sql_value_plus(value, amount):
     return _from_units(_units(value) + _units(amount), 10_000, value.type)
 
 
+def sql_cents(qty, unit_cost):
+    """SQL for `money(qty, unit_cost)` in whole cents (BIGINT): statements sum these exactly on both databases."""
+    return _divide_half_up(_units(unit_cost) * type_coerce(qty, BigInteger), _int(100))
+
+
 def sql_money(qty, unit_cost):
     """SQL for `money(qty, unit_cost)`."""
-    cents = _divide_half_up(_units(unit_cost) * type_coerce(qty, BigInteger), _int(100))
-    return _from_units(cents, 100, Numeric(18, 2))
+    return _from_units(sql_cents(qty, unit_cost), 100, Numeric(18, 2))

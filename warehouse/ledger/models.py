@@ -38,6 +38,7 @@ class Move(Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("move.id"), unique=True)
     note: Mapped[str | None] = mapped_column(String(200))
+    lot: Mapped[str | None] = mapped_column(String(40))  # the supplier's lot (GS1 AI 10) when a receipt scanned one
 
     part: Mapped[Part] = relationship(lazy="joined")
     from_location: Mapped[Location] = relationship(foreign_keys=[from_location_id], lazy="joined")

@@ -20,7 +20,7 @@ from warehouse.errors import (AlreadyReversed, Conflict, Forbidden, Insufficient
 from warehouse.ledger.cost import round_cost, sql_moving_average, sql_value_less, sql_value_plus
 from warehouse.ledger.models import Balance, Move, Valuation
 from warehouse.limits import MAX_QTY
-from warehouse.locations.models import STOCK_KINDS, Location
+from warehouse.locations.models import COUNTED_KINDS, STOCK_KINDS, Location
 from warehouse.locations.services import VIRTUAL, virtual
 
 
@@ -194,7 +194,7 @@ def _value_in(conn, part, store: str, qty: int, unit_cost: Decimal) -> None:
 def post_move(session: Session, *, part, qty: int, src, dst, doc_type: str, actor: str,
               doc_no: str | None = None, device: str | None = None, unit_cost: Decimal | None = None,
               idempotency_key: str | None = None, reverses_id: int | None = None, note: str | None = None,
-              at: datetime | None = None) -> PostedMove:
+              at: datetime | None = None, lot: str | None = None) -> PostedMove:
     """The single writer of the ledger (parts and locations as ORM objects or refs). Raises a DomainError on
     refusal; the caller then rolls back, so nothing is written."""
     check_qty(qty)
@@ -215,7 +215,7 @@ def post_move(session: Session, *, part, qty: int, src, dst, doc_type: str, acto
     cost = round_cost(part.standard_cost if cost is None else cost)
     row = dict(part_id=part.id, qty=qty, from_location_id=src.id, to_location_id=dst.id, unit_cost=cost,
                doc_type=doc_type, doc_no=doc_no, actor=actor, device=device, created_at=at or utcnow(),
-               idempotency_key=idempotency_key, reverses_id=reverses_id, note=note)
+               idempotency_key=idempotency_key, reverses_id=reverses_id, note=note, lot=lot)
     try:
         move_id = conn.execute(_INSERT_MOVE, row).scalar_one()
     except IntegrityError as exc:  # the unique reverses_id / idempotency_key: a concurrent twin committed first
@@ -272,6 +272,15 @@ def _bin(session: Session, code: str, role: str | None) -> LocRef:
     return check_bin(loc_ref(session, code), role)
 
 
+def check_counted(loc, role: str | None):
+    """`check_bin` for the places that are counted and carry a card: bins and technicians' vans (COUNTED_KINDS)."""
+    if loc.kind not in COUNTED_KINDS:
+        raise WrongStore(reason="not_a_bin", location=loc.code)
+    if role is not None and not store_allowed(role, loc.store):
+        raise Forbidden(reason="store", role=role, store=loc.store, location=loc.code)
+    return loc
+
+
 def check_bin(loc, role: str | None):
     """The one check before stock moves in a bin: it is a bin, and a store clerk's role works in its store (the
     location as a `LocRef` or an ORM `Location`; returned as given)."""
@@ -289,9 +298,10 @@ def _posted(move: PostedMove, part, loc) -> Posted:
 def receive(session: Session, *, part_number: str, location: str, qty: int, actor: str,
             unit_cost: Decimal | None = None, reference: str | None = None, document: str | None = None,
             device: str | None = None, idempotency_key: str | None = None, role: str | None = None,
-            part: PartRef | None = None) -> Posted:
+            part: PartRef | None = None, lot: str | None = None) -> Posted:
     """Receive purchased or allocated parts into a new-parts bin, on a receipt note (入库单). `part`: the part's
-    ref when the caller already looked it up in this transaction (a scan), instead of a second look-up."""
+    ref when the caller already looked it up in this transaction (a scan), instead of a second look-up. `lot`: the
+    supplier's lot from the label (GS1 AI 10), kept on the move so a quality incident can name it."""
     check_qty(qty)
     part, loc = _part_and_bin(session, part_number, location, role, part)
     if loc.store != "NEW":
@@ -303,8 +313,14 @@ def receive(session: Session, *, part_number: str, location: str, qty: int, acto
     doc = _document(session, document, "receipt", actor=actor, store="NEW", reference=reference)
     move = post_move(session, part=part, qty=qty, src=loc_ref(session, "@SUPPLIER"), dst=loc, doc_type="receipt",
                      doc_no=doc.doc_no, actor=actor, device=device, unit_cost=unit_cost,
-                     idempotency_key=idempotency_key, note=reference)
+                     idempotency_key=idempotency_key, note=reference, lot=_lot(lot))
     return _posted(move, part, loc)
+
+
+def _lot(lot) -> str | None:
+    """A GS1 lot is at most 20 characters; anything else from a label is not kept rather than refused (the receipt
+    matters more than the lot)."""
+    return lot.strip()[:40] or None if isinstance(lot, str) else None
 
 
 def issue(session: Session, *, part_number: str, location: str, qty: int, actor: str, to: str = "@CUSTOMER",

@@ -10,6 +10,9 @@ from warehouse.limits import STORES  # noqa: F401  (defined in limits; read from
 # Kinds whose on-hand is cached in `balance` and must never go negative. Counterparties (supplier, customer, ...)
 # are sources and sinks: their balance is a sum over moves when anyone asks, and may be negative.
 STOCK_KINDS = ("bin", "technician", "transit")
+# Kinds that are counted in stocktakes and reconciled (account / item / card) like bins: bins and technicians' vans
+# (`V-<USERNAME>`, store NEW). Transit is reconciled by its documents, not counted.
+COUNTED_KINDS = ("bin", "technician")
 KINDS = STOCK_KINDS + ("supplier", "dealer", "customer", "scrap", "adjustment", "pending")
 
 

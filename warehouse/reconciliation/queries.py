@@ -17,7 +17,7 @@ from warehouse.catalog.models import Part
 from warehouse.errors import ValidationError
 from warehouse.ledger.cost import sql_moving_average, sql_money
 from warehouse.ledger.models import Balance, Valuation
-from warehouse.locations.models import STORES, Location
+from warehouse.locations.models import COUNTED_KINDS, STORES, Location
 from warehouse.reconciliation import rules
 from warehouse.stocktake.models import Stocktake, StocktakeBin, StocktakeLine
 from warehouse.stocktake.queries import get_stocktake
@@ -60,7 +60,7 @@ def _figures(*, store: str, stocktake: Stocktake | None, zone: str | None):
             .outerjoin(line, and_(line.location_id == b.location_id, line.part_id == b.part_id,
                                   _in_view(line, store, stocktake.id if stocktake else None)))
             .outerjoin(v, and_(v.part_id == b.part_id, v.store == store))
-            .where(loc.kind == "bin", loc.store == store,
+            .where(loc.kind.in_(COUNTED_KINDS), loc.store == store,
                    or_(b.qty != 0, b.card_qty != 0, line.id.is_not(None))))
     if stocktake is not None:
         stmt = stmt.join(StocktakeBin, and_(StocktakeBin.location_id == b.location_id,

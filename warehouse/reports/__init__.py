@@ -13,7 +13,7 @@ import io
 from typing import BinaryIO
 
 from warehouse.reports.cells import display, neutralise
-from warehouse.reports.shape import Column, Labels, Report, lines
+from warehouse.reports.shape import Chart, Column, Labels, Report, lines
 
 FORMATS = ("pdf", "csv", "xlsx")
 MIME_TYPES = {
@@ -22,7 +22,7 @@ MIME_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
-__all__ = ["Column", "FORMATS", "Labels", "MIME_TYPES", "Report", "display", "lines", "neutralise", "render",
+__all__ = ["Chart", "Column", "FORMATS", "Labels", "MIME_TYPES", "Report", "display", "lines", "neutralise", "render",
            "write"]
 
 

@@ -137,6 +137,10 @@ def write_pdf(report: Report, out: BinaryIO) -> None:
     if shown < total_rows:
         story.append(Spacer(1, 2 * mm))
         story.append(Paragraph(_escape(report.labels.more_rows.format(shown=shown, total=total_rows)), note_style))
+    for chart in report.charts:
+        from warehouse.reports.charts import drawing  # graphics only when a statement has a chart
+        story.append(Spacer(1, 6 * mm))
+        story.append(KeepTogether([drawing(chart, min(avail, 170 * mm), 70 * mm, font)]))
     end: list = []
     if report.closing:  # e.g. a confirmation slip: kept on one page with the sign-off lines below it
         closing_style = ParagraphStyle("closing", fontName=font, fontSize=10, leading=16, wordWrap="CJK")

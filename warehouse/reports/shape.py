@@ -46,6 +46,23 @@ class Labels:
     more_rows: str = "The first {shown} of {total} rows are printed."
 
 
+@dataclass(frozen=True)
+class Chart:
+    """A small chart drawn on the server (reportlab graphics): after the table in the PDF, as SVG on a page.
+    `categories` label the x axis (e.g. months); each series is (name, values), one value per category."""
+    title: str
+    categories: Sequence[str]
+    series: Sequence[tuple[str, Sequence[float]]]
+    kind: str = "bar"  # bar | line
+
+    def __post_init__(self):
+        if self.kind not in ("bar", "line"):
+            raise ValueError(f"chart kind must be bar or line, not {self.kind!r}")
+        for name, values in self.series:
+            if len(values) != len(self.categories):
+                raise ValueError(f"series {name!r} has {len(values)} values for {len(self.categories)} categories")
+
+
 @dataclass
 class Report:
     """One statement. `rows` may be any iterable (a generator over a query result streams: the CSV and XLSX never
@@ -61,7 +78,7 @@ class Report:
     printed_by: str = ""
     printed_at: datetime | None = None
     notes: Sequence[str] = ()
-    group_by: str | None = None
+    group_by: str | Sequence[str] | None = None
     totals: bool = False
     signatures: Sequence[str] = ()
     closing: Sequence[str] = ()
@@ -69,15 +86,24 @@ class Report:
     max_pdf_rows: int | None = None  # paper stops here (the total still covers every row); CSV/XLSX hold all
     labels: Labels = field(default_factory=Labels)
     sheet_name: str = "report"
+    charts: Sequence[Chart] = ()
 
     def __post_init__(self):
         keys = [c.key for c in self.columns]
         if len(set(keys)) != len(keys):
             raise ValueError(f"duplicate column keys in {keys}")
-        if self.group_by is not None and self.group_by not in keys:
-            raise ValueError(f"group_by {self.group_by!r} is not a column")
+        for key in self.group_keys:
+            if key not in keys:
+                raise ValueError(f"group_by {key!r} is not a column")
         if self.printed_at is None:
             self.printed_at = datetime.now().astimezone()
+
+    @property
+    def group_keys(self) -> tuple[str, ...]:
+        """The grouping levels, outermost first (`group_by` may name one column or several)."""
+        if self.group_by is None:
+            return ()
+        return (self.group_by,) if isinstance(self.group_by, str) else tuple(self.group_by)
 
     def header_line(self) -> str:
         """Department, title and period on one line (the XLSX title row, the PDF's document title)."""
@@ -97,17 +123,19 @@ ROW, SUBTOTAL, TOTAL = "row", "subtotal", "total"
 
 def lines(report: Report) -> Iterator[tuple[str, list]]:
     """(kind, values in column order) for every row, then a subtotal after each group and a grand total.
-    Values are coerced to their column's kind (money in cents, qty int, percent fraction) before anything is
-    summed, so totals are exact sums of what is printed."""
+    With several grouping levels (`group_by=("store", "category")`) the rows arrive sorted by all of them; a change
+    at one level closes that level's group and every inner one, innermost first. Values are coerced to their
+    column's kind (money in cents, qty int, percent fraction) before anything is summed, so totals are exact sums
+    of what is printed."""
     cols = list(report.columns)
     kinds = [c.kind for c in cols]
     keys = [c.key for c in cols]
     summed = [i for i, c in enumerate(cols) if c.summed]
-    group_at = keys.index(report.group_by) if report.group_by else None
-    want_group, want_total = group_at is not None, report.totals
-    group_sums = [Decimal(0)] * len(cols)
+    levels = [keys.index(k) for k in report.group_keys]
+    group_sums = [[Decimal(0)] * len(cols) for _ in levels]
     total_sums = [Decimal(0)] * len(cols)
-    current, seen = None, False
+    current: list = [None] * len(levels)
+    seen = False
 
     for raw in report.rows:
         if isinstance(raw, Mapping):
@@ -116,22 +144,24 @@ def lines(report: Report) -> Iterator[tuple[str, list]]:
             if len(raw) != len(cols):
                 raise ValueError(f"row has {len(raw)} values for {len(cols)} columns: {raw!r}")
             values = [coerce(k, v) for k, v in zip(kinds, raw)]
-        if want_group:
-            key = values[group_at]
-            if seen and key != current:
-                yield SUBTOTAL, _sum_line(cols, group_sums, f"{report.labels.subtotal} {_str(current)}")
-                group_sums = [Decimal(0)] * len(cols)
-            current, seen = key, True
+        if levels:
+            changed = next((n for n, at in enumerate(levels) if values[at] != current[n]), None) if seen else None
+            if changed is not None:
+                for n in range(len(levels) - 1, changed - 1, -1):
+                    yield SUBTOTAL, _sum_line(cols, group_sums[n], f"{report.labels.subtotal} {_str(current[n])}")
+                    group_sums[n] = [Decimal(0)] * len(cols)
+            current, seen = [values[at] for at in levels], True
         for i in summed:
             v = values[i]
             if is_number(v):
-                if want_group:
-                    group_sums[i] += v
+                for sums in group_sums:
+                    sums[i] += v
                 total_sums[i] += v
         yield ROW, values
-    if want_group and seen:
-        yield SUBTOTAL, _sum_line(cols, group_sums, f"{report.labels.subtotal} {_str(current)}")
-    if want_total:
+    if levels and seen:
+        for n in range(len(levels) - 1, -1, -1):
+            yield SUBTOTAL, _sum_line(cols, group_sums[n], f"{report.labels.subtotal} {_str(current[n])}")
+    if report.totals:
         yield TOTAL, _sum_line(cols, total_sums, report.labels.total)
 
 

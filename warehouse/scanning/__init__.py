@@ -8,7 +8,9 @@ the code is then `unknown_code`) and names it in the import line below; no chain
 from __future__ import annotations
 
 from warehouse.scanning.registry import MAX_CODE, Found, lookup, resolve, resolver, unregister
-from warehouse.scanning import bin_cards, locations, modes, orders, parts, receipts  # noqa: F401  each registers its resolvers
+# Each of these modules registers its resolvers on import.
+from warehouse.scanning import (bin_cards, claims, locations, modes, orders, parts, receipts,  # noqa: F401
+                                service, units)
 from warehouse.scanning.step import MODES, scan_step
 
 __all__ = ["MAX_CODE", "MODES", "Found", "lookup", "resolve", "resolver", "scan_step", "unregister"]

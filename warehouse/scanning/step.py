@@ -1,4 +1,5 @@
-"""One scan on the scan page: select a bin, switch mode, confirm a bin card, or post a move for a part."""
+"""One scan on the scan page: select a bin, switch mode, confirm a bin card, post a move for a part, or (intake
+mode) take a claim's failed part into a RETURNED bin."""
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -11,20 +12,25 @@ from warehouse.printing.items import part_label
 from warehouse.scanning.registry import lookup
 from warehouse.orders import services as orders
 from warehouse.stocktake import cards, services as stocktakes
+from warehouse.warranty import services as warranty
 
 
 def scan_step(session: Session, *, code: str, mode: str, actor: str, location: str | None = None,
               to_location: str | None = None, qty: int = 1, device: str | None = None, document: str | None = None,
               idempotency_key: str | None = None, role: str | None = None, stocktake: int | None = None,
-              label_printer: str | None = None) -> dict:
+              label_printer: str | None = None, claim: str | None = None, intake_qty: int | None = None) -> dict:
     """One scan on the scan page. Bins and mode codes only select; a part posts a move in the current mode (in
-    count mode: adds to the count in the open stocktake); a bin card's code outside count mode confirms the card."""
+    count mode: adds to the count in the open stocktake); a bin card's code outside count mode confirms the card.
+    In intake mode a claim tag is checked and held by the page (`claim`), and the bin scanned next takes it in."""
     if mode not in MODES:
         raise ValidationError(field="mode", reason="one_of", allowed=", ".join(MODES))
     found = lookup(session, code)
     if mode == "pick":
         return _pick(session, found, code=code, order_no=document, location=location, qty=qty, actor=actor,
                      device=device, idempotency_key=idempotency_key, role=role)
+    if mode == "intake":
+        return _intake_step(session, found, claim=claim, qty=intake_qty, actor=actor, role=role, device=device,
+                            idempotency_key=idempotency_key)
     if found.data["kind"] == "card" and mode != "count":
         return cards.confirm_card(session, location=found.data["location"], part_number=found.data["part_number"],
                                   actor=actor, device=device, role=role)
@@ -36,7 +42,10 @@ def scan_step(session: Session, *, code: str, mode: str, actor: str, location: s
     # The part as resolved above: the ledger does not look it up again.
     key = dict(part=found.part, actor=actor, device=device, idempotency_key=idempotency_key, role=role)
     if mode == "receive":
-        posted = ledger.receive(session, part_number=pn, location=location, qty=qty, document=document, **key)
+        # The supplier's lot when the label is a GS1 string carrying AI 10: kept on the move, no extra statement.
+        lot = (found.data.get("gs1") or {}).get("lot")
+        posted = ledger.receive(session, part_number=pn, location=location, qty=qty, document=document, lot=lot,
+                                **key)
         if label_printer:  # the station prints a label for every unit received, in the same transaction
             job = printing.enqueue(session, template="part", copies=qty, actor=actor, printer_url=label_printer,
                                    items=[part_label(part_number=pn, name=found.data["name"],
@@ -70,3 +79,18 @@ def _pick(session: Session, found, *, code: str, order_no: str | None, location:
         raise ValidationError(field="location", reason="required")
     picked = orders.pick(session, order_no=order_no, code=code, location=location, part_ref=found.part, **kw)
     return {**found.data, "mode": "pick", **picked}
+def _intake_step(session: Session, found, *, claim: str | None, qty: int | None, actor: str, role: str | None,
+                 device: str | None, idempotency_key: str | None) -> dict:
+    """Tag, then bin: the tag is refused at once when its claim cannot be taken in; the bin posts the intake of the
+    claim the page holds (once, whatever the retries: the scan's key goes on the move)."""
+    kind = found.data["kind"]
+    if kind == "claim":
+        warranty.ready_for_intake(session, claim_no=found.data["claim_no"])
+        return {**found.data, "mode": "intake"}
+    if kind == "part":
+        raise ValidationError(field="code", reason="scan_claim_tag")
+    if kind != "location" or not claim:
+        return found.data
+    taken = warranty.intake(session, claim_no=claim, location=found.data["location"], qty=qty, actor=actor,
+                            role=role, device=device, idempotency_key=idempotency_key)
+    return {"kind": "intake", "mode": "intake", **taken}

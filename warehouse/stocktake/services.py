@@ -21,7 +21,7 @@ from warehouse.ledger.cost import moving_average, round_cost
 from warehouse.ledger.models import Balance, Move, Valuation
 from warehouse.ledger.services import check_qty, post_move
 from warehouse.limits import MAX_QTY
-from warehouse.locations.models import STORES, Location
+from warehouse.locations.models import COUNTED_KINDS, STORES, Location
 from warehouse.locations.services import get_location, virtual
 from warehouse.stocktake import cards, rules, shelf
 from warehouse.stocktake.errors import (LineApproved, NoOpenStocktake, NotCounted, NotInStocktake, OwnCount,
@@ -35,13 +35,13 @@ from warehouse.stocktake.queries import get_stocktake
 
 def _scope_bins(session: Session, *, store: str, locations, zone, bin_from, bin_to, plan, max_bins):
     """The SELECT of location ids in scope, and a short human description of it."""
-    stmt = select(Location.id).where(Location.kind == "bin", Location.store == store, Location.active.is_(True))
+    stmt = select(Location.id).where(Location.kind.in_(COUNTED_KINDS), Location.store == store, Location.active.is_(True))
     scope = []
     if locations:
         codes = []
         for code in locations:
             loc = get_location(session, code)
-            if loc.kind != "bin" or loc.store != store:
+            if loc.kind not in COUNTED_KINDS or loc.store != store:
                 raise WrongStore(reason="outside_store", location=loc.code, store=store)
             codes.append(loc.code)
         stmt = stmt.where(Location.code.in_(codes))
@@ -68,7 +68,7 @@ def _due_bins(session: Session, *, store: str, max_bins: int | None):
     """Bins holding a part that is due for its cycle count, most overdue first (see rules)."""
     now = utcnow()
     held = (select(Balance.location_id, Balance.part_id).join(Location, Location.id == Balance.location_id)
-            .where(Location.kind == "bin", Location.store == store, Balance.qty > 0).subquery())
+            .where(Location.kind.in_(COUNTED_KINDS), Location.store == store, Balance.qty > 0).subquery())
     activity = (select(Move.part_id, func.count().label("n"))
                 .where(Move.created_at >= now - timedelta(days=rules.ACTIVITY_DAYS))
                 .group_by(Move.part_id).subquery())

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from warehouse.catalog.models import Part
 from warehouse.db import insert_for, utcnow
 from warehouse.ledger.models import Balance, Move
-from warehouse.ledger.services import check_bin
+from warehouse.ledger.services import check_counted
 from warehouse.locations.models import Location
 from warehouse.locations.services import get_location
 
@@ -27,7 +27,7 @@ class Shelf:
 
 
 def bin_location(session: Session, code: str, role: str | None) -> Location:
-    return check_bin(get_location(session, code), role)
+    return check_counted(get_location(session, code), role)
 
 
 def lock(session: Session, part: Part, loc: Location) -> Shelf:

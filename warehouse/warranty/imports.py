@@ -48,9 +48,16 @@ class ImportResult:
         return {"rows": self.rows, "written": self.written, "unchanged": self.unchanged, "errors": self.errors}
 
 
-def read_rows(data: bytes, filename: str) -> Iterator[dict]:
+FIT_HEADERS = {"part_number": ("part_number", "part", "配件号", "零件号", "物料号"),
+               "model": ("model", "机型", "型号", "车型")}
+
+
+def read_rows(data: bytes, filename: str, *, headers: dict | None = None,
+              required: frozenset = frozenset({"serial", "model", "sold_on"})) -> Iterator[dict]:
     """Rows as dicts keyed by our field names, from XLSX (opened read-only) or CSV (UTF-8 with or without BOM,
-    else GB18030, which Excel on Chinese Windows writes)."""
+    else GB18030, which Excel on Chinese Windows writes). `headers`: our names and their accepted captions (the
+    unit list's by default)."""
+    alias = _ALIAS if headers is None else {a: k for k, names in headers.items() for a in names}
     if filename.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
 
@@ -68,8 +75,8 @@ def read_rows(data: bytes, filename: str) -> Iterator[dict]:
     header = next(rows, None)
     if not header:
         raise ValidationError(field="file", reason="empty")
-    keys = [_ALIAS.get(str(h or "").strip().lower()) for h in header]
-    missing = {"serial", "model", "sold_on"} - set(keys)
+    keys = [alias.get(str(h or "").strip().lower()) for h in header]
+    missing = set(required) - set(keys)
     if missing:
         raise ValidationError(field="file", reason="missing_columns", columns=", ".join(sorted(missing)))
     for values in rows:
@@ -186,3 +193,48 @@ def _write(session: Session, units: list[dict]) -> None:
     conn.execute(insert(Unit), [{"serial": u["serial"], "model": u["model"], "sold_on": u["sold_on"],
                                  "dealer_code": u["dealer_code"], "usage": u["usage"],
                                  "customer_id": customer_of.get(id(u))} for u in units])
+
+
+def read_fit_rows(data: bytes, filename: str) -> Iterator[dict]:
+    return read_rows(data, filename, headers=FIT_HEADERS, required=frozenset(FIT_HEADERS))
+
+
+def import_fits(session: Session, rows: Iterable[dict], *, dry_run: bool = False,
+                progress: Callable[[int], None] | None = None) -> ImportResult:
+    """The part–model compatibility list: each part named in the file gets exactly the models the file lists for
+    it (its earlier list is replaced); parts not in the file keep theirs. Unknown parts and bad model codes are row
+    errors. Importing the same file again changes nothing. `written` counts the parts whose list was set."""
+    from warehouse.catalog.models import Part
+    from warehouse.warranty.services import set_fits
+
+    result = ImportResult()
+    wanted: dict[str, set[str]] = {}
+    for n, row in enumerate(rows, start=2):
+        result.rows += 1
+        if result.rows > MAX_ROWS:
+            raise ValidationError(field="file", reason="too_many_rows", max=MAX_ROWS)
+        pn = str(row.get("part_number") or "").strip()
+        model = str(row.get("model") or "").strip()
+        if not pn or len(pn) > 40:
+            result.errors.append({"row": n, "part_number": pn[:40], "field": "part_number", "reason": "required"})
+        elif not MODEL.match(model):
+            result.errors.append({"row": n, "part_number": pn, "field": "model", "reason": "bad_model"})
+        else:
+            wanted.setdefault(pn, set()).add(model)
+        if progress and result.rows % CHUNK == 0:
+            progress(result.rows)
+    known = set()
+    names = sorted(wanted)
+    for i in range(0, len(names), CHUNK):
+        known |= set(session.scalars(select(Part.part_number).where(Part.part_number.in_(names[i:i + CHUNK]),
+                                                                     Part.active.is_(True))))
+    for pn in names:
+        if pn not in known:
+            result.errors.append({"row": None, "part_number": pn, "field": "part_number", "reason": "unknown_part"})
+            continue
+        if not dry_run:
+            set_fits(session, part_number=pn, models=sorted(wanted[pn]))
+        result.written += 0 if dry_run else 1
+    if progress:
+        progress(result.rows)
+    return result

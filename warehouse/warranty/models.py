@@ -197,10 +197,33 @@ class QualityIncident(Base):
     model: Mapped[str | None] = mapped_column(String(40))
     sold_from: Mapped[date | None] = mapped_column(Date)
     sold_to: Mapped[date | None] = mapped_column(Date)
+    lots: Mapped[str | None] = mapped_column(String(200))  # the supplier lots named, comma-separated
     title: Mapped[str] = mapped_column(String(200))
     decision: Mapped[str | None] = mapped_column(Text)
     customers_told_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(12), default="open", index=True)
+    opened_by: Mapped[str] = mapped_column(String(64))
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_by: Mapped[str | None] = mapped_column(String(64))
+    closed_at: Mapped[datetime | None] = mapped_column()
+
+
+class IntakeDispute(Base):
+    """An abnormal return from a dealer (旧件异常): fewer parts than claimed, the wrong part, or the part missing.
+    Opened by the intake, negotiated with the dealer, closed by a manager with the outcome. One per claim."""
+
+    __tablename__ = "intake_dispute"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dispute_no: Mapped[str] = mapped_column(String(32), unique=True)
+    claim_no: Mapped[str] = mapped_column(String(32), unique=True)
+    dealer_id: Mapped[int] = mapped_column(ForeignKey("dealer.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # shortfall | wrong_part | part_missing
+    claimed_qty: Mapped[int] = mapped_column(Integer)
+    received_qty: Mapped[int] = mapped_column(Integer)
+    notes: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), default="open", index=True)  # open → closed
+    resolution: Mapped[str | None] = mapped_column(Text)
     opened_by: Mapped[str] = mapped_column(String(64))
     opened_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_by: Mapped[str | None] = mapped_column(String(64))

@@ -62,6 +62,19 @@ def failures(session: Session, *, start: date, end: date, by: str) -> list[dict]
     return rows
 
 
+def main_causes(session: Session, *, start: date, end: date) -> dict[str, str | None]:
+    """Per part number, the cause assessed most often for claims filed in [start, end) (ties: alphabetical)."""
+    q = (select(Part.part_number, Claim.cause, func.count()).join(Part, Part.id == Claim.part_id)
+         .where(Claim.created_at >= _start(start), Claim.created_at < _start(end))
+         .group_by(Part.part_number, Claim.cause))
+    best: dict[str, tuple[int, str]] = {}
+    for pn, cause, n in session.execute(q):
+        key = (-n, cause or "~")
+        if pn not in best or key < best[pn]:
+            best[pn] = key
+    return {pn: (None if c == "~" else c) for pn, (_n, c) in best.items()}
+
+
 def _sold(session: Session, by: str, end: date) -> dict:
     if by == "model":
         q = select(Unit.model, func.count()).where(Unit.sold_on < end).group_by(Unit.model)
@@ -93,7 +106,10 @@ def alerts(session: Session, *, today: date | None = None) -> list[dict]:
 
 
 def open_incident(session: Session, *, part_number: str, title: str, actor: str, model: str | None = None,
-                  sold_from: date | None = None, sold_to: date | None = None) -> QualityIncident:
+                  sold_from: date | None = None, sold_to: date | None = None,
+                  lots: list[str] | None = None) -> QualityIncident:
+    """A batch-quality incident for a part, narrowed to a model, a sale period and the supplier lots involved
+    (as received: `lots_of` lists the lots of the part on record)."""
     part = session.scalar(select(Part).where(Part.part_number == part_number)) \
         if isinstance(part_number, str) else None
     if part is None:
@@ -106,8 +122,11 @@ def open_incident(session: Session, *, part_number: str, title: str, actor: str,
         raise ValidationError(field="title", reason="too_long", max=200)
     if sold_from and sold_to and sold_from > sold_to:
         raise ValidationError(field="sold_to", reason="before_start")
+    names = sorted({str(lot).strip() for lot in (lots or []) if str(lot).strip()})
+    if len(",".join(names)) > 200:
+        raise ValidationError(field="lots", reason="too_long", max=200)
     inc = QualityIncident(incident_no=day_number(session, "QI"), part_id=part.id, model=model, sold_from=sold_from,
-                          sold_to=sold_to, title=title, opened_by=actor)
+                          sold_to=sold_to, title=title, opened_by=actor, lots=",".join(names) or None)
     session.add(inc)
     session.flush()
     return inc
@@ -165,3 +184,42 @@ def close_incident(session: Session, *, incident_no: str, actor: str) -> Quality
     inc.status, inc.closed_by, inc.closed_at = "closed", actor, utcnow()
     session.flush()
     return inc
+
+
+def lots_of(session: Session, *, part_id: int, limit: int = 200) -> list[dict]:
+    """The supplier lots of a part received on record (receipts that scanned a GS1 label with AI 10): lot, qty
+    received, first and last receipt."""
+    from warehouse.ledger.models import Move
+
+    q = (select(Move.lot, func.sum(Move.qty), func.min(Move.created_at), func.max(Move.created_at))
+         .where(Move.part_id == part_id, Move.lot.is_not(None), Move.doc_type == "receipt")
+         .group_by(Move.lot).order_by(func.min(Move.created_at)).limit(limit))
+    return [{"lot": lot, "qty": int(n), "first": a.isoformat(), "last": b.isoformat()}
+            for lot, n, a, b in session.execute(q)]
+
+
+def incident_view(session: Session, incident_no: str, *, with_customers: bool, units_limit: int = 5000) -> dict:
+    """An incident with its affected units (customers only for roles that may read them) and the part's lots."""
+    inc = get_incident(session, incident_no)
+    return {**incident_dict(session, inc),
+            "affected_units": affected_units(session, inc, with_customers=with_customers, limit=units_limit),
+            "part_lots": lots_of(session, part_id=inc.part_id)}
+
+
+def incident_dict(session: Session, inc: QualityIncident) -> dict:
+    pn = session.scalar(select(Part.part_number).where(Part.id == inc.part_id))
+    return {"incident_no": inc.incident_no, "part_number": pn, "model": inc.model,
+            "sold_from": inc.sold_from.isoformat() if inc.sold_from else None,
+            "sold_to": inc.sold_to.isoformat() if inc.sold_to else None,
+            "lots": inc.lots.split(",") if inc.lots else [], "title": inc.title, "decision": inc.decision,
+            "customers_told_on": inc.customers_told_on.isoformat() if inc.customers_told_on else None,
+            "status": inc.status, "opened_by": inc.opened_by, "opened_at": inc.opened_at.isoformat(),
+            "closed_by": inc.closed_by, "closed_at": inc.closed_at.isoformat() if inc.closed_at else None}
+
+
+def list_incidents(session: Session, *, status: str | None = None, limit: int = 100) -> list[dict]:
+    q = select(QualityIncident)
+    if status:
+        q = q.where(QualityIncident.status == status)
+    return [incident_dict(session, inc) for inc in session.scalars(q.order_by(QualityIncident.id.desc())
+                                                                     .limit(limit))]

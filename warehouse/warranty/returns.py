@@ -5,7 +5,7 @@ since the parts are physically with the supplier or written off there). The batc
 """
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -66,8 +66,11 @@ def add_claim(session: Session, *, batch_no: str, claim_no: str) -> ReturnLine:
         raise WrongSupplier(claim_no=claim.claim_no, part_number=part.part_number)
     if session.scalar(select(ReturnLine.id).where(ReturnLine.claim_no == claim.claim_no)) is not None:
         raise Conflict(reason="already_in_batch", claim_no=claim.claim_no)
+    # What we claim from the supplier is the claim's amount for the parts actually returned (a shortfall intake
+    # sends fewer), rounded half-up to the cent once.
+    claimed = (claim.amount * claim.intake_qty / claim.qty).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     line = ReturnLine(batch_id=batch.id, claim_no=claim.claim_no, part_id=part.id, location=claim.intake_location,
-                      qty=claim.intake_qty, claimed=claim.amount)
+                      qty=claim.intake_qty, claimed=claimed)
     session.add(line)
     session.flush()
     return line
@@ -145,4 +148,45 @@ def recovery(session: Session, *, year: int | None = None) -> list[dict]:
         claimed, recovered = Decimal(claimed).quantize(Decimal("0.01")), Decimal(recovered).quantize(Decimal("0.01"))
         out.append({"supplier": code, "month": m, "lines": lines, "claimed": f"{claimed:.2f}",
                     "recovered": f"{recovered:.2f}", "outstanding": f"{claimed - recovered:.2f}"})
+    return out
+
+
+def batch_dict(session: Session, batch: ReturnBatch) -> dict:
+    sup = session.get(Supplier, batch.supplier_id)
+    numbers = dict(session.execute(select(Part.id, Part.part_number).where(
+        Part.id.in_([ln.part_id for ln in batch.lines]))).tuples().all()) if batch.lines else {}
+    lines = [{"claim_no": ln.claim_no, "part_number": numbers.get(ln.part_id), "location": ln.location,
+              "qty": ln.qty, "claimed": f"{ln.claimed:.2f}", "accepted_qty": ln.accepted_qty,
+              "recovered": None if ln.recovered is None else f"{ln.recovered:.2f}",
+              "scrap_approved_by": ln.scrap_approved_by} for ln in batch.lines]
+    return {"batch_no": batch.batch_no, "supplier": sup.code, "supplier_name": sup.name, "status": batch.status,
+            "created_by": batch.created_by, "created_at": batch.created_at.isoformat(),
+            "shipped_at": batch.shipped_at.isoformat() if batch.shipped_at else None,
+            "closed_at": batch.closed_at.isoformat() if batch.closed_at else None,
+            "claimed": f"{sum((ln.claimed for ln in batch.lines), Decimal('0')):.2f}",
+            "recovered": f"{sum((ln.recovered or Decimal('0') for ln in batch.lines), Decimal('0')):.2f}",
+            "lines": lines}
+
+
+def batch_view(session: Session, batch_no: str) -> dict:
+    return batch_dict(session, get_batch(session, batch_no))
+
+
+def list_batches(session: Session, *, status: str | None = None, supplier: str | None = None,
+                 limit: int = 100) -> list[dict]:
+    q = select(ReturnBatch, Supplier.code).join(Supplier, Supplier.id == ReturnBatch.supplier_id)
+    if status:
+        q = q.where(ReturnBatch.status == status)
+    if supplier:
+        q = q.where(Supplier.code == supplier.strip())
+    counts = (select(ReturnLine.batch_id, func.count(), func.sum(ReturnLine.claimed),
+                     func.coalesce(func.sum(ReturnLine.recovered), 0)).group_by(ReturnLine.batch_id))
+    totals = {b: (n, c, r) for b, n, c, r in session.execute(counts)}
+    out = []
+    for batch, code in session.execute(q.order_by(ReturnBatch.id.desc()).limit(limit)):
+        n, claimed, recovered = totals.get(batch.id, (0, 0, 0))
+        out.append({"batch_no": batch.batch_no, "supplier": code, "status": batch.status, "lines": n,
+                    "claimed": f"{Decimal(claimed or 0):.2f}", "recovered": f"{Decimal(recovered or 0):.2f}",
+                    "created_at": batch.created_at.isoformat(),
+                    "shipped_at": batch.shipped_at.isoformat() if batch.shipped_at else None})
     return out

@@ -204,6 +204,11 @@ def status_of(session: Session, unit: Unit, *, on: date | None = None, part: Par
     policy = policy_for(session, model=unit.model, sold_on=unit.sold_on, category=part.category if part else None)
     extra = session.scalar(select(func.coalesce(func.sum(Extension.months), 0))
                            .where(Extension.unit_id == unit.id, Extension.bought_on <= on))
+    return _evaluate(session, unit, policy, int(extra), on=on, part=part, usage=usage), policy
+
+
+def _evaluate(session: Session, unit: Unit, policy: Policy | None, extra: int, *, on: date, part: Part | None,
+              usage: int | None) -> rules.Status:
     own_until = None
     if part is not None:
         own = session.scalars(select(PartWarranty).where(PartWarranty.unit_id == unit.id,
@@ -212,8 +217,44 @@ def status_of(session: Session, unit: Unit, *, on: date | None = None, part: Par
         ends = [rules.add_months(p.from_date, p.months) for p in own]
         own_until = max(ends) - timedelta(days=1) if ends else None
     reading = usage if usage is not None else unit.usage
-    return rules.evaluate(terms(policy), sold_on=unit.sold_on, on=on, usage=reading, extra_months=int(extra),
-                          own_until=own_until), policy
+    return rules.evaluate(terms(policy), sold_on=unit.sold_on, on=on, usage=reading, extra_months=extra,
+                          own_until=own_until)
+
+
+def _version(category, *, on_sale_of=Unit):
+    """The id of the policy version in force on the unit's sale date, as a correlated subquery (None: the model's
+    own terms; a category: that part category's exception)."""
+    cat = Policy.category.is_(None) if category is None else Policy.category == category
+    return (select(Policy.id).where(Policy.model == on_sale_of.model, cat, Policy.effective_from <= on_sale_of.sold_on)
+            .order_by(Policy.effective_from.desc(), Policy.id.desc()).limit(1).correlate(on_sale_of)
+            .scalar_subquery())
+
+
+def lookup(session: Session, serial: str, *, on: date | None = None, part: Part | None = None,
+           usage: int | None = None, with_customer: bool = False):
+    """The status lookup in ONE statement (the tablet's scan): the unit, the policy version in force on its sale
+    date (the part category's exception first), the extension months bought by `on`, whether it has claims, and the
+    customer only when the caller may read it. Returns (unit, status, policy, has_claims, customer)."""
+    on = on or utcnow().date()
+    if not isinstance(serial, str):
+        raise UnknownUnit(serial=serial)
+    version = _version(None) if part is None or not part.category else \
+        func.coalesce(_version(part.category), _version(None))
+    extra = (select(func.coalesce(func.sum(Extension.months), 0))
+             .where(Extension.unit_id == Unit.id, Extension.bought_on <= on).correlate(Unit).scalar_subquery())
+    has_claims = select(Claim.id).where(Claim.unit_id == Unit.id).correlate(Unit).exists()
+    cols = [Unit, Policy, extra, has_claims] + ([Customer] if with_customer else [])
+    q = select(*cols).outerjoin(Policy, Policy.id == version).where(Unit.serial == serial.strip().upper())
+    if with_customer:
+        q = q.outerjoin(Customer, Customer.id == Unit.customer_id)
+    row = session.execute(q).first()
+    if row is None:
+        raise UnknownUnit(serial=serial)
+    unit, policy, months, claimed = row[0], row[1], int(row[2] or 0), bool(row[3])
+    if on < unit.sold_on:
+        raise ValidationError(field="on", reason="before_sale")
+    st = _evaluate(session, unit, policy, months, on=on, part=part, usage=usage)
+    return unit, st, policy, claimed, (row[4] if with_customer else None)
 
 
 # --- compatibility --------------------------------------------------------------------------------------------------
@@ -345,11 +386,21 @@ def _take_effect(session: Session, claim: Claim, *, actor: str, policy: Policy |
                                  months=policy.replaced_part_months, claim_no=claim.claim_no))
 
 
+ABNORMAL = ("wrong_part", "part_missing")
+
+
 def intake(session: Session, *, claim_no: str, location: str, actor: str, qty: int | None = None,
-           role: str | None = None, device: str | None = None, idempotency_key: str | None = None) -> dict:
+           abnormal: str | None = None, notes: str | None = None, role: str | None = None,
+           device: str | None = None, idempotency_key: str | None = None) -> dict:
     """The failed part of an assessed claim enters a RETURNED bin from the dealer, at zero stock value, on an
     intake receipt (旧件入库单). Once per claim: a conditional UPDATE marks the claim, so two clerks scanning the
-    same tag cannot both take it in."""
+    same tag cannot both take it in.
+
+    Abnormal returns open a dispute with the dealer that a manager closes (disputes.py): fewer parts than claimed
+    (the parts that came are taken in), or `abnormal` = `wrong_part` / `part_missing` (nothing is taken in; the
+    claim waits for the dispute's outcome)."""
+    from warehouse.warranty import disputes
+
     claim = get_claim(session, claim_no)
     if claim.status in ("filed", "pending_quality", "pending_manager"):
         raise NotAssessed(claim_no=claim.claim_no, status=claim.status)
@@ -357,12 +408,21 @@ def intake(session: Session, *, claim_no: str, location: str, actor: str, qty: i
         raise ClaimRejected(claim_no=claim.claim_no)
     if claim.intake_doc_no is not None:
         raise AlreadyTakenIn(claim_no=claim.claim_no, doc_no=claim.intake_doc_no)
-    qty = claim.qty if qty is None else ledger.check_qty(qty)
-    if qty > claim.qty:
-        raise ValidationError(field="qty", reason="more_than_claimed", max=claim.qty)
+    if abnormal is not None and abnormal not in ABNORMAL:
+        raise ValidationError(field="abnormal", reason="one_of", allowed=", ".join(ABNORMAL))
     from warehouse.dealers.models import Dealer
 
     dealer = session.get(Dealer, claim.dealer_id)
+    if abnormal is not None:
+        ledger.bin_ref(session, location, role=role)  # the clerk's bin is checked alike, though nothing moves
+        dispute = disputes.open_dispute(session, claim=claim, kind=abnormal, received_qty=0, notes=notes,
+                                        actor=actor)
+        return {"claim_no": claim.claim_no, "doc_no": None, "qty": 0, "short": claim.qty,
+                "dispute_no": dispute.dispute_no, "part_number": None, "location": None, "move_id": None,
+                "qty_on_hand": None}
+    qty = claim.qty if qty is None else ledger.check_qty(qty)
+    if qty > claim.qty:
+        raise ValidationError(field="qty", reason="too_large", max=claim.qty)
     doc = open_document(session, doc_type="intake", actor=actor, store="RETURNED", counterparty=dealer.code,
                         reference=claim.claim_no)
     taken = session.execute(update(Claim).where(Claim.id == claim.id, Claim.intake_doc_no.is_(None))
@@ -374,5 +434,23 @@ def intake(session: Session, *, claim_no: str, location: str, actor: str, qty: i
     posted = ledger.receive_returned(session, part_id=claim.part_id, location=location, qty=qty,
                                      src=counterparty_code(dealer.code), doc_no=doc.doc_no, actor=actor, role=role,
                                      device=device, idempotency_key=idempotency_key, note=claim.claim_no)
+    dispute_no = None
+    if qty < claim.qty:
+        dispute_no = disputes.open_dispute(session, claim=claim, kind="shortfall", received_qty=qty, notes=notes,
+                                           actor=actor).dispute_no
     return {"claim_no": claim.claim_no, "doc_no": doc.doc_no, "qty": qty, "short": claim.qty - qty,
+            "dispute_no": dispute_no,
             **{k: v for k, v in posted.as_dict().items() if k not in ("doc_no", "qty")}}
+
+
+def ready_for_intake(session: Session, *, claim_no: str) -> Claim:
+    """The claim whose tag was just scanned, if its part may be taken in now: the scan page refuses an unassessed,
+    rejected or already taken-in claim at the tag, before the clerk looks for a bin (`intake` checks again)."""
+    claim = get_claim(session, claim_no)
+    if claim.status in ("filed", "pending_quality", "pending_manager"):
+        raise NotAssessed(claim_no=claim.claim_no, status=claim.status)
+    if claim.status == "rejected":
+        raise ClaimRejected(claim_no=claim.claim_no)
+    if claim.intake_doc_no is not None:
+        raise AlreadyTakenIn(claim_no=claim.claim_no, doc_no=claim.intake_doc_no)
+    return claim

@@ -14,11 +14,15 @@
   var qtyInput = document.getElementById("qty");
   var result = document.getElementById("result");
   var params = new URLSearchParams(location.search);
-  var state = {mode: params.get("mode") || localStorage.getItem("scan.mode") || "receive", bin: null, to: null,
-               doc: null, order: params.get("order"), stocktake: params.get("stocktake") ? parseInt(params.get("stocktake"), 10) : null};
-  if (!can[state.mode]) {  // a shipper starts in pick mode, a counter in count mode: the first mode this role has
-    state.mode = ["receive", "issue", "transfer", "count", "pick"].filter(function (m) { return can[m]; })[0] ||
-                 state.mode;
+  var state = {mode: app.dataset.startMode || params.get("mode") || localStorage.getItem("scan.mode") || "receive",
+               bin: null, to: null, doc: null, order: params.get("order"), claim: null, intake: null,
+               stocktake: params.get("stocktake") ? parseInt(params.get("stocktake"), 10) : null};
+  // A mode this role may not use (remembered from another user of this browser, say) falls back to the first it
+  // may: a shipper starts in pick mode, a returned-parts clerk in intake.
+  if (!can[state.mode]) {
+    state.mode = ["receive", "issue", "transfer", "count", "pick", "intake"].filter(function (m) {
+      return can[m];
+    })[0] || "receive";
   }
   var audio = null;
   var unanswered = null;  // {sig, key}: the last scan that got no answer at all
@@ -75,6 +79,16 @@
     document.getElementById("to-wrap").hidden = state.mode !== "transfer";
     document.getElementById("to-bin").textContent = state.to || "—";
     document.getElementById("doc").textContent = state.doc || "—";
+    // Intake: the claim whose tag was scanned waits for its bin; the last intake receipt links to its page.
+    var intake = state.mode === "intake";
+    document.getElementById("doc-wrap").hidden = intake;
+    document.getElementById("claim-wrap").hidden = !intake;
+    document.getElementById("intake-wrap").hidden = !intake || !state.intake;
+    document.getElementById("claim").textContent = state.claim || "—";
+    var link = document.getElementById("intake-doc");
+    link.textContent = state.intake || "—";
+    if (state.intake) link.href = app.dataset.receiptUrl.replace("DOC", encodeURIComponent(state.intake));
+    qtyInput.placeholder = intake ? msg.as_claimed : "";
     document.getElementById("stocktake").textContent = state.stocktake ? "#" + state.stocktake : "—";
     document.getElementById("st-wrap").hidden = state.mode !== "count";
     document.getElementById("order-wrap").hidden = state.mode !== "pick";
@@ -84,7 +98,10 @@
 
   function setMode(mode) {
     if (!can[mode]) { show("err", mode); return; }
-    state.mode = mode; state.to = null;
+    state.mode = mode; state.to = null; state.claim = null;
+    // Intake takes the claimed quantity unless the clerk types fewer; other modes count one by default.
+    if (mode === "intake") qtyInput.value = "";
+    else if (!qtyInput.value) qtyInput.value = 1;
     localStorage.setItem("scan.mode", mode);
     render();
     show("ok", msg.mode_set + ": " + msg[mode]);
@@ -176,6 +193,11 @@
     if (state.mode === "receive" && autoprint && station.autoprint) { body.print_labels = true; body.printer = station.printer; }
     if (state.mode === "count" && state.stocktake) body.stocktake = state.stocktake;
     if (state.mode === "pick" && state.order) body.document = state.order;
+    if (state.mode === "intake") {
+      body.claim = state.claim;
+      body.qty = 1;
+      if (!isNaN(qty)) body.intake_qty = qty;
+    }
     // The clerk scanning again after "no connection" is the same scan: it keeps the unanswered key, so if the
     // lost attempt was applied the server replays it instead of posting twice.
     var sig = JSON.stringify(body);
@@ -185,7 +207,10 @@
     post(api, body, {key: key, onRetry: function (n) {
       show("busy retrying", code + " · " + msg.retrying + " (" + n + "/" + ATTEMPTS + ")");
     }}).then(function (r) {
-      if (!r.ok) { show("err", code + " — " + r.body.error.message); return; }
+      if (!r.ok) {
+        if (/^CL-\d{8}-\d+$/i.test(code)) { state.claim = null; render(); }  // a refused tag is not held
+        show("err", code + " — " + r.body.error.message); return;
+      }
       var d = r.body;
       if (d.kind === "mode") { setMode(d.mode); return; }
       if (d.kind === "order") {  // pick mode: the pick list's code selects the order
@@ -194,12 +219,28 @@
         show("ok", msg.order_set + ": " + d.order_no + " · " + msg.scan_bin);
         return;
       }
+      if (d.kind === "claim" && d.mode === "intake") {
+        state.claim = d.claim_no; render();
+        show("ok", msg.tag_set + " " + d.claim_no + " · " + d.part_number + " " + (d.name || "") + " ×" + d.qty +
+             " · " + msg.scan_returned_bin);
+        return;
+      }
+      if (d.kind === "intake") {
+        state.claim = null; state.bin = d.location; state.intake = d.doc_no; render();
+        addRow({mode: "intake", part_number: d.part_number, name: d.claim_no, location: d.location, qty: d.qty,
+                qty_on_hand: d.qty_on_hand});
+        if (state.mode === "intake") qtyInput.value = "";
+        show("ok", "OK " + msg.taken_in + " " + d.claim_no + " → " + d.location + " ×" + d.qty + " · " +
+             msg.intake_receipt + " " + d.doc_no + (r.replayed ? " · " + msg.replayed : ""));
+        return;
+      }
       if (d.kind === "location") {
         if (state.mode === "transfer" && state.bin && d.location !== state.bin) {
           state.to = d.location; render(); show("ok", msg.to_set + ": " + d.location); return;
         }
         state.bin = d.location; state.to = null; render();
-        show("ok", msg.bin_set + ": " + d.location + " · " + (state.mode === "transfer" ? msg.scan_to : msg.scan_part));
+        show("ok", msg.bin_set + ": " + d.location + " · " + (state.mode === "transfer" ? msg.scan_to :
+             state.mode === "intake" ? msg.scan_tag : msg.scan_part));
         return;
       }
       if (d.kind === "card") {
@@ -262,6 +303,7 @@
   Wedge.attach({input: input, onScan: onScan, prefix: station.prefix || "", suffix: station.suffix || "",
                 gsSubstitute: station.gsSubstitute || null});
   window.ScanPage = {onScan: onScan, show: show, msg: msg, csrf: csrf, input: input};
+  if (state.mode === "intake") { qtyInput.value = ""; result.textContent = msg.scan_tag; }
   render();
   input.focus();
 })();
