@@ -17,7 +17,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, Submit
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from labels import code128
+from labels import linear
 from service_app.extensions import db
 from service_app.web.common import permission_required, post
 from warehouse import limits
@@ -31,11 +31,11 @@ bp = Blueprint("orders", __name__)
 @bp.app_template_global()
 def code128_svg(data: str, module: float = 2, height: int = 60) -> Markup:
     """A Code 128 symbol as inline SVG (no script, prints sharp): the pick list's order code for the scan page."""
-    vals = code128.values(data)
-    quiet = code128.QUIET * module
-    width = code128.module_count(vals) * module + 2 * quiet
+    pattern = linear.symbol("code128", data).pattern  # python-barcode's modules, as the labels print them
+    quiet = 10 * module  # Code 128's quiet zone: ten modules each side
+    width = len(pattern) * module + 2 * quiet
     bars = "".join(f'<rect x="{quiet + x * module:g}" y="0" width="{w * module:g}" height="{height}"/>'
-                   for x, w in code128.bar_runs(vals))
+                   for x, w in linear.bar_runs(pattern))
     return Markup(f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:g}" height="{height}" '
                   f'viewBox="0 0 {width:g} {height}" role="img" aria-label="{Markup.escape(data)}">'
                   f'<rect width="100%" height="100%" fill="#fff"/><g fill="#000">{bars}</g></svg>')
