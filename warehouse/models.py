@@ -13,3 +13,9 @@ from warehouse.warranty.models import (Claim, Customer, Extension, LabourRate, P
                                        ProductModel, Unit)
 from warehouse.jobs.models import Job  # noqa: F401
 from warehouse.attachments.models import Attachment  # noqa: F401
+from warehouse.audit.models import AuditEntry  # noqa: F401
+from warehouse.accounts.models import LoginSession, LoginThrottle  # noqa: F401
+import warehouse.audit.audited  # noqa: F401,E402  (the audited models: one line each)
+from warehouse.audit.listener import install as _install_audit  # noqa: E402
+
+_install_audit()

@@ -8,6 +8,7 @@ from flask import Flask
 # Importing the area modules attaches their views to the shared `web` blueprint.
 from service_app.web import catalog, home, locations, scan, stock  # noqa: F401
 from service_app.web.attachments import bp as attachments_bp
+from service_app.web.audit import bp as audit_bp
 from service_app.web.common import bp
 from service_app.web.jobs import bp as jobs_bp
 from service_app.web.menu import init_menu
@@ -21,6 +22,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(printing_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(attachments_bp)
+    app.register_blueprint(audit_bp)
     init_menu(app)
 
     @app.context_processor

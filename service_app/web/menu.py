@@ -32,6 +32,7 @@ GROUPS = {
     "stock": _l("Stock"),
     "stocktake": _l("Stocktaking"),
     "labels": _l("Labels and printing"),
+    "admin": _l("Administration"),
 }
 
 ENTRIES: tuple[Entry, ...] = (
@@ -46,6 +47,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("stocktake.reconciliation", _l("Reconciliation"), "stocktake", menu=_l("Reconciliation")),
     Entry("printing.queue", _l("Print queue"), "labels", menu=_l("Print queue")),
     Entry("printing.bin_labels", _l("Bin labels"), "labels"),
+    Entry("audit.trail", _l("Audit trail"), "admin", menu=_l("Audit")),
 )
 
 

@@ -35,8 +35,9 @@ OWN_TRADE = {"claims.assess", "claims.confirm"}
 # jobs, not only their own); admin also manages users.
 _ALL = (set().union(*PERMISSIONS.values()) | {"stocktake.approve", "stocktake.open", "users.manage", "reports.read",
                                               "export", "warranty.write", "claims.write", "dealers.write",
-                                              "printers.manage", "jobs.all", "claims.approve"}) - OWN_TRADE
-PERMISSIONS["manager"] = _ALL - {"users.manage"}
+                                              "printers.manage", "jobs.all", "claims.approve", "audit.read"}) - OWN_TRADE
+# The audit trail is the administrators' (it also records the manager's own changes).
+PERMISSIONS["manager"] = _ALL - {"users.manage", "audit.read"}
 PERMISSIONS["admin"] = _ALL
 # Store clerks work in their own store only.
 STORE_OF_ROLE = {"new_store_clerk": "NEW", "returned_store_clerk": "RETURNED"}
