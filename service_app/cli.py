@@ -129,8 +129,12 @@ def register_cli(app: Flask) -> None:
             items = [items]
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items) or not items:
             raise click.ClickException("--data must be a JSON object or a non-empty list of objects")
-        job = _write(lambda: enqueue(db.session, template=template, items=items, copies=copies, actor="cli",
-                                     printer_url=printer or app.config["PRINTER_URL"]))
+        from warehouse.printing.policy import PrinterPolicy
+
+        policy = PrinterPolicy.from_config(app.config)  # the worker would refuse the job anyway; say so now
+        job = _write(lambda: (policy.check(printer) if printer else None,
+                              enqueue(db.session, template=template, items=items, copies=copies, actor="cli",
+                                      printer_url=printer or app.config["PRINTER_URL"]))[1])
         click.echo(job.id)
 
     @app.cli.command("print-worker")
@@ -143,13 +147,14 @@ def register_cli(app: Flask) -> None:
 
         from sqlalchemy.orm import sessionmaker
 
+        from warehouse.printing.policy import PrinterPolicy
         from warehouse.printing.worker import run_worker
 
         stop = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
         stats = run_worker(sessionmaker(bind=db.engine, expire_on_commit=False), once=once, poll=poll,
-                           stop_event=stop)
+                           stop_event=stop, policy=PrinterPolicy.from_config(app.config))
         click.echo(f"delivered {stats.done} job(s), {stats.labels} label(s); {stats.retried} to retry, "
                    f"{stats.failed} failed")
 

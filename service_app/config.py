@@ -51,7 +51,7 @@ def from_env(instance_path: str) -> dict:
         # Where printers may be (docs/security.md): TCP hosts or networks and ports, the one folder file://
         # printers write under, CUPS servers besides the local one. Loopback only when listed here.
         "PRINTER_TCP_ALLOW": _list("PRINTER_TCP_ALLOW", "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16"),
-        "PRINTER_TCP_PORTS": [int(p) for p in _list("PRINTER_TCP_PORTS", "9100")],
+        "PRINTER_TCP_PORTS": _list("PRINTER_TCP_PORTS", "9100"),  # ports or ranges: 9100,1024-65535
         "PRINTER_FOLDER_ROOT": os.environ.get("PRINTER_FOLDER_ROOT") or str(instance / "labels"),
         "PRINTER_CUPS_SERVERS": _list("PRINTER_CUPS_SERVERS", ""),
         "API_TITLE": "After-sales parts & service API",

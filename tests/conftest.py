@@ -116,7 +116,9 @@ def app(db_url):
     from service_app.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": db_url, "TESTING": True, "SECRET_KEY": "test-secret",
-                      "WTF_CSRF_ENABLED": False})
+                      "WTF_CSRF_ENABLED": False,
+                      # the test printers (labels.testprinter) listen on 127.0.0.1 at a free port
+                      "PRINTER_TCP_ALLOW": ["127.0.0.1/32"], "PRINTER_TCP_PORTS": ["1024-65535"]})
     yield app
     with app.app_context():
         db.session.remove()
