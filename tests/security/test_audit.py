@@ -102,3 +102,32 @@ def test_reading_customer_fields_is_recorded(client, auth, session):
     assert (read.entity, read.entity_key, read.actor, read.user_agent) == ("customer", "VIN-0001", "u_service_agent",
                                                                            "PDA-7 scanner/1.0")
     del warranty
+
+
+def test_on_both_databases_entries_are_written_and_cannot_be_rewritten(any_db_url):
+    """The listener and the triggers on SQLite and PostgreSQL, with the sign-in throttle's upsert too."""
+    from sqlalchemy.orm import Session
+
+    from warehouse.accounts.signin import sign_in
+    from warehouse.audit.context import Client, reset_client, set_client
+    from warehouse.db import make_engine
+    from warehouse.locations.services import create_bin
+
+    eng = make_engine(any_db_url)
+    token = set_client(Client(actor="li", role="manager", ip="10.0.0.9"))
+    try:
+        with Session(eng) as s:
+            create_bin(s, code="N-P01-01", store="NEW")
+            for _ in range(6):
+                result = sign_in(s, username="ghost", password="nope-nope-nope", client_ip="10.0.0.9")
+            s.commit()
+            assert result.locked_for > 0
+            rows = s.scalars(select(AuditEntry).where(AuditEntry.actor == "li")).all()
+            assert {(r.action, r.entity) for r in rows} >= {("create", "location"), ("login_failed", "login"),
+                                                             ("login_locked", "login")}
+        for sql in ("UPDATE audit_entry SET actor = 'x'", "DELETE FROM audit_entry"):
+            with Session(eng) as s, pytest.raises(DatabaseError):
+                s.execute(text(sql))
+    finally:
+        reset_client(token)
+        eng.dispose()
