@@ -229,7 +229,10 @@ def _playwright_browser():
 @pytest.fixture
 def page(_playwright_browser):
     """A fresh browser context (cookies, storage) per test, sized like a 10-inch tablet."""
-    context = _playwright_browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    # bypass_csp: Playwright evaluates string predicates (wait_for_function) with eval, which the app's CSP refuses;
+    # the pages themselves are checked under the enforced CSP in tests/security/test_browser.py.
+    context = _playwright_browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN",
+                                              bypass_csp=True)
     pg = context.new_page()
     pg.set_default_timeout(10_000)
     yield pg

@@ -66,7 +66,18 @@ def test_a_cookie_captured_before_logout_is_dead_after(page, live_server, people
         other.close()
 
 
-def test_pages_run_under_the_csp_and_the_audit_page_shows_changes(page, live_server, people, session):
+@pytest.fixture
+def enforced(_playwright_browser):
+    """A page that enforces the CSP (the shared `page` fixture bypasses it for Playwright's own eval)."""
+    context = _playwright_browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    pg = context.new_page()
+    pg.set_default_timeout(10_000)
+    yield pg
+    context.close()
+
+
+def test_pages_run_under_the_csp_and_the_audit_page_shows_changes(enforced, live_server, people, session):
+    page = enforced
     make_part(session, part_number="HX-1", name="=HYPERLINK(\"http://x\",\"y\")")
     session.commit()
     watch_csp(page)
@@ -78,9 +89,12 @@ def test_pages_run_under_the_csp_and_the_audit_page_shows_changes(page, live_ser
     assert "part HX-1" in first and "新建" in first
     page.screenshot(path="/tmp/security-audit-zh.png", full_page=True)
     page.click("#lang-en")
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.wait_for_selector("html[lang=en]")
     page.set_viewport_size({"width": 800, "height": 1280})
     page.screenshot(path="/tmp/security-audit-en-tablet.png", full_page=True)
-    for path in ("/", "/scan", "/parts", "/parts/HX-1", "/stocktakes", "/print-queue", "/jobs"):
+    seen = []
+    for path in ("/", "/scan", "/parts", "/parts/HX-1", "/stocktakes", "/print-queue", "/jobs", "/audit"):
         page.goto(f"{live_server}{path}")
-    assert csp_violations(page) == []
+        page.wait_for_load_state("networkidle")
+        seen += csp_violations(page)
+    assert seen == []
