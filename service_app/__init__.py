@@ -41,6 +41,10 @@ def create_app(config: dict | None = None) -> Flask:
     init_uploads(app)  # before the edge's checks read the body: upload endpoints take 10 MB
     init_edge(app)  # before any blueprint: URL rules compile their converters as they are added
 
+    from service_app.security import init_security
+
+    init_security(app)
+
     from service_app.auth import init_auth
     from service_app.api import init_api
     from service_app.web import init_web

@@ -17,6 +17,15 @@ from warehouse.errors import DomainError
 def _write(action):
     """Run one use case in the write frame; a refusal exits non-zero with its code, its message (Chinese under a zh
     locale, else English) and its parameters (an operator's script wants the keys)."""
+    import getpass
+
+    from warehouse.audit.context import Client, reset_client, set_client
+
+    try:
+        login = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (a container)
+        login = "?"
+    token = set_client(Client(actor=f"cli:{login}"[:64], role="cli"))  # who, for the audit trail
     try:
         return run_write(db.session, lambda _key: action())
     except DomainError as exc:
@@ -24,6 +33,8 @@ def _write(action):
             message = render(exc)[1]
         params = ", ".join(f"{k}={v}" for k, v in exc.params.items() if v is not None)
         raise click.ClickException(f"{exc.code}: {message}" + (f" ({params})" if params else "")) from None
+    finally:
+        reset_client(token)
 
 
 class BadInput(click.ClickException):
@@ -69,6 +80,48 @@ def register_cli(app: Flask) -> None:
                               display_name=display_name))
         click.echo(f"user {username} ({role}) created")
 
+    @app.cli.command("set-password")
+    @click.argument("username")
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+    def set_password(username, password):
+        """Set a user's password (the password policy applies); their sessions and tokens end."""
+        from warehouse.accounts.services import change_password
+
+        _write(lambda: change_password(db.session, username=username, new_password=password, check_current=False))
+        click.echo(f"password of {username} changed; their sessions and tokens have ended")
+
+    @app.cli.command("set-role")
+    @click.argument("username")
+    @click.argument("role")
+    def set_role(username, role):
+        """Change a user's role; their sessions and tokens end."""
+        from warehouse.accounts.services import set_role as change
+
+        _write(lambda: change(db.session, username=username, role=role))
+        click.echo(f"{username} is now {role}")
+
+    @app.cli.command("set-active")
+    @click.argument("username")
+    @click.argument("active", type=click.Choice(["yes", "no"]))
+    def set_active(username, active):
+        """Deactivate (no) or reactivate (yes) a user; deactivating ends their sessions and tokens."""
+        from warehouse.accounts.services import set_active as change
+
+        _write(lambda: change(db.session, username=username, active=active == "yes"))
+        click.echo(f"{username} {'active' if active == 'yes' else 'deactivated'}")
+
+    @app.cli.command("unlock-login")
+    @click.option("--user", "username", default=None, help="the user name that was locked")
+    @click.option("--ip", "client_ip", default=None, help="the client address that was locked")
+    def unlock_login(username, client_ip):
+        """Lift a sign-in lock after too many failed attempts (a user name, a client address or both)."""
+        from warehouse.accounts.signin import unlock
+
+        if not username and not client_ip:
+            raise click.UsageError("give --user and/or --ip")
+        n = _write(lambda: unlock(db.session, username=username, client_ip=client_ip))
+        click.echo(f"{n} lock(s) lifted")
+
     @app.cli.command("print-label")
     @click.argument("template")
     @click.option("--data", required=True, help="JSON object (one label) or list of objects (a batch)")
@@ -88,8 +141,12 @@ def register_cli(app: Flask) -> None:
             items = [items]
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items) or not items:
             raise click.ClickException("--data must be a JSON object or a non-empty list of objects")
-        job = _write(lambda: enqueue(db.session, template=template, items=items, copies=copies, actor="cli",
-                                     printer_url=printer or app.config["PRINTER_URL"]))
+        from warehouse.printing.policy import PrinterPolicy
+
+        policy = PrinterPolicy.from_config(app.config)  # the worker would refuse the job anyway; say so now
+        job = _write(lambda: (policy.check(printer) if printer else None,
+                              enqueue(db.session, template=template, items=items, copies=copies, actor="cli",
+                                      printer_url=printer or app.config["PRINTER_URL"]))[1])
         click.echo(job.id)
 
     @app.cli.command("print-worker")
@@ -102,13 +159,14 @@ def register_cli(app: Flask) -> None:
 
         from sqlalchemy.orm import sessionmaker
 
+        from warehouse.printing.policy import PrinterPolicy
         from warehouse.printing.worker import run_worker
 
         stop = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
         stats = run_worker(sessionmaker(bind=db.engine, expire_on_commit=False), once=once, poll=poll,
-                           stop_event=stop)
+                           stop_event=stop, policy=PrinterPolicy.from_config(app.config))
         click.echo(f"delivered {stats.done} job(s), {stats.labels} label(s); {stats.retried} to retry, "
                    f"{stats.failed} failed")
 

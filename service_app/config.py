@@ -21,6 +21,15 @@ def _secret_key(instance: Path) -> str:
     return path.read_text().strip()
 
 
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _list(name: str, default: str) -> list[str]:
+    return [v.strip() for v in os.environ.get(name, default).split(",") if v.strip()]
+
+
 def from_env(instance_path: str) -> dict:
     instance = Path(instance_path)
     instance.mkdir(parents=True, exist_ok=True)
@@ -38,6 +47,17 @@ def from_env(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,  # a scan page stays open all shift
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
+        # Secure cookies: set, or implied by an https site; requests that arrive over https get them anyway.
+        "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME", "http"),
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", os.environ.get("PREFERRED_URL_SCHEME") == "https"),
+        # Behind a reverse proxy: how many proxies' X-Forwarded-For/-Proto/-Host to believe (0: none).
+        "TRUST_PROXY": int(os.environ.get("TRUST_PROXY", 0)),
+        # Where printers may be (docs/security.md): TCP hosts or networks and ports, the one folder file://
+        # printers write under, CUPS servers besides the local one. Loopback only when listed here.
+        "PRINTER_TCP_ALLOW": _list("PRINTER_TCP_ALLOW", "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16"),
+        "PRINTER_TCP_PORTS": _list("PRINTER_TCP_PORTS", "9100"),  # ports or ranges: 9100,1024-65535
+        "PRINTER_FOLDER_ROOT": os.environ.get("PRINTER_FOLDER_ROOT") or str(instance / "labels"),
+        "PRINTER_CUPS_SERVERS": _list("PRINTER_CUPS_SERVERS", ""),
         "API_TITLE": "After-sales parts & service API",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",

@@ -94,6 +94,19 @@ ERRORS: dict[str, tuple[int, object]] = {
         "period_kind": _l("This report covers one of these periods: %(allowed)s."),
         "option_not_taken": _l("The report %(report)s does not take %(field)s."),
         # warranty and dealers
+        "password_common": _l("This password is too common; choose another."),
+        "password_has_username": _l("The password must not contain the username."),
+        "wrong_current_password": _l("The current password is wrong."),
+        "barcode_is_bin": _l("Barcode %(code)s is the code of bin %(location)s: a scan must mean one thing."),
+        "barcode_is_part_number": _l("Barcode %(code)s is the number of part %(part_number)s: a scan must mean one "
+                                     "thing."),
+        "part_number_is_barcode": _l("%(part_number)s is already a barcode of part %(other)s."),
+        "printer_host": _l("Printers may only be at the hosts or networks this site allows (%(allowed)s)."),
+        "printer_port": _l("Printers may only listen on the ports this site allows (%(allowed)s)."),
+        "printer_folder": _l("Folder printers must write under %(root)s."),
+        "printer_queue": _l("A print queue name has letters, digits, _ and - only; other print servers must be "
+                            "allowed by the site (%(allowed)s)."),
+        "printer_timeout": _l("A printer timeout must be between %(min)s and %(max)s seconds."),
     }),
     "malformed_json": (400, {
         None: _l("The request body is not valid JSON."),
@@ -131,6 +144,8 @@ ERRORS: dict[str, tuple[int, object]] = {
         "card_restart": _l("The card of %(part_number)s in %(location)s disagrees with the account: only a manager "
                            "may restart it."),
     }),
+    "login_locked": (429, _l("Too many failed sign-ins for this name or from this address. Try again in "
+                             "%(retry_after)s seconds, or ask an administrator to unlock it.")),
     "own_count": (403, _l("You counted lines of stocktake %(doc_no)s: another manager must approve it.")),
     "same_counter": (403, _l("Your count of %(part_number)s in %(location)s was rejected: someone else must "
                              "recount it.")),
@@ -149,6 +164,7 @@ ERRORS: dict[str, tuple[int, object]] = {
         "handoff": _l("There is no hand-off %(handoff)s on this ticket."),
         "dispute": _l("There is no intake dispute %(dispute_no)s."),
     }),
+    "unknown_user": (404, _l("There is no user %(username)s.")),
     "unknown_part": (404, _l("Unknown part %(part_number)s.")),
     "unknown_location": (404, _l("Unknown bin or location %(location)s.")),
     "unknown_unit": (404, _l("Unknown unit %(serial)s.")),

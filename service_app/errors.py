@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -68,7 +68,11 @@ def register_error_handlers(app: Flask) -> None:
     def _domain(exc: DomainError):
         db.session.rollback()
         status, message = render(exc)
-        return _answer(status, exc.code, message, _details(exc.params))
+        response = _answer(status, exc.code, message, _details(exc.params))
+        if isinstance(exc.params.get("retry_after"), int):  # a lock or limit says when to come back
+            response = make_response(response)
+            response.headers["Retry-After"] = str(exc.params["retry_after"])
+        return response
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):

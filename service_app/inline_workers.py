@@ -38,9 +38,10 @@ def start_inline(app: Flask, *, enabled: str, name: str, run) -> None:
 
 def init_print_thread(app: Flask) -> None:
     def run(factory, *, stop_event):
+        from warehouse.printing.policy import PrinterPolicy
         from warehouse.printing.worker import run_worker
 
-        run_worker(factory, stop_event=stop_event)
+        run_worker(factory, stop_event=stop_event, policy=PrinterPolicy.from_config(app.config))
 
     start_inline(app, enabled="PRINT_WORKER_INLINE", name="print-worker", run=run)
 

@@ -116,7 +116,9 @@ def app(db_url):
     from service_app.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": db_url, "TESTING": True, "SECRET_KEY": "test-secret",
-                      "WTF_CSRF_ENABLED": False})
+                      "WTF_CSRF_ENABLED": False,
+                      # the test printers (labels.testprinter) listen on 127.0.0.1 at a free port
+                      "PRINTER_TCP_ALLOW": ["127.0.0.1/32"], "PRINTER_TCP_PORTS": ["1024-65535"]})
     yield app
     with app.app_context():
         db.session.remove()
@@ -227,7 +229,10 @@ def _playwright_browser():
 @pytest.fixture
 def page(_playwright_browser):
     """A fresh browser context (cookies, storage) per test, sized like a 10-inch tablet."""
-    context = _playwright_browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    # bypass_csp: Playwright evaluates string predicates (wait_for_function) with eval, which the app's CSP refuses;
+    # the pages themselves are checked under the enforced CSP in tests/security/test_browser.py.
+    context = _playwright_browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN",
+                                              bypass_csp=True)
     pg = context.new_page()
     pg.set_default_timeout(10_000)
     yield pg

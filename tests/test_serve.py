@@ -38,7 +38,8 @@ def test_make_run_serves_with_gunicorn_on_the_port_named_and_prints_from_its_wor
     log = tmp_path / "serve.log"
     with TestPrinter("zpl") as zebra, log.open("wb") as out:
         env = {**os.environ, "PORT": str(port), "VENV": sys.prefix, "SECRET_KEY": "t",
-               "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}"}
+               "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
+               "PRINTER_TCP_ALLOW": "127.0.0.1/32", "PRINTER_TCP_PORTS": "1024-65535"}  # the test printer
         env.pop("PRINT_WORKER", None)  # the script's default, as under make
         server = subprocess.Popen(["sh", "scripts/serve.sh"], cwd=ROOT, env=env, stdout=out,
                                   stderr=subprocess.STDOUT)

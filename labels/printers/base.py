@@ -1,6 +1,7 @@
 """What every printer driver shares: the status it reports, the error it raises, and the URL options it reads."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import parse_qs
@@ -59,6 +60,7 @@ class Options:
     timeout: float
 
 
+TIMEOUT = (0.05, 30.0)  # seconds: bounded both ways (nan, inf, 1e9 are no timeouts); sites allow 0.5+ (policy)
 DEFAULT_DPI = {"zpl": 203, "tspl": 203, "pdf": 300}  # 300 lands on whole dots of the office printers' 600 dpi
 
 
@@ -79,6 +81,6 @@ def options(url: str, query: str, *, langs: tuple[str, ...], default_lang: str) 
         raise PrinterUrlError(f"{url}: dpi, timeout and size (WxH in mm) must be numbers") from None
     if size is not None and len(size) != 2:
         raise PrinterUrlError(f"{url}: size must be WIDTHxHEIGHT in mm, such as 60x40")
-    if not 100 <= dpi <= 600 or timeout <= 0:
-        raise PrinterUrlError(f"{url}: dpi must be 100..600 and timeout positive")
+    if not 100 <= dpi <= 600 or not math.isfinite(timeout) or not TIMEOUT[0] <= timeout <= TIMEOUT[1]:
+        raise PrinterUrlError(f"{url}: dpi must be 100..600 and timeout {TIMEOUT[0]:g}..{TIMEOUT[1]:g} seconds")
     return Options(lang, dpi, size, timeout)

@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from service_app.api.common import read, write
 from service_app.api.fields import LocationCode, Money, PartNumber, Required, Store, Str, Text
-from service_app.auth.identity import require
+from service_app.auth.identity import api_actor, require
 from service_app.extensions import db
 from warehouse import limits
 from warehouse.catalog import services as catalog
@@ -89,10 +89,12 @@ def show_part(part_number):
 @blp.response(201, LocationOut)
 @require("locations.write")
 def create_location(body):
-    """Create a bin in the NEW or RETURNED store (codes like N-A01-03 / R-B02-01)."""
+    """Create a bin in the NEW or RETURNED store (codes like N-A01-03 / R-B02-01); a store clerk only in their own
+    store."""
+    role = api_actor().role
 
     def run(_key):
-        loc = locations.create_bin(db.session, **body)
+        loc = locations.create_bin(db.session, **body, role=role)
         return {"code": loc.code, "store": loc.store, "kind": loc.kind}
 
     return write(run, status=201)

@@ -46,3 +46,12 @@ def _replay(hit: Replay):
 def read(body: dict):
     db.session.rollback()  # end the read transaction promptly (SQLite: release the snapshot)
     return jsonify(body)
+
+
+def log_read(*, entity: str, key: str | None, note: str | None = None) -> None:
+    """Record that the caller read confidential data (customer fields) in the audit trail, in a transaction of its
+    own after the read's: call it once the answer is built."""
+    from warehouse.audit.services import record
+
+    db.session.rollback()
+    run_write(db.session, lambda _key: record(db.session, action="read", entity=entity, key=key, note=note))

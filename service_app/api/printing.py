@@ -10,6 +10,7 @@ from service_app.extensions import db
 from warehouse import limits
 from warehouse.errors import ValidationError
 from warehouse.printing import services as printing
+from warehouse.printing.policy import PrinterPolicy
 
 blp = Blueprint("api_printing", __name__, description="Labels: the durable print queue and the printers")
 
@@ -94,5 +95,9 @@ def cancel(job_id):
 @blp.response(201, PrinterIn)
 @require("printers.manage")
 def register(body):
-    """Name a printer URL so that stations may choose it (tcp://HOST:9100?lang=zpl|tspl, cups://QUEUE, file://DIR)."""
-    return write(lambda _k: printing.printer_dict(printing.register_printer(db.session, **body)), status=201)
+    """Name a printer URL so that stations may choose it (tcp://HOST:9100?lang=zpl|tspl, cups://QUEUE, file://DIR),
+    within the site's printer rules (allowed hosts/networks and ports, the folder root, CUPS queue names, timeout
+    0.5–30 s; docs/security.md): anything else is refused with 400."""
+    policy = PrinterPolicy.from_config(current_app.config)
+    return write(lambda _k: printing.printer_dict(printing.register_printer(db.session, **body, policy=policy)),
+                 status=201)

@@ -102,6 +102,8 @@ class Approval(Schema):
                                                                       "move_id}] posted to/from @ADJUST"})
     approved_lines = fields.Integer()
     awaiting_recount = fields.Integer()
+    held = fields.List(fields.Dict(), metadata={"description": "[{part_number, location, physical}]: lines counted "
+                                                               "beyond the quantity cap, held back for a recount"})
 
 
 class ReconQuery(Schema):

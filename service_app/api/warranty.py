@@ -8,7 +8,7 @@ from flask import current_app
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from service_app.api.common import read, write
+from service_app.api.common import log_read, read, write
 from service_app.auth.identity import api_actor, require
 from service_app.extensions import db
 from warehouse.warranty import queries, rules, services as warranty
@@ -206,9 +206,11 @@ def status(args, serial):
     """Warranty status of a unit on a date (`?on=`), for a part's category (`?part_number=`), at a usage reading
     (`?usage=`). The customer is included only for roles that may read customers."""
     actor = api_actor()
-    return read(queries.warranty_view(db.session, serial, on=args.get("on"), part_number=args.get("part_number"),
-                                      usage=args.get("usage"), with_customer=actor.can("customers.read"),
-                                      history=True))
+    view = queries.warranty_view(db.session, serial, on=args.get("on"), part_number=args.get("part_number"),
+                                 usage=args.get("usage"), with_customer=actor.can("customers.read"), history=True)
+    if "customer" in view:  # customer data is confidential: who read it is on record
+        log_read(entity="customer", key=view.get("serial"), note="warranty status")
+    return read(view)
 
 
 @blp.route("/claims", methods=["POST"])

@@ -3,12 +3,13 @@ from __future__ import annotations
 import time
 from functools import wraps
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, session
 from flask_login import UserMixin, current_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from service_app.extensions import csrf, db, login
 from warehouse.accounts.queries import active_user
+from warehouse.accounts.sessions import session_alive
 from warehouse.accounts.roles import can
 from warehouse.errors import DomainError, Forbidden
 
@@ -61,6 +62,38 @@ def _cached_actor(user_id: int) -> Actor | None:
     actor = Actor(user) if user is not None else None
     _actors[key] = (now, actor)
     return actor
+
+
+# Browser sessions are checked the same way: whether the session row is still open is re-read at most every
+# ACTOR_TTL seconds per process; the process that ends a session forgets it at once (`forget_session`).
+_sessions: dict[tuple[str, str], tuple[float, bool]] = {}
+
+
+def _session_open(sid: str, user_id: int) -> bool:
+    key = (current_app.config["SQLALCHEMY_DATABASE_URI"], sid)
+    hit = _sessions.get(key)
+    now = time.monotonic()
+    if hit is not None and now - hit[0] < ACTOR_TTL:
+        return hit[1]
+    alive = session_alive(db.session, sid=sid, user_id=user_id)
+    if len(_sessions) > 10_000:  # idle sessions of a long-running process: start over rather than grow
+        _sessions.clear()
+    _sessions[key] = (now, alive)
+    return alive
+
+
+def forget_session(sid: str) -> None:
+    _sessions[(current_app.config["SQLALCHEMY_DATABASE_URI"], sid)] = (time.monotonic(), False)
+
+
+def forget_actor() -> None:
+    """After a change to a user: this process re-reads users at their next request (others within ACTOR_TTL)."""
+    _actors.clear()
+
+
+def remember_session(sid: str, generation: int) -> None:
+    """After login_user(): the cookie carries the server-side session id and the user's generation."""
+    session["sid"], session["gen"] = sid, generation
 
 
 def actor_from_token(token: str) -> Actor:
@@ -121,5 +154,10 @@ def init_identity(app: Flask) -> None:
 
     @login.user_loader
     def _load(user_id: str):
-        user = _load_active(int(user_id)) if user_id.isdigit() else None
-        return Actor(user) if user else None
+        """A session cookie counts while its server-side session is open and the user's generation has not moved
+        on (a password, role or active change) since it was made: a copied or stale cookie is no one."""
+        actor = _cached_actor(int(user_id)) if user_id.isdigit() and len(user_id) < 19 else None
+        sid = session.get("sid")
+        if actor is None or not isinstance(sid, str) or session.get("gen") != actor.generation:
+            return None
+        return actor if _session_open(sid, actor.id) else None

@@ -37,6 +37,7 @@ GROUPS = {
     "labels": _l("Labels and printing"),
     "dealers": _l("Dealer orders and accounts"),
     "reports": _l("Reports and planning"),
+    "admin": _l("Administration"),
 }
 
 ENTRIES: tuple[Entry, ...] = (
@@ -67,6 +68,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("returns.returns_list", _l("Dealer returns"), "dealers", menu=_l("Returns")),
     Entry("reports.index", _l("Statements and reports"), "reports", menu=_l("Reports")),
     Entry("reports.stock_plan", _l("Stock plan and purchase requests"), "reports", menu=_l("Stock plan")),
+    Entry("audit.trail", _l("Audit trail"), "admin", menu=_l("Audit")),
 )
 
 

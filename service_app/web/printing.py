@@ -11,6 +11,7 @@ from service_app.web.common import permission_required, post
 from warehouse.locations.queries import bin_codes_between
 from warehouse.printing import services as printing
 from warehouse.printing.items import receipt_labels as receipt_label_items
+from warehouse.printing.policy import PrinterPolicy
 from warehouse.printing.queries import named_printers
 
 bp = Blueprint("printing", __name__)
@@ -54,7 +55,10 @@ def job_action(job_id, action):
 @bp.route("/print-queue/check-printers", methods=["POST"])
 @permission_required("labels.print")
 def check_printers():
-    _commit(lambda: printing.refresh_printers(db.session), _("{result} printer(s) checked."))
+    urls = printing.printers_to_check(db.session)
+    db.session.rollback()  # no transaction stays open while printers are asked
+    statuses = printing.probe(urls, resolver=PrinterPolicy.from_config(current_app.config).guard())
+    _commit(lambda: printing.record_statuses(db.session, statuses=statuses), _("{result} printer(s) checked."))
     return redirect(url_for("printing.queue"))
 
 

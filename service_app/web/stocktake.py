@@ -131,6 +131,9 @@ def approve(stocktake_id):
     done = post(lambda: services.approve(db.session, stocktake_id=stocktake_id, actor=current_user.username))
     if done is not None:
         flash(_("Approved: %(n)s adjustments posted.", n=len(done["adjustments"])), "ok")
+        for line in done.get("held", []):
+            flash(_("%(part_number)s in %(location)s was counted as %(physical)s, beyond any plausible quantity: "
+                    "held back; send it for a recount.", **line), "error")
     return redirect(url_for("stocktake.reconciliation", stocktake=stocktake_id))
 
 

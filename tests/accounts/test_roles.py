@@ -41,7 +41,7 @@ def test_the_new_roles_read_what_their_work_needs():
 
 def test_the_manager_still_reads_and_approves_everything_else():
     others = set().union(*(PERMISSIONS[r] for r in ROLES if r not in ("manager", "admin"))) - OWN_TRADE
-    assert others <= PERMISSIONS["manager"] and PERMISSIONS["manager"] | {"users.manage"} == PERMISSIONS["admin"]
+    assert others <= PERMISSIONS["manager"] and PERMISSIONS["manager"] | {"users.manage", "audit.read"} == PERMISSIONS["admin"]
 
 
 def _flask(args, db_url):

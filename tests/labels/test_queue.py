@@ -18,6 +18,9 @@ from warehouse.errors import Conflict, DomainError, ValidationError
 from warehouse.printing import services, worker
 from warehouse.printing.models import LabelPrinter, PrintJob
 from tests.labels.conftest import SAMPLES
+from warehouse.printing.policy import PrinterPolicy
+
+LOCAL = PrinterPolicy(tcp_allow=("127.0.0.1/32",), tcp_ports=("1024-65535",))  # the test printers
 
 
 def parts(prefix: str, count: int) -> list[dict]:
@@ -312,7 +315,7 @@ def test_the_queue_page_view(db, printer):
     waiting = enqueue(db, printer.url(), parts("Q", 1))
     worker.deliver_due(db)
     with db.begin() as s:
-        services.register_printer(s, name="Receiving Zebra", url=printer.url())
+        services.register_printer(s, name="Receiving Zebra", url=printer.url(), policy=LOCAL)
     with db() as s:
         view = services.queue_view(s)
         assert [j.id for j in view.jobs] == [waiting, done]
@@ -326,9 +329,9 @@ def test_the_queue_page_view(db, printer):
 def test_refresh_printers_records_each_state(db, printer, tspl_printer):
     tspl_printer.paper_out = True
     with db.begin() as s:
-        services.register_printer(s, name="zebra", url=printer.url())
-        services.register_printer(s, name="tsc", url=tspl_printer.url())
-        assert services.refresh_printers(s) == 2
+        services.register_printer(s, name="zebra", url=printer.url(), policy=LOCAL)
+        services.register_printer(s, name="tsc", url=tspl_printer.url(), policy=LOCAL)
+    assert services.refresh_printers(db) == 2
     with db() as s:
         rows = {r.name: r for r in s.scalars(select(LabelPrinter))}
     assert rows["zebra"].ready and not rows["tsc"].ready and rows["tsc"].paper_out and rows["tsc"].checked_at

@@ -32,7 +32,8 @@ def jobs(session) -> list[PrintJob]:
 
 
 def test_cli_print_label_then_worker_delivers_once(tmp_path, zebra):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}", "SECRET_KEY": "t"}
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}", "SECRET_KEY": "t",
+           "PRINTER_TCP_ALLOW": "127.0.0.1/32", "PRINTER_TCP_PORTS": "1024-65535"}  # the test printer
     flask = [sys.executable, "-m", "flask", "--app", "service_app"]
     run = lambda *a, **kw: subprocess.run(flask + list(a), cwd=ROOT, env=env, capture_output=True, text=True,  # noqa: E731
                                           timeout=120, **kw)
@@ -120,9 +121,10 @@ def test_inline_worker_thread_delivers(app, client, auth, session, zebra):
     from service_app.print_thread import init_print_thread
 
     init_print_thread(app)
+    from warehouse.printing.policy import PrinterPolicy
     from warehouse.printing.services import register_printer
 
-    register_printer(session, name="z", url=zebra.url())
+    register_printer(session, name="z", url=zebra.url(), policy=PrinterPolicy.from_config(app.config))
     session.commit()
     h = auth.headers("new_store_clerk")
     r = client.post("/api/v1/labels/print", json={"template": "bin", "items": [{"code": "N-A01-01"}],

@@ -24,7 +24,7 @@ def test_decode_refuses_what_is_not_an_image(client, auth):
     r = client.post("/api/v1/scan/decode", data=b"\x89PNG\r\n\x1a\nbroken", content_type="image/png", headers=h)
     assert r.status_code == 400 and r.json["error"]["code"] == "bad_image"
     r = client.post("/api/v1/scan/decode", data=b"hello", content_type="text/plain", headers=h)
-    assert r.status_code == 400 and r.json["error"]["code"] == "invalid_input"
+    assert r.status_code == 415 and r.json["error"]["code"] == "unsupported_media_type"  # images only
     r = client.post("/api/v1/scan/decode", data=b"", content_type="image/jpeg", headers=h)
     assert r.status_code == 400
     r = client.post("/api/v1/scan/decode", data=b"\xff" * (2 << 20), content_type="image/jpeg", headers=h)

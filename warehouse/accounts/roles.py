@@ -45,12 +45,14 @@ OWN_TRADE = {"claims.assess", "claims.confirm"}
 # jobs, not only their own); admin also manages users.
 _ALL = (set().union(*PERMISSIONS.values()) | {"stocktake.approve", "stocktake.open", "users.manage", "reports.read",
                                               "export", "warranty.write", "claims.write", "dealers.write",
-                                              "printers.manage", "jobs.all", "claims.approve",
-                                              "orders.release", "dealer_returns.decide", "vans.review", "service.configure",
+                                              "printers.manage", "jobs.all", "claims.approve", "audit.read",
+                                              "orders.release", "dealer_returns.decide", "vans.review",
+                                              "service.configure",
                                               # exceptions only a manager decides: scrapping what a supplier
                                               # refused, closing a dealer dispute, closing a quality incident
                                               "returns.scrap", "disputes.close", "incidents.close"}) - OWN_TRADE
-PERMISSIONS["manager"] = _ALL - {"users.manage"}
+# The audit trail is the administrators' (it also records the manager's own changes).
+PERMISSIONS["manager"] = _ALL - {"users.manage", "audit.read"}
 PERMISSIONS["admin"] = _ALL
 # Store clerks work in their own store only.
 STORE_OF_ROLE = {"new_store_clerk": "NEW", "returned_store_clerk": "RETURNED"}

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from scanners.codes import classify
 from warehouse.catalog.models import Part, PartBarcode, Supplier
 from warehouse.errors import AlreadyExists, NotFound, ValidationError
+from warehouse.locations.models import Location
 from warehouse.limits import MONEY_MAX, MONEY_PLACES, NAME_LEN, PART_NUMBER_LEN
 
 PART_NUMBER = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9._/-]{{0,{PART_NUMBER_LEN - 1}}}$")
@@ -65,6 +66,9 @@ def create_part(session: Session, *, part_number: str, name: str, name_en: str |
         raise ValidationError(field="part_number", reason="looks_like_code")
     if session.scalar(select(Part.id).where(Part.part_number == pn)) is not None:
         raise AlreadyExists(reason="part", part_number=pn)
+    other = session.scalar(select(Part.part_number).join(PartBarcode).where(PartBarcode.code == pn))
+    if other is not None:  # a scan of it would find the other part
+        raise ValidationError(field="part_number", reason="part_number_is_barcode", part_number=pn, other=other)
     sup = None
     if supplier:
         sup = session.scalar(select(Supplier).where(Supplier.code == supplier))
@@ -89,6 +93,13 @@ def add_barcode(session: Session, *, part: Part, code: str, kind: str | None = N
     code = _text(code, "barcode", 64, required=True)
     if session.scalar(select(PartBarcode.id).where(PartBarcode.code == code)) is not None:
         raise AlreadyExists(reason="barcode", code=code)
+    # A scan must resolve to one thing: a barcode may not be a bin's code or another part's number.
+    bin_code = session.scalar(select(Location.code).where(Location.code == code.upper()))
+    if bin_code is not None:
+        raise ValidationError(field="barcode", reason="barcode_is_bin", code=code, location=bin_code)
+    other = session.scalar(select(Part.part_number).where(Part.part_number == code, Part.id != part.id))
+    if other is not None:
+        raise ValidationError(field="barcode", reason="barcode_is_part_number", code=code, part_number=other)
     if kind is None:
         kind = "ean" if code.isdigit() and len(code) in (8, 12, 13, 14) else "supplier"
     bc = PartBarcode(part=part, code=code, kind=kind, supplier=supplier)

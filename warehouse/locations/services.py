@@ -5,7 +5,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from scanners.codes import PATTERNS
-from warehouse.errors import AlreadyExists, UnknownLocation, ValidationError
+from warehouse.accounts.roles import store_allowed
+from warehouse.catalog.models import PartBarcode
+from warehouse.errors import AlreadyExists, Forbidden, UnknownLocation, ValidationError
 from warehouse.locations.models import KINDS, STORES, Location
 
 BIN_CODE = PATTERNS["bin"]  # the one definition of a bin code, shared with the scanner classifier
@@ -22,16 +24,22 @@ VIRTUAL = {
 }
 
 
-def create_bin(session: Session, *, code: str, store: str, name: str | None = None) -> Location:
+def create_bin(session: Session, *, code: str, store: str, name: str | None = None,
+               role: str | None = None) -> Location:
+    """A new bin. A store clerk (`role`) creates bins of their own store only, as they work in no other."""
     code = (code or "").strip().upper()
     if store not in STORES:
         raise ValidationError(field="store", reason="one_of", allowed=", ".join(STORES))
+    if role is not None and not store_allowed(role, store):
+        raise Forbidden(reason="store", role=role, store=store)
     if not BIN_CODE.match(code):
         raise ValidationError(field="code", reason="bin_code_format")
     if code[0] != STORE_PREFIX[store]:
         raise ValidationError(field="code", reason="bin_prefix", store=store, prefix=STORE_PREFIX[store])
     if session.scalar(select(Location.id).where(Location.code == code)) is not None:
         raise AlreadyExists(reason="bin", code=code)
+    if session.scalar(select(PartBarcode.id).where(PartBarcode.code == code)) is not None:  # one meaning per scan
+        raise ValidationError(field="code", reason="barcode_is_bin", code=code, location=code)
     loc = Location(code=code, kind="bin", store=store, zone=code[2], name=name)
     session.add(loc)
     session.flush()

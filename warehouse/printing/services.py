@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,6 +19,7 @@ from labels.printers import Printer, PrinterStatus, PrinterUrlError, from_url
 from warehouse.db import insert_for, utcnow
 from warehouse.errors import Conflict, DomainError, NotFound, ValidationError
 from warehouse.printing.models import LabelPrinter, PrintJob
+from warehouse.printing.policy import PrinterPolicy
 
 MAX_COPIES = 500
 MAX_LABELS = 2000  # per job; a bigger batch is several jobs, so that one failure does not hold up the rest
@@ -169,8 +171,9 @@ def allowed_printer(session: Session, url: str | None, *, default: str) -> str:
     return url
 
 
-def register_printer(session: Session, *, name: str, url: str) -> LabelPrinter:
-    """Name a printer URL (creating or renaming its row)."""
+def register_printer(session: Session, *, name: str, url: str, policy: PrinterPolicy) -> LabelPrinter:
+    """Name a printer URL (creating or renaming its row), if the site's printer rules allow it (policy.py)."""
+    policy.check(url)
     printer_for(url)
     row = session.scalar(select(LabelPrinter).where(LabelPrinter.url == url))
     if row is None:
@@ -190,14 +193,48 @@ def record_status(session: Session, *, url: str, status: PrinterStatus, at: date
                     .on_conflict_do_update(index_elements=[LabelPrinter.url], set_=values))
 
 
-def refresh_printers(session: Session, *, resolver=from_url) -> int:
-    """Ask every named printer, and every printer with jobs waiting, for its status. Opens connections."""
+# Checking printers is three steps so that no database transaction stays open while a printer is asked (a stalled
+# printer once held a row lock for 84 s): read the URLs and end the transaction, ask every printer at once (no
+# database), record the answers in one short transaction.
+
+def printers_to_check(session: Session) -> list[str]:
+    """Every named printer and every printer with jobs waiting."""
     urls = set(session.scalars(select(LabelPrinter.url)))
     urls |= set(session.scalars(select(PrintJob.printer_url).where(PrintJob.state.in_(("queued", "sending")))))
-    for url in sorted(urls):
+    return sorted(urls)
+
+
+PROBE_THREADS = 8
+
+
+def probe(urls: list[str], *, resolver=from_url) -> dict[str, PrinterStatus]:
+    """Ask each printer for its status, in parallel: the whole check takes as long as the slowest printer's bounded
+    timeout, not the sum of them. Opens connections; touches no database."""
+    def ask(url: str) -> PrinterStatus:
         try:
-            status = resolver(url).status()
+            return resolver(url).status()
         except PrinterUrlError as err:
-            status = PrinterStatus.unreachable(str(err))
-        record_status(session, url=url, status=status)
-    return len(urls)
+            return PrinterStatus.unreachable(str(err))
+        except Exception as err:  # noqa: BLE001 - one driver's bug must not hide the other printers' states
+            return PrinterStatus.unreachable(f"{type(err).__name__}: {err}")
+
+    if not urls:
+        return {}
+    with ThreadPoolExecutor(max_workers=min(PROBE_THREADS, len(urls)), thread_name_prefix="printer-probe") as pool:
+        return dict(zip(urls, pool.map(ask, urls)))
+
+
+def record_statuses(session: Session, *, statuses: dict[str, PrinterStatus]) -> int:
+    at = utcnow()
+    for url, status in statuses.items():
+        record_status(session, url=url, status=status, at=at)
+    return len(statuses)
+
+
+def refresh_printers(sessionmaker, *, resolver=from_url) -> int:
+    """The three steps, each database step in its own short transaction (for the worker)."""
+    with sessionmaker() as session:
+        urls = printers_to_check(session)
+    statuses = probe(urls, resolver=resolver)
+    with sessionmaker.begin() as session:
+        return record_statuses(session, statuses=statuses)

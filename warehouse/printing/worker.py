@@ -17,6 +17,7 @@ import logging
 import threading
 import time
 import uuid
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -28,6 +29,7 @@ from labels.printers import PrinterError, PrinterStatus, PrinterUrlError, from_u
 from labels.streams import split_labels
 from warehouse.db import utcnow
 from warehouse.printing.models import PrintJob
+from warehouse.printing.policy import PrinterPolicy
 from warehouse.printing.services import record_status, refresh_printers
 
 log = logging.getLogger(__name__)
@@ -166,41 +168,63 @@ def _record(sessionmaker: SessionMaker, claim: Claim, outcome: Outcome, now: dat
             record_status(session, url=claim.printer_url, status=outcome.status, at=now)
 
 
+LANES = 4  # printers served at once
+
+
+def _send(sessionmaker: SessionMaker, claim: Claim, resolver, lease: timedelta, clock) -> Outcome:
+    with _LeaseKeeper(sessionmaker, claim, lease, clock):
+        return _deliver(claim, resolver)
+
+
 def deliver_due(sessionmaker: SessionMaker, *, now: datetime | None = None, resolver=from_url, limit: int = 50,
-                lease: timedelta = LEASE) -> DeliveryStats:
-    """Deliver up to `limit` due jobs, one at a time. A printer that fails is not tried again in the same pass, so
-    one printer that is off costs one connection timeout, not one per waiting job."""
+                lease: timedelta = LEASE, lanes: int = LANES) -> DeliveryStats:
+    """Deliver up to `limit` due jobs. Each printer gets a lane of its own (up to `lanes` printers at once, one job
+    at a time per printer), so a printer that hangs until its timeout holds up its own jobs only. A printer that
+    fails is not tried again in the same pass, so one printer that is off costs one connection timeout, not one per
+    waiting job. Outcomes are recorded here, in short transactions; no transaction is open while a lane sends."""
     clock = _clock(now)
     stats, skip = DeliveryStats(), set()
     seen: dict[str, PrinterStatus | None] = {}  # printer states already recorded in this pass
-    while stats.claimed < limit:
-        claim = claim_due(sessionmaker, now=clock(), lease=lease, skip_urls=frozenset(skip))
-        if claim is None:
-            break
-        stats.claimed += 1
-        with _LeaseKeeper(sessionmaker, claim, lease, clock):
-            outcome = _deliver(claim, resolver)
-        _record(sessionmaker, claim, outcome, clock(), printer_changed=seen.get(claim.printer_url) != outcome.status)
-        seen[claim.printer_url] = outcome.status
-        if outcome.ok:
-            stats.done += 1
-            stats.labels += claim.labels_left
-        else:
-            stats.labels += outcome.delivered
-            if outcome.retryable:
-                stats.retried += 1
-            else:
-                stats.failed += 1
-            skip.add(claim.printer_url)
+    busy: dict = {}  # future → claim
+    with ThreadPoolExecutor(max_workers=lanes, thread_name_prefix="print-lane") as pool:
+        while True:
+            while len(busy) < lanes and stats.claimed < limit:
+                in_use = frozenset(skip | {c.printer_url for c in busy.values()})
+                claim = claim_due(sessionmaker, now=clock(), lease=lease, skip_urls=in_use)
+                if claim is None:
+                    break
+                stats.claimed += 1
+                busy[pool.submit(_send, sessionmaker, claim, resolver, lease, clock)] = claim
+            if not busy:
+                break
+            finished, _ = wait(busy, return_when=FIRST_COMPLETED)
+            for future in finished:
+                claim = busy.pop(future)
+                outcome = future.result()
+                _record(sessionmaker, claim, outcome, clock(),
+                        printer_changed=seen.get(claim.printer_url) != outcome.status)
+                seen[claim.printer_url] = outcome.status
+                if outcome.ok:
+                    stats.done += 1
+                    stats.labels += claim.labels_left
+                else:
+                    stats.labels += outcome.delivered
+                    if outcome.retryable:
+                        stats.retried += 1
+                    else:
+                        stats.failed += 1
+                    skip.add(claim.printer_url)
     return stats
 
 
 def run_worker(sessionmaker: SessionMaker, *, once: bool = False, poll: float = 1.0,
                stop_event: threading.Event | None = None, resolver=from_url, limit: int = 50,
-               status_every: float = 60.0) -> DeliveryStats:
+               status_every: float = 60.0, policy: PrinterPolicy | None = None) -> DeliveryStats:
     """Deliver until `stop_event` is set (a thread inside the web app, or the `print-worker` command). With
     `once`, return as soon as nothing is deliverable (jobs waiting out a back-off are left for later). Idle,
     it refreshes the printers' states every `status_every` seconds for the queue page."""
+    if policy is not None:  # every connection checked against the site's printer rules first
+        resolver = policy.guard(resolver)
     stop = stop_event or threading.Event()
     total, last_check = DeliveryStats(), float("-inf")
     while not stop.is_set():
@@ -213,8 +237,7 @@ def run_worker(sessionmaker: SessionMaker, *, once: bool = False, poll: float = 
         if time.monotonic() - last_check >= status_every:
             last_check = time.monotonic()
             try:
-                with sessionmaker.begin() as session:
-                    refresh_printers(session, resolver=resolver)
+                refresh_printers(sessionmaker, resolver=resolver)
             except Exception:
                 log.exception("printer status refresh failed")
         stop.wait(poll)

@@ -24,3 +24,9 @@ def due_before(cls, now: datetime, literal_time):
     """SQL: the time before which a bin–part of class `cls` is due again."""
     return case(*[(cls == c, literal_time(now - timedelta(days=days))) for c, _, days in CLASSES[:-1]],
                 else_=literal_time(now - timedelta(days=CLASSES[-1][2])))
+
+
+def plausible(physical: int, account: int, cap: int) -> bool:
+    """Whether a counted line can be approved: the count and the adjustment it makes both within the quantity cap
+    (anything beyond it is a typo or a runaway tally, and posting it would fail the whole approval)."""
+    return 0 <= physical <= cap and abs(physical - account) <= cap

@@ -175,6 +175,8 @@ def _count(session: Session, st: Stocktake, part: Part, loc: Location, *, actor:
         raise SameCounter(part_number=part.part_number, location=loc.code)
     at = utcnow()
     if add is not None and cur is not None and cur.state == "counted" and cur.counter == actor:
+        if cur.physical + add > MAX_QTY:  # repeated scans must not run a tally past what any count may be
+            raise ValidationError(field="physical", reason="too_large", max=MAX_QTY)
         cur.physical += add  # the counter's own tally goes on; the count is as of this scan
         cur.counted_at, cur.account_at_count, cur.card_at_count = at, now.qty, now.card_qty
         cur.last_move_id, cur.device = now.last_move_id, device
@@ -337,16 +339,22 @@ def approve(session: Session, *, stocktake_id: int, actor: str) -> dict:
         .order_by(StocktakeLine.location_id, StocktakeLine.part_id)).all()
     if any(line.counter == actor for line in lines):
         raise OwnCount(stocktake=st.id, doc_no=st.doc_no)
-    posted = [_approve_line(session, st, line, actor) for line in lines]
+    # A count beyond the quantity cap (or an adjustment beyond it) is a typo or a scan gone wrong, not stock: it is
+    # held back for a recount instead of failing the approval of every other line.
+    held = [line for line in lines if not rules.plausible(line.physical, line.account_at_count, MAX_QTY)]
+    posted = [_approve_line(session, st, line, actor) for line in lines if line not in held]
     recount = session.scalar(select(func.count()).where(
         StocktakeLine.stocktake_id == st.id, StocktakeLine.is_current.is_(True), StocktakeLine.state == "rejected"))
-    if not recount:
+    if not recount and not held:
         st.state, st.approved_by, st.approved_at = "approved", actor, utcnow()
     session.flush()
-    return _approval(st, posted, already=False, awaiting_recount=recount)
+    result = _approval(st, posted, already=False, awaiting_recount=recount)
+    result["held"] = [{"part_number": line.part.part_number, "location": line.location.code,
+                       "physical": line.physical} for line in held]
+    return result
 
 
 def _approval(st: Stocktake, posted: list[dict], *, already: bool, awaiting_recount: int = 0) -> dict:
     return {"id": st.id, "doc_no": st.doc_no, "state": st.state, "already_approved": already,
             "adjustments": [p for p in posted if p["qty"]], "approved_lines": len(posted),
-            "awaiting_recount": awaiting_recount}
+            "awaiting_recount": awaiting_recount, "held": []}
