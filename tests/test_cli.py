@@ -52,7 +52,7 @@ def test_create_user_and_refusals(tmp_path):
     bad = flask(["create-user", "li", "--role", "boss", "--password", "long-enough"], url, check=False)
     assert bad.returncode != 0 and "role must be one of" in bad.stderr.lower()
     short = flask(["create-user", "li", "--role", "shipper", "--password", "short"], url, check=False)
-    assert short.returncode != 0 and "8 characters" in short.stderr
+    assert short.returncode != 0 and "10 characters" in short.stderr
 
 
 def test_check_ledger_finds_a_tampered_balance(tmp_path):
