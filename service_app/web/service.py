@@ -105,9 +105,10 @@ class TicketForm(FlaskForm):
     customer_phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
     customer_address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     serial = StringField(_l("Unit serial / VIN"), validators=[Optional(), Length(max=40)])
-    category = SelectField(_l("Category"), validators=[DataRequired()])
-    kind = SelectField(_l("Kind"), validators=[DataRequired()])
-    channel = SelectField(_l("Channel"), validators=[DataRequired()])
+    # Most calls are a device that does not work, phoned in: the defaults, so a plain call is typed, not clicked.
+    category = SelectField(_l("Category"), default="device", validators=[DataRequired()])
+    kind = SelectField(_l("Kind"), default="repair", validators=[DataRequired()])
+    channel = SelectField(_l("Channel"), default="phone", validators=[DataRequired()])
     priority = SelectField(_l("Priority"), validators=[Optional()])
     description = TextAreaField(_l("Description"), validators=[DataRequired(),
                                                                Length(max=service.DESCRIPTION_LEN)])

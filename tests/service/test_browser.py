@@ -1,0 +1,112 @@
+"""The field-service pages in a real browser on a tablet-sized window (800×1280): the agent logs a device ticket by
+keyboard (the customer found as they type, the warranty status shown from the serial) and dispatches it; the
+technician opens "my jobs", records the arrival, scans a part from the van, has the customer sign and completes —
+and the van's move is posted exactly once. Screenshots in Chinese and English go to /tmp/service-*.png."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from tests.service.conftest import refill
+from warehouse.attachments.models import Attachment
+from warehouse.ledger.models import Move
+from warehouse.service.models import Ticket
+
+pytestmark = pytest.mark.browser
+TABLET = {"width": 800, "height": 1280}
+
+
+@pytest.fixture
+def db_url(sqlite_url):
+    return sqlite_url  # the browser flow once, on SQLite; the page tests cover PostgreSQL
+
+
+def login(page, base, username):
+    page.context.clear_cookies()
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "password-123")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def shoot(page, name):
+    page.screenshot(path=f"/tmp/service-{name}-zh.png", full_page=True)
+    page.click("#lang-en")
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.screenshot(path=f"/tmp/service-{name}-en.png", full_page=True)
+    assert "{" not in page.locator("main").inner_text()  # no raw placeholders
+    page.click("#lang-zh")
+    page.wait_for_function("document.documentElement.lang === 'zh-CN'")
+
+
+def test_agent_to_technician_on_a_tablet(page, live_server, client, auth, world, session):
+    refill(client, auth, "tech1", [("FAN-1", 2)])
+    auth.headers("service_agent", "agent")
+    page.set_viewport_size(TABLET)
+
+    login(page, live_server, "agent")
+    page.goto(f"{live_server}/service/tickets/new")
+    page.keyboard.type("1380")                       # the search field has the focus
+    page.wait_for_selector("#customer-hits button.hit")
+    page.keyboard.press("Tab")                       # to the first customer found
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#warranty-band[data-status='in_warranty']")
+    assert page.input_value("#serial") == "SN-0001" and page.input_value("#customer-id") != ""
+    page.locator("#description").focus()
+    page.keyboard.type("空调不制冷，外机不转")
+    page.screenshot(path="/tmp/service-new-filled-zh.png", full_page=True)  # switching language would reload
+    page.locator("#description").focus()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#dispatch-form")
+    no = page.url.rsplit("/", 1)[1]
+    assert "张三" in page.locator("#customer").inner_text()
+    page.select_option("#assignee-select", "t:tech1")
+    page.click("#dispatch-btn")
+    page.wait_for_selector(".flash.ok")
+    assert page.locator("#assignee").inner_text() == "tech1"
+    shoot(page, "ticket")
+    page.goto(f"{live_server}/service/board")
+    shoot(page, "board")
+    page.goto(f"{live_server}/service/tickets/new")
+    shoot(page, "new")
+
+    login(page, live_server, "tech1")
+    page.goto(f"{live_server}/service/my-jobs")
+    shoot(page, "my-jobs")
+    card = page.locator(f"#job-{no}")
+    assert "张三" in card.inner_text() and "13800000001" in card.inner_text()
+    assert card.locator(".arrive-btn").bounding_box()["height"] >= 48
+    card.locator(".arrive-btn").click()
+    page.wait_for_selector(f"#job-{no}[data-status='arrived']")
+    shoot(page, "my-jobs-arrived")
+    card = page.locator(f"#job-{no}")
+    card.locator(".diagnosis").fill("风扇电机烧毁")
+    card.locator(".part-scan").focus()
+    page.keyboard.type("fan-1")
+    page.keyboard.press("Enter")
+    assert card.locator("[name=part_number]").first.input_value() == "FAN-1"
+    assert card.locator("[name=qty]").first.input_value() == "1"
+    box = card.locator("canvas.sig").bounding_box()
+    page.mouse.move(box["x"] + 30, box["y"] + 40)
+    page.mouse.down()
+    for i in range(1, 12):
+        page.mouse.move(box["x"] + 30 + i * 25, box["y"] + 40 + (i % 3) * 20)
+    page.mouse.up()
+    assert card.locator(".sig-data").input_value().startswith("data:image/png;base64,")
+    for sel in (".complete-btn", ".sig-clear", ".part-scan", ".diagnosis"):
+        assert card.locator(sel).bounding_box()["height"] >= 48, sel
+    page.screenshot(path="/tmp/service-my-jobs-filled-zh.png", full_page=True)
+    page.locator(f"#job-{no} .complete-btn").dblclick()  # a double tap sends it once
+    page.wait_for_selector(".flash.ok")
+    assert page.locator(f"#job-{no}").count() == 0
+
+    session.expire_all()
+    t = session.scalar(select(Ticket).where(Ticket.ticket_no == no))
+    moves = session.scalars(select(Move).where(Move.doc_type == "service", Move.doc_no == no)).all()
+    sig = session.scalars(select(Attachment).where(Attachment.owner_kind == "ticket")).all()
+    session.commit()
+    assert t.status == "completed" and t.arrived_at is not None
+    assert len(moves) == 1 and moves[0].qty == 1
+    assert len(sig) == 1 and sig[0].owner_key == no
