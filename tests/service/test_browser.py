@@ -32,12 +32,14 @@ def login(page, base, username):
 
 def shoot(page, name):
     page.screenshot(path=f"/tmp/service-{name}-zh.png", full_page=True)
-    page.click("#lang-en")
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    with page.expect_navigation():
+        page.click("#lang-en")
+    page.wait_for_selector("html[lang=en]")
     page.screenshot(path=f"/tmp/service-{name}-en.png", full_page=True)
     assert "{" not in page.locator("main").inner_text()  # no raw placeholders
-    page.click("#lang-zh")
-    page.wait_for_function("document.documentElement.lang === 'zh-CN'")
+    with page.expect_navigation():
+        page.click("#lang-zh")
+    page.wait_for_selector("html[lang=zh-CN]")
 
 
 def test_agent_to_technician_on_a_tablet(page, live_server, client, auth, world, session):
