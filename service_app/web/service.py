@@ -10,7 +10,8 @@ import re
 import uuid
 from datetime import date, datetime, timezone
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory, \
+    url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -377,6 +378,17 @@ def complete(ticket_no):
         return my_jobs(status=409, form=form, open_no=ticket_no)
     flash(_("Job %(no)s completed.", no=done), "ok")
     return redirect(url_for("service.my_jobs"))
+
+
+@bp.route("/service/sw.js")
+@permission_required("tickets.work")
+def service_worker():
+    """The tablet page's service worker, served under /service/ so its scope covers "my jobs" (a worker's scope is
+    the folder it is served from)."""
+    resp = send_from_directory(current_app.static_folder, "js/service_worker.js", mimetype="text/javascript",
+                               max_age=0)
+    resp.headers["Cache-Control"] = "no-cache"
+    return resp
 
 
 # --- KPIs ---------------------------------------------------------------------------------------------------------

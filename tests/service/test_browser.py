@@ -4,6 +4,9 @@ technician opens "my jobs", records the arrival, scans a part from the van, has 
 and the van's move is posted exactly once. Screenshots in Chinese and English go to /tmp/service-*.png."""
 from __future__ import annotations
 
+import socket
+import threading
+
 import pytest
 from sqlalchemy import select
 
@@ -101,8 +104,7 @@ def test_agent_to_technician_on_a_tablet(page, live_server, client, auth, world,
         assert card.locator(sel).bounding_box()["height"] >= 48, sel
     page.screenshot(path="/tmp/service-my-jobs-filled-zh.png", full_page=True)
     page.locator(f"#job-{no} .complete-btn").dblclick()  # a double tap sends it once
-    page.wait_for_selector(".flash.ok")
-    assert page.locator(f"#job-{no}").count() == 0
+    page.wait_for_selector(f"#job-{no}", state="detached")
 
     session.expire_all()
     t = session.scalar(select(Ticket).where(Ticket.ticket_no == no))
@@ -112,3 +114,119 @@ def test_agent_to_technician_on_a_tablet(page, live_server, client, auth, world,
     assert t.status == "completed" and t.arrived_at is not None
     assert len(moves) == 1 and moves[0].qty == 1
     assert len(sig) == 1 and sig[0].owner_key == no
+
+
+class CuttableProxy:
+    """A TCP proxy in front of the live server whose cable can be pulled: cut() drops every open connection and
+    refuses new ones (the browser and its service worker both see a network error), restore() plugs it back."""
+
+    def __init__(self, target: str):
+        self.target = ("127.0.0.1", int(target.rsplit(":", 1)[1]))
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.up, self.open, self.lock = True, [], threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _addr = self.listener.accept()
+            except OSError:
+                return
+            if not self.up:
+                client.close()
+                continue
+            server = socket.create_connection(self.target)
+            with self.lock:
+                self.open += [client, server]
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(src, dst):
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        for s in (src, dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def cut(self):
+        self.up = False
+        with self.lock:
+            for s in self.open:
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                    s.close()
+                except OSError:
+                    pass
+            self.open = []
+
+    def restore(self):
+        self.up = True
+
+    def close(self):
+        self.cut()
+        self.listener.close()
+
+
+def test_completion_taken_offline_is_applied_once_when_the_connection_returns(page, live_server, client, auth,
+                                                                             world, session):
+    """Arrival online; the network is cut at a proxy; diagnosis, a van part, the signature and the completion are
+    saved on the tablet; the page is reloaded (from the service worker's copy) and still holds the step; the
+    network returns and the step is applied exactly once."""
+    refill(client, auth, "tech1", [("FAN-1", 2)])
+    r = client.post("/api/v1/tickets", json={"serial": "SN-0001", "category": "device", "description": "不制冷"},
+                    headers=auth.headers("service_agent", "agent"))
+    no = r.json["ticket_no"]
+    assert client.post(f"/api/v1/tickets/{no}/dispatch", json={"technician": "tech1"},
+                       headers=auth.headers("service_agent", "agent")).status_code == 200
+    proxy = CuttableProxy(live_server)
+    try:
+        page.set_viewport_size(TABLET)
+        login(page, proxy.url, "tech1")
+        page.goto(f"{proxy.url}/service/my-jobs")
+        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        page.reload()  # now controlled by the worker, which keeps a copy of the page
+        assert page.evaluate("navigator.serviceWorker.controller !== null")
+        page.locator(f"#job-{no} .arrive-btn").click()
+        page.wait_for_selector(f"#job-{no}[data-status='arrived']")
+
+        proxy.cut()
+        card = page.locator(f"#job-{no}")
+        card.locator(".diagnosis").fill("风扇电机烧毁")
+        card.locator(".part-scan").focus()
+        page.keyboard.type("FAN-1")
+        page.keyboard.press("Enter")
+        box = card.locator("canvas.sig").bounding_box()
+        page.mouse.move(box["x"] + 40, box["y"] + 50)
+        page.mouse.down()
+        page.mouse.move(box["x"] + 200, box["y"] + 120, steps=8)
+        page.mouse.up()
+        card.locator(".complete-btn").click()
+        page.wait_for_selector("#queue-box .step.queued[data-kind=complete]")
+        page.screenshot(path="/tmp/service-offline-queued-zh.png", full_page=True)
+        page.reload()  # offline: the worker's copy, and the step is still on the tablet
+        page.wait_for_selector("#queue-box .step.queued[data-kind=complete]")
+        session.expire_all()
+        assert session.scalar(select(Ticket.status).where(Ticket.ticket_no == no)) == "arrived"
+        session.commit()
+
+        proxy.restore()
+        page.wait_for_selector("#queue-box .step", state="detached", timeout=30_000)
+        page.wait_for_selector(f"#job-{no}", state="detached", timeout=30_000)
+    finally:
+        proxy.close()
+    session.expire_all()
+    t = session.scalar(select(Ticket).where(Ticket.ticket_no == no))
+    moves = session.scalars(select(Move).where(Move.doc_type == "service", Move.doc_no == no)).all()
+    sig = session.scalars(select(Attachment).where(Attachment.owner_kind == "ticket")).all()
+    events = [e.kind for e in t.events]
+    session.commit()
+    assert t.status == "completed" and t.diagnosis == "风扇电机烧毁"
+    assert len(moves) == 1 and len(sig) == 1
+    assert events.count("completed") == 1 and events.count("arrived") == 1
