@@ -19,6 +19,11 @@ pytestmark = pytest.mark.browser
 TABLET = {"width": 800, "height": 1280}
 
 
+def _now() -> str:
+    from warehouse.db import utcnow
+    return utcnow().isoformat()
+
+
 @pytest.fixture
 def db_url(sqlite_url):
     return sqlite_url  # the browser flow once, on SQLite; the page tests cover PostgreSQL
@@ -230,3 +235,54 @@ def test_completion_taken_offline_is_applied_once_when_the_connection_returns(pa
     assert t.status == "completed" and t.diagnosis == "风扇电机烧毁"
     assert len(moves) == 1 and len(sig) == 1
     assert events.count("completed") == 1 and events.count("arrived") == 1
+
+
+def test_a_step_refused_when_it_arrives_stays_as_a_conflict(page, live_server, client, auth, world, session):
+    """Completed offline with the van's last fan; meanwhile the fan left the van. When the connection returns the
+    server refuses the step (409 insufficient_stock): the tablet shows it as a conflict with the reason, nothing is
+    written, and the technician takes it back into the form as typed to correct it."""
+    refill(client, auth, "tech1", [("FAN-1", 1)])
+    agent = auth.headers("service_agent", "agent")
+    no = client.post("/api/v1/tickets", json={"serial": "SN-0001", "category": "device", "description": "不制冷"},
+                     headers=agent).json["ticket_no"]
+    assert client.post(f"/api/v1/tickets/{no}/dispatch", json={"technician": "tech1"}, headers=agent).status_code == 200
+    proxy = CuttableProxy(live_server)
+    try:
+        page.set_viewport_size(TABLET)
+        login(page, proxy.url, "tech1")
+        page.goto(f"{proxy.url}/service/my-jobs")
+        page.locator(f"#job-{no} .arrive-btn").click()
+        page.wait_for_selector(f"#job-{no}[data-status='arrived']")
+        proxy.cut()
+        card = page.locator(f"#job-{no}")
+        card.locator(".diagnosis").fill("风扇电机烧毁")
+        card.locator("[name=part_number]").first.fill("FAN-1")
+        card.locator("[name=qty]").first.fill("1")
+        card.locator(".complete-btn").click()
+        page.wait_for_selector("#queue-box .step.queued[data-kind=complete]")
+        # meanwhile the fan goes into another job of the same van (recorded by the back office)
+        other = client.post("/api/v1/tickets", json={"serial": "SN-0002", "category": "device",
+                                                     "description": "异响"}, headers=agent).json["ticket_no"]
+        for step, body in (("dispatch", {"technician": "tech1"}), ("arrive", {}),
+                           ("complete", {"parts_used": [{"part_number": "FAN-1", "qty": 1}]})):
+            body = body if step == "dispatch" else body | {"at": _now()}
+            r = client.post(f"/api/v1/tickets/{other}/{step}", json=body, headers=agent)
+            assert r.status_code == 200, r.json
+        proxy.restore()
+        conflict = page.wait_for_selector("#queue-box .step.conflict[data-kind=complete]", timeout=30_000)
+        assert "V-TECH1" in conflict.inner_text() or "FAN-1" in conflict.inner_text()
+        page.screenshot(path="/tmp/service-conflict-zh.png", full_page=True)
+        page.reload()  # still there after a reload
+        page.wait_for_selector("#queue-box .step.conflict")
+        session.expire_all()
+        assert session.scalar(select(Ticket.status).where(Ticket.ticket_no == no)) == "arrived"
+        assert session.scalars(select(Move).where(Move.doc_type == "service", Move.doc_no == no)).all() == []
+        session.commit()
+        page.click("#queue-box button.redo")  # back into the form as typed, to correct
+        page.wait_for_selector("#queue-box", state="hidden")
+        card = page.locator(f"#job-{no}")
+        assert card.locator(".complete-form").is_visible()
+        assert card.locator(".diagnosis").input_value() == "风扇电机烧毁"
+        assert card.locator("[name=part_number]").first.input_value() == "FAN-1"
+    finally:
+        proxy.close()

@@ -2,7 +2,8 @@
  * in IndexedDB at once, with its own Idempotency-Key and the tablet's time, then sent to the JSON API in order;
  * without a connection it stays saved (also across a reload) and is sent when the connection returns. A step sent
  * twice is applied once (the key). A step the server refuses (a part the van no longer holds) stays on the tablet
- * as a conflict, shown with the server's reason, until the technician discards it: never silently dropped. */
+ * as a conflict, shown with the server's reason, until the technician takes it back into its form (as typed) to
+ * correct and send again: never silently dropped. */
 (function () {
   "use strict";
   if (!window.indexedDB || !window.fetch) return;  // the plain forms still work
@@ -63,8 +64,8 @@
                                                              : msg.queued);
       if (step.conflict) {
         var b = document.createElement("button");
-        b.type = "button"; b.className = "big discard"; b.textContent = msg.discard;
-        b.addEventListener("click", function () { drop(step.seq).then(function () { location.reload(); }); });
+        b.type = "button"; b.className = "big redo"; b.textContent = msg.redo;
+        b.addEventListener("click", function () { drop(step.seq).then(function () { restore(step); return refresh(); }); });
         row.appendChild(b);
       }
       box.appendChild(row);
@@ -83,6 +84,40 @@
       card.querySelectorAll("form").forEach(function (f) { f.hidden = true; });
     }
     card.classList.add("has-queued");
+  }
+
+  // A refused step goes back into its form, as typed, to be corrected and sent again: nothing typed is lost.
+  function restore(step) {
+    var card = document.getElementById("job-" + step.ticket_no);
+    if (!card) return;
+    card.classList.remove("has-queued");
+    if (step.kind === "arrive") {
+      var a = card.querySelector(".arrive-form");
+      if (a) { a.hidden = false; a.dataset.queued = ""; }
+      var hide = card.querySelector(".complete-form");
+      if (hide && card.dataset.status !== "arrived") hide.hidden = true;
+      return;
+    }
+    var form = card.querySelector(".complete-form");
+    if (!form) return;
+    form.hidden = false; form.dataset.queued = ""; form.dataset.sent = "";
+    form.querySelector(".complete-btn").disabled = false;
+    var b = step.body;
+    form.querySelector('[name="diagnosis"]').value = b.diagnosis || "";
+    form.querySelector('[name="cause"]').value = b.cause || "";
+    form.querySelector('[name="labour_hours"]').value = b.labour_hours || "";
+    var pns = form.querySelectorAll('[name="part_number"]'), qtys = form.querySelectorAll('[name="qty"]');
+    for (var i = 0; i < pns.length; i++) {
+      var line = (b.parts_used || [])[i];
+      pns[i].value = line ? line.part_number : "";
+      qtys[i].value = line ? String(line.qty) : "";
+    }
+    if (step.signature) {
+      form.querySelector(".sig-data").value = step.signature;
+      var canvas = form.querySelector("canvas.sig"), img = new Image();
+      img.onload = function () { canvas.getContext("2d").drawImage(img, 0, 0); };
+      img.src = step.signature;
+    }
   }
 
   function refresh() { return all().then(show); }
