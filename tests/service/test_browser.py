@@ -120,6 +120,13 @@ def test_agent_to_technician_on_a_tablet(page, live_server, client, auth, world,
     assert len(moves) == 1 and moves[0].qty == 1
     assert len(sig) == 1 and sig[0].owner_key == no
 
+    auth.headers("manager", "boss")
+    login(page, live_server, "boss")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_server}/service/kpis")
+    assert page.locator("#kpi-timeliness").count() == 1
+    shoot(page, "kpis")
+
 
 class CuttableProxy:
     """A TCP proxy in front of the live server whose cable can be pulled: cut() drops every open connection and
