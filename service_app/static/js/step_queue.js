@@ -122,15 +122,37 @@
 
   function refresh() { return all().then(show); }
 
-  function send(step) {
+  // A page kept offline for long carries an expired CSRF token: take a fresh one from the live page.
+  function freshToken() {
+    return fetch("/service/my-jobs", {credentials: "same-origin", cache: "no-store"})
+      .then(function (r) { return r.text(); })
+      .then(function (html) {
+        var m = /name="csrf-token" content="([^"]+)"/.exec(html);
+        if (!m) throw new Error("retry");
+        csrf = m[1];
+      });
+  }
+
+  function post(step, again) {
     return fetch(step.url, {method: "POST", credentials: "same-origin",
                             headers: {"Content-Type": "application/json", "X-CSRFToken": csrf,
                                       "Idempotency-Key": step.key},
                             body: JSON.stringify(step.body)})
       .then(function (r) {
-        if (r.status >= 500 || r.status === 429) throw new Error("retry");  // the server is not there yet
+        // not there yet, or signed out (the step waits for the next sign-in): try again later
+        if (r.status >= 500 || r.status === 429 || r.status === 401) throw new Error("retry");
         return r.json().catch(function () { return {}; }).then(function (j) { return {ok: r.ok, body: j}; });
       })
+      .then(function (res) {
+        var code = res.body && res.body.error && res.body.error.code;
+        if (code !== "csrf_failed") return res;
+        if (again) throw new Error("retry");
+        return freshToken().then(function () { return post(step, true); });
+      });
+  }
+
+  function send(step) {
+    return post(step, false)
       .then(function (res) {
         if (!res.ok || !step.signature) return res;
         var form = new FormData();
