@@ -29,6 +29,7 @@ class Entry:
 
 
 GROUPS = {
+    "service": _l("Field service"),
     "warranty": _l("Warranty and claims"),
     "returned": _l("Returned-parts store"),
     "quality": _l("Quality"),
@@ -41,6 +42,12 @@ GROUPS = {
 }
 
 ENTRIES: tuple[Entry, ...] = (
+    # Field service first: for the hotline agents and technicians on a job this is the day's work.
+    Entry("service.my_jobs", _l("My jobs (today's visits)"), "service", menu=_l("My jobs")),
+    Entry("service.new_ticket", _l("New service ticket"), "service", menu=_l("New ticket")),
+    Entry("service.tickets", _l("Service tickets"), "service", menu=_l("Tickets")),
+    Entry("service.board", _l("Dispatch board"), "service", menu=_l("Board")),
+    Entry("service.kpis", _l("Service KPIs"), "service", menu=_l("KPIs")),
     # Warranty first: for technicians and the returned-parts clerk this is the day's work.
     Entry("warranty.lookup", _l("Warranty check (scan a unit)"), "warranty", menu=_l("Warranty")),
     Entry("claims.assess_queue", _l("Claims to assess"), "warranty", menu=_l("Assess")),

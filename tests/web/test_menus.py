@@ -128,11 +128,12 @@ def test_home_page_says_who_you_are_and_is_not_blank(app, client, shop, role):
 
 
 def test_the_service_agent_sees_the_warranty_check_and_nothing_of_the_stores(client, shop):
-    """The hotline checks a caller's warranty; it reads no stock, claims or customers' parts (the home page's note
-    for a role without pages stays for the areas still to come)."""
+    """The hotline logs tickets, dispatches them from the board and checks a caller's warranty; it reads no stock,
+    claims or customers' parts."""
     login(client, "service_agent")
     html = client.get("/").get_data(as_text=True)
-    assert links(html).menu == ["/warranty"] and 'id="no-pages"' not in html
+    assert links(html).menu == ["/service/tickets/new", "/service/tickets", "/service/board", "/warranty"]
+    assert 'id="no-pages"' not in html
     assert "客服" in html
 
 

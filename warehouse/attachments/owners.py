@@ -50,6 +50,12 @@ def _order(session: Session, key: str) -> str | None:
     return session.scalar(select(Order.order_no).where(Order.order_no == key.upper()))
 
 
+def _ticket(session: Session, key: str) -> str | None:
+    from warehouse.service.queries import ticket_exists
+
+    return ticket_exists(session, key)
+
+
 def _import(session: Session, key: str) -> str | None:
     # an import file is kept with the list it feeds: the sold units or the part–model compatibility list
     return key if key in ("units", "fits") else None
@@ -65,6 +71,8 @@ OWNERS: dict[str, Owner] = {o.kind: o for o in (
           accepts=IMAGES | SPREADSHEETS),
     # photos of a claim's failed part: the clerk who files it and the technician who assesses it add them
     Owner("claim", read="claims.read", write="claims.photos", find=claim_key, accepts=IMAGES),
+    # a field job's photos and the customer's signature drawn on the technician's tablet
+    Owner("ticket", read="tickets.read", write="tickets.work", find=_ticket, accepts=IMAGES),
     # a unit or compatibility import file, read by the import job
     Owner("import", read="warranty.write", write="warranty.write", find=_import, accepts=SPREADSHEETS),
 )}

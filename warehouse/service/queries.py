@@ -8,13 +8,15 @@ from datetime import datetime
 from sqlalchemy import and_, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
+from warehouse.accounts.models import User
+from warehouse.accounts.roles import can
 from warehouse.catalog.models import Part
 from warehouse.db import utcnow
 from warehouse.errors import ValidationError
 from warehouse.ledger.models import Balance
 from warehouse.locations.models import Location
 from warehouse.service import rules
-from warehouse.service.models import Callback, Handoff, Payment, TechnicianProfile, Ticket, TicketPart
+from warehouse.service.models import Callback, Handoff, Payment, Station, TechnicianProfile, Ticket, TicketPart
 from warehouse.service.services import get_ticket
 from warehouse.service.vans import van_of
 from warehouse.warranty.models import Customer, Unit
@@ -222,3 +224,16 @@ def refill_view(session: Session, request_no: str) -> dict:
             "reviewed_at": _iso(req.reviewed_at),
             "lines": [{"part_number": names[ln.part_id], "qty": ln.qty, "from_location": ln.from_location,
                        "move_id": ln.move_id} for ln in req.lines]}
+
+
+def assignees(session: Session) -> dict:
+    """Who a job can go to, for the dispatch form: active users whose role works on jobs, and active stations."""
+    users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.username)).all()
+    return {"technicians": [u.username for u in users if can(u.role, "tickets.work")],
+            "stations": [{"code": s.code, "name": s.name, "region": s.region} for s in session.scalars(
+                select(Station).where(Station.active.is_(True)).order_by(Station.code))]}
+
+
+def ticket_exists(session: Session, key: str) -> str | None:
+    """The canonical number of an existing ticket (the attachments' owner look-up), else None."""
+    return session.scalar(select(Ticket.ticket_no).where(Ticket.ticket_no == key.upper()))
