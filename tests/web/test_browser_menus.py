@@ -10,7 +10,7 @@ from tests.factories import make_user
 pytestmark = pytest.mark.browser
 
 SIZES = {"desktop": {"width": 1280, "height": 800}, "tablet": {"width": 800, "height": 1280}}
-CLERK_MENU = ["web.scan", "web.parts", "web.bins", "stocktake.stocktakes", "printing.queue"]
+CLERK_MENU = ["web.scan", "web.parts", "web.bins", "stocktake.stocktakes", "printing.queue", "reports.stock_plan"]
 
 
 @pytest.fixture
@@ -45,13 +45,14 @@ def test_menu_shows_each_role_its_own_pages(page, live_server, people, size):
     login(page, live_server, "clerk")
     assert menu(page) == CLERK_MENU  # no reconciliation: that is the manager's
     tiles = page.locator(".tile")
-    assert tiles.count() == 10 and page.locator("#no-pages").count() == 0
+    assert tiles.count() == 11 and page.locator("#no-pages").count() == 0  # the stock plan too
     assert page.locator("#who .role").inner_text() == "新件仓管员"
     assert all_on_screen(page, "#menu a") and all_on_screen(page, ".tile")
     page.screenshot(path=f"/tmp/menus-clerk-{size}-zh.png", full_page=True)
     page.click("#lang-en")
     page.wait_for_function("document.documentElement.lang === 'en'")
-    assert page.locator("#menu a").all_inner_texts() == ["Scan", "Parts", "Bins", "Stocktakes", "Print queue"]
+    assert page.locator("#menu a").all_inner_texts() == ["Scan", "Parts", "Bins", "Stocktakes", "Print queue",
+                                                         "Stock plan"]
     assert page.locator("#who .role").inner_text() == "New-parts store clerk"
     page.screenshot(path=f"/tmp/menus-clerk-{size}-en.png", full_page=True)
     page.click("#menu a[data-endpoint='stocktake.stocktakes']")

@@ -272,23 +272,24 @@ def _bin(session: Session, code: str, role: str | None) -> LocRef:
     return check_bin(loc_ref(session, code), role)
 
 
-def check_counted(loc, role: str | None):
-    """`check_bin` for the places that are counted and carry a card: bins and technicians' vans (COUNTED_KINDS)."""
-    if loc.kind not in COUNTED_KINDS:
+def _check_place(loc, role: str | None, kinds: tuple[str, ...]):
+    """The one store rule: the place is of one of `kinds`, and a store clerk's role works in its store."""
+    if loc.kind not in kinds:
         raise WrongStore(reason="not_a_bin", location=loc.code)
     if role is not None and not store_allowed(role, loc.store):
         raise Forbidden(reason="store", role=role, store=loc.store, location=loc.code)
     return loc
+
+
+def check_counted(loc, role: str | None):
+    """`check_bin` for the places that are counted and carry a card: bins and technicians' vans (COUNTED_KINDS)."""
+    return _check_place(loc, role, COUNTED_KINDS)
 
 
 def check_bin(loc, role: str | None):
     """The one check before stock moves in a bin: it is a bin, and a store clerk's role works in its store (the
     location as a `LocRef` or an ORM `Location`; returned as given)."""
-    if loc.kind != "bin":
-        raise WrongStore(reason="not_a_bin", location=loc.code)
-    if role is not None and not store_allowed(role, loc.store):
-        raise Forbidden(reason="store", role=role, store=loc.store, location=loc.code)
-    return loc
+    return _check_place(loc, role, ("bin",))
 
 
 def _posted(move: PostedMove, part, loc) -> Posted:
