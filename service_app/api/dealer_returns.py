@@ -130,5 +130,5 @@ class DecisionIn(Schema):
 def decide(body, return_no):
     """A manager decides an abnormal return: accept (then received by scanning, credited less the restocking
     charge), reject (sent back, no credit), scrap (to @SCRAP, credited less the charge)."""
-    return write(lambda _key: queries.return_dict(dealer_returns.decide(db.session, return_no=return_no,
+    return write(lambda _key: queries.return_dict(returns.decide(db.session, return_no=return_no,
                                                                  actor=api_actor().username, **body)))

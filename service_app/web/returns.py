@@ -120,7 +120,7 @@ def receive(return_no):
 def decision(return_no):
     form = DecisionForm()
     if form.validate_on_submit():
-        done = post(lambda: dealer_returns.decide(db.session, return_no=return_no, decision=form.decision.data,
+        done = post(lambda: returns.decide(db.session, return_no=return_no, decision=form.decision.data,
                                            restocking_charge=form.restocking_charge.data.strip() or None,
                                            note=form.note.data or None, actor=current_user.username))
         if done is not None:
