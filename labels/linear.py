@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from barcode import EAN8, EAN13, UPCA
-from barcode.charsets.code128 import CODES
-from barcode.codex import Code128
+from barcode.charsets.code128 import CODES, START_CODES
+from barcode.codex import Code128 as _Code128
 from barcode.errors import BarcodeError
 
 # Quiet zone in modules on each side (the wider side where the standard differs: EAN-13 asks 11 left, 7 right).
@@ -42,6 +42,17 @@ class Symbol:
 def unencodable(data: str) -> str:
     """Characters outside printable ASCII (32..126): label barcodes carry nothing else."""
     return "".join(sorted({ch for ch in data if not 32 <= ord(ch) <= 126}))
+
+
+class Code128(_Code128):
+    """python-barcode's Code 128 less one bug (0.16.1): its optimiser folds a charset switch right after the start
+    code into the start code, but a symbol that already starts in subset C has data there — a leading "99" pair has
+    the switch code's value — so "99", "9912…" lost their first pair and printed a barcode of something else."""
+
+    def _try_to_optimize(self, encoded: list[int]) -> list[int]:
+        if encoded[0] == START_CODES["C"] and encoded[1:2] == [99]:  # in subset C, 99 is the digits "99"
+            return encoded
+        return super()._try_to_optimize(encoded)
 
 
 @lru_cache(maxsize=4096)
