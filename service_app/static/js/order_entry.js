@@ -95,7 +95,11 @@
         else { take(); }
       }
     });
-    input.addEventListener("blur", function () { setTimeout(close, 150); });
+    // Close after a click on a suggestion had its chance; not if the field has the focus again by then (a fast
+    // typist's next answer would be wiped by the stale close).
+    input.addEventListener("blur", function () {
+      setTimeout(function () { if (document.activeElement !== input) close(); }, 150);
+    });
   }
 
   // --- dealer ------------------------------------------------------------------------------------------------------
