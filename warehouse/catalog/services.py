@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from scanners.codes import classify
 from warehouse.catalog.models import Part, PartBarcode, Supplier
+from warehouse.checks import text as _text
 from warehouse.errors import AlreadyExists, NotFound, ValidationError
 from warehouse.locations.models import Location
 from warehouse.limits import MONEY_MAX, MONEY_PLACES, NAME_LEN, PART_NUMBER_LEN
@@ -28,19 +29,6 @@ def money(value, field: str, *, places: int = MONEY_PLACES) -> Decimal:
     if -d.as_tuple().exponent > places:
         raise ValidationError(field=field, reason="too_many_decimals", places=places)
     return d
-
-
-def _text(value, field: str, max_len: int, *, required: bool = False) -> str | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise ValidationError(field=field, reason="required")
-        return None
-    if not isinstance(value, str):
-        raise ValidationError(field=field, reason="not_text")
-    value = value.strip()
-    if len(value) > max_len:
-        raise ValidationError(field=field, reason="too_long", max=max_len)
-    return value
 
 
 def create_supplier(session: Session, *, code: str, name: str, name_en: str | None = None,

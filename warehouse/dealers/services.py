@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from warehouse.catalog.models import Part
 from warehouse.catalog.queries import get_part
 from warehouse.catalog.services import money
+from warehouse.checks import text as _text
 from warehouse.dealers.accounts import post_entry  # noqa: F401  (warranty posts its credits through here)
 from warehouse.dealers.errors import UnknownPriceList
 from warehouse.dealers.models import Dealer, PriceList, PriceListItem
@@ -31,17 +32,6 @@ class UnknownDealer(DomainError):
 
 def counterparty_code(code: str) -> str:
     return f"@D:{code}"
-
-
-def _text(value, field: str, max_len: int) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ValidationError(field=field, reason="not_text")
-    value = value.strip()
-    if len(value) > max_len:
-        raise ValidationError(field=field, reason="too_long", max=max_len)
-    return value or None
 
 
 def _details(session: Session, fields: dict) -> dict:

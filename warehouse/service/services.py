@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from warehouse.catalog.models import Part
 from warehouse.catalog.services import money
+from warehouse.checks import one_of as _one_of
+from warehouse.checks import text as _text
 from warehouse.db import utcnow
 from warehouse.dealers.models import Dealer
 from warehouse.dealers.services import create_dealer
@@ -37,25 +39,6 @@ SERVICE_DEALER = "SVC"
 
 
 # --- small checks ---------------------------------------------------------------------------------------------------
-
-def _one_of(value, field: str, choices: tuple) -> str:
-    if value not in choices:
-        raise ValidationError(field=field, reason="one_of", allowed=", ".join(choices))
-    return value
-
-
-def _text(value, field: str, max_len: int, *, required: bool = False) -> str | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise ValidationError(field=field, reason="required")
-        return None
-    if not isinstance(value, str):
-        raise ValidationError(field=field, reason="not_text")
-    value = value.strip()
-    if len(value) > max_len:
-        raise ValidationError(field=field, reason="too_long", max=max_len)
-    return value
-
 
 def _utc(value, field: str) -> datetime:
     if not isinstance(value, datetime):

@@ -8,10 +8,13 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from warehouse.checks import text
 from warehouse.db import utcnow
 from warehouse.documents.services import day_number
 from warehouse.errors import DomainError, NotFound, ValidationError
 from warehouse.warranty.models import Claim, IntakeDispute
+
+NOTES_LEN = 2000
 
 KINDS = ("shortfall", "wrong_part", "part_missing")
 STATUSES = ("open", "closed")
@@ -23,15 +26,6 @@ class DisputeState(DomainError):
     code = "dispute_state"
 
 
-def _text(value, field: str, *, required: bool = False, max_len: int = 2000) -> str | None:
-    text = value.strip() if isinstance(value, str) else ""
-    if required and not text:
-        raise ValidationError(field=field, reason="required")
-    if len(text) > max_len:
-        raise ValidationError(field=field, reason="too_long", max=max_len)
-    return text or None
-
-
 def open_dispute(session: Session, *, claim: Claim, kind: str, received_qty: int, actor: str,
                  notes: str | None = None) -> IntakeDispute:
     if kind not in KINDS:
@@ -41,7 +35,7 @@ def open_dispute(session: Session, *, claim: Claim, kind: str, received_qty: int
         raise DisputeState(dispute_no=existing.dispute_no, status=existing.status)
     row = IntakeDispute(dispute_no=day_number(session, "DP"), claim_no=claim.claim_no, dealer_id=claim.dealer_id,
                         kind=kind, claimed_qty=claim.qty, received_qty=received_qty,
-                        notes=_text(notes, "notes"), opened_by=actor)
+                        notes=text(notes, "notes", NOTES_LEN), opened_by=actor)
     session.add(row)
     session.flush()
     return row
@@ -60,7 +54,7 @@ def close_dispute(session: Session, *, dispute_no: str, resolution: str, actor: 
     row = get_dispute(session, dispute_no)
     if row.status != "open":
         raise DisputeState(dispute_no=row.dispute_no, status=row.status)
-    row.resolution = _text(resolution, "resolution", required=True)
+    row.resolution = text(resolution, "resolution", NOTES_LEN, required=True)
     row.status, row.closed_by, row.closed_at = "closed", actor, utcnow()
     session.flush()
     return row
