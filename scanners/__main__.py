@@ -18,7 +18,7 @@ def _decode(args) -> int:
     results, failed = [], 0
     for path in args.images:
         try:
-            symbols = decode(path, symbologies=args.symbology, budget_ms=args.budget_ms)
+            symbols = decode(path, symbologies=args.symbology, budget_ms=args.budget_ms, itf_lengths=args.itf_lengths)
         except ImageError as exc:
             failed += 1
             print(f"error: {exc}", file=sys.stderr)
@@ -51,7 +51,8 @@ def _watch(args) -> int:
             out = sys.stdout if event["type"] == "code" else sys.stderr
             print(json.dumps(event, ensure_ascii=False), file=out, flush=True)
 
-    watcher = CodeWatcher(spec, holdoff=args.holdoff, on_event=on_event, budget_ms=args.budget_ms)
+    watcher = CodeWatcher(spec, holdoff=args.holdoff, on_event=on_event, budget_ms=args.budget_ms,
+                          itf_lengths=args.itf_lengths)
     try:
         watcher.start()
     except SourceError as exc:
@@ -72,6 +73,14 @@ def _watch(args) -> int:
     return 0
 
 
+def _itf(value: str) -> tuple[int, ...]:
+    from scanners.engines import itf_lengths
+    try:
+        return itf_lengths(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scanners", description="Read barcodes from images and cameras.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -80,6 +89,7 @@ def main(argv=None) -> int:
     p.add_argument("--json", action="store_true", help="print a JSON list of {file, symbols}")
     p.add_argument("--symbology", action="append", choices=SYMBOLOGIES, help="only these (repeatable)")
     p.add_argument("--budget-ms", type=float, default=None, help="time budget per image for expensive passes")
+    p.add_argument("--itf-lengths", type=_itf, default=None, help="allowed ITF lengths, e.g. 6,10,14 (default 6-14 even)")
     p.set_defaults(run=_decode)
     p = sub.add_parser("watch", help="watch a camera source and print each new code as a JSON line")
     p.add_argument("source", nargs="?", help="device index, rtsp:// or http:// URL, video file, image or folder "
@@ -87,6 +97,7 @@ def main(argv=None) -> int:
     p.add_argument("--holdoff", type=float, default=2.0, help="seconds a code must be out of view to report it again")
     p.add_argument("--max-seconds", type=float, default=None, help="stop after this many seconds")
     p.add_argument("--budget-ms", type=float, default=None, help="time budget per frame for expensive passes")
+    p.add_argument("--itf-lengths", type=_itf, default=None, help="allowed ITF lengths, e.g. 6,10,14 (default 6-14 even)")
     p.set_defaults(run=_watch)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

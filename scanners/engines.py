@@ -6,7 +6,7 @@
 - zbar (through pyzbar's ctypes bindings): no DataMatrix, guesses QR text encodings, and reads short ITF off
   clutter, but its 1D scanner often reads binarised or unevenly lit bars that zxing gives up on. We drive the
   C library directly (pyzbar's `decode()` hides the GS1 modifier and the scan-line count) with only our
-  symbologies enabled and ITF fixed to 14 digits.
+  symbologies enabled and ITF limited to the allowed lengths.
 
 Text is normalised here so both engines agree: UPC-A is 12 digits (zxing and zbar report it as a 13-digit EAN-13
 with a leading 0), and GS1 data is returned raw (GS-separated element string, no symbology identifier).
@@ -38,7 +38,10 @@ ZBAR_SYMBOLS = {"code128": _ZB.CODE128, "code39": _ZB.CODE39, "ean13": _ZB.EAN13
                  "upca": _ZB.UPCA, "itf": _ZB.I25, "qrcode": _ZB.QRCODE}
 _FROM_ZBAR = {v: k for k, v in ZBAR_SYMBOLS.items()}
 ZBAR_SYMBOLOGIES = tuple(ZBAR_SYMBOLS)
-ITF_LENGTH = 14  # ITF-14 (a GTIN-14 on outer cartons): the only ITF a warehouse meets; shorter ones are clutter
+ITF_14 = 14  # ITF-14: a GTIN-14 on outer cartons, with its check digit
+# Allowed ITF lengths, as a handheld scanner's setting: even lengths 6 to 14 (ITF is digit pairs). Shorter
+# lengths are what zbar reads off rack holes and stripes, so any length but 14 is reported only when confirmed.
+ITF_LENGTHS = (6, 8, 10, 12, 14)
 _ZBAR_MOD_GS1 = 1 << 0
 _Y800 = 0x30303859  # fourcc "Y800": 8-bit gray
 _zbar_get_modifiers = None
@@ -92,7 +95,21 @@ def zxing_read(gray: np.ndarray, symbologies, *, rotate: bool = False, downscale
     return reads
 
 
-def _zbar_scanner(symbologies: tuple, rows_only: bool):
+def itf_lengths(value) -> tuple[int, ...]:
+    """The allowed ITF lengths from a setting: None (the default), "6,10,14" or an iterable of ints."""
+    if value is None:
+        return ITF_LENGTHS
+    items = value.replace(" ", "").split(",") if isinstance(value, str) else list(value)
+    try:
+        lengths = tuple(sorted({int(v) for v in items if v != ""}))
+    except (TypeError, ValueError):
+        raise ValueError(f"ITF lengths must be even numbers from 2 to 80, not {value!r}") from None
+    if not lengths or any(n < 2 or n > 80 or n % 2 for n in lengths):
+        raise ValueError(f"ITF lengths must be even numbers from 2 to 80, not {value!r}")
+    return lengths
+
+
+def _zbar_scanner(symbologies: tuple, rows_only: bool, itf: tuple[int, ...] = ITF_LENGTHS):
     """A fresh, configured zbar image scanner. A reused one carries decoder state from image to image (results
     then depend on what was scanned before), and creating one costs microseconds."""
     global _zbar_get_modifiers
@@ -103,8 +120,8 @@ def _zbar_scanner(symbologies: tuple, rows_only: bool):
     zb.zbar_image_scanner_set_config(scanner, _ZB.NONE, cfg.CFG_ENABLE, 0)
     for name in symbologies:
         zb.zbar_image_scanner_set_config(scanner, ZBAR_SYMBOLS[name], cfg.CFG_ENABLE, 1)
-    zb.zbar_image_scanner_set_config(scanner, _ZB.I25, cfg.CFG_MIN_LEN, ITF_LENGTH)
-    zb.zbar_image_scanner_set_config(scanner, _ZB.I25, cfg.CFG_MAX_LEN, ITF_LENGTH)
+    zb.zbar_image_scanner_set_config(scanner, _ZB.I25, cfg.CFG_MIN_LEN, min(itf))
+    zb.zbar_image_scanner_set_config(scanner, _ZB.I25, cfg.CFG_MAX_LEN, max(itf))
     # Deskewed bars need only horizontal scan lines: half the work.
     zb.zbar_image_scanner_set_config(scanner, _ZB.NONE, cfg.CFG_X_DENSITY, 0 if rows_only else 1)
     zb.zbar_image_scanner_set_config(scanner, _ZB.NONE, cfg.CFG_Y_DENSITY, 1)
@@ -120,12 +137,13 @@ def _zbar_polygon(symbol) -> tuple[tuple[float, float], ...]:
     return tuple((float(x), float(y)) for x, y in cv2.boxPoints(cv2.minAreaRect(points)))
 
 
-def zbar_read(gray: np.ndarray, symbologies, *, rows_only: bool = False) -> list[Read]:
+def zbar_read(gray: np.ndarray, symbologies, *, rows_only: bool = False,
+              itf: tuple[int, ...] = ITF_LENGTHS) -> list[Read]:
     """zbar over `gray`; `rows_only` scans horizontal lines only, for crops whose bars stand vertical."""
     wanted = tuple(s for s in ZBAR_SYMBOLOGIES if s in symbologies)
     if not wanted:
         return []
-    scanner = _zbar_scanner(wanted, rows_only)
+    scanner = _zbar_scanner(wanted, rows_only, itf)
     gray = np.ascontiguousarray(gray)
     height, width = gray.shape
     image = zb.zbar_image_create()

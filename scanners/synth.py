@@ -7,7 +7,10 @@ blur, sensor noise and JPEG artefacts. Scenes:
 - "label": a hand-held label photo (1280x960), the label filling a good part of the picture;
 - "frame": a cluttered 1920x1080 shelf frame from a fixed camera, the label small among boxes, text, rack holes,
   stripes (vents, cables) and wire mesh;
-- "negative": the same clutter (and text-only labels) with no code at all.
+- "negative": the same clutter (and text-only labels) with no code at all;
+- "product": a phone photo (1280x960) of a code printed on retail packaging — curved round a bottle or tin,
+  glossy (a specular stripe along the curve), sometimes in low light, with a phone's harder JPEG compression;
+- "multi": a phone photo (1600x1200) with two or three labels of different kinds in it.
 
 Every sample is a pure function of (scene, kind, difficulty, index, base seed): CRC32 of those names seeds both
 the `random.Random` and the numpy generator, so the corpus is the same on every machine and run.
@@ -27,9 +30,11 @@ import zxingcpp
 
 from scanners import gs1
 
-KINDS = ("code128", "gs1-128", "code39", "ean13", "ean8", "upca", "itf", "qrcode", "datamatrix", "gs1-datamatrix")
+KINDS = ("code128", "gs1-128", "code39", "ean13", "ean8", "upca", "itf", "itf6", "itf10", "qrcode", "datamatrix",
+         "gs1-datamatrix")
+PRODUCT_KINDS = ("ean13", "upca", "ean8", "itf", "itf6", "itf10")  # what is printed on packaging and cartons
 DIFFICULTIES = ("easy", "medium", "hard")
-SCENES = ("label", "frame", "negative")
+SCENES = ("label", "frame", "negative", "product", "multi")
 _F = zxingcpp.BarcodeFormat
 _PRINT_MODULE = 6  # pixels per module on the print-resolution label, before the "camera" resamples it
 _FONT = cv2.FONT_HERSHEY_SIMPLEX
@@ -113,6 +118,9 @@ def _content(kind: str, r: random.Random) -> tuple[str, _F, bool, Truth]:
         return text[:-1], _F.UPCA, False, Truth("upca", text)
     if kind == "itf":
         text = _with_check(str(r.randint(1, 8)) + _digits(r, 12))
+        return text, _F.ITF, False, Truth("itf", text)
+    if kind in ("itf6", "itf10"):  # short ITF with no check digit: carton and shelf numbering
+        text = _digits(r, int(kind[3:]))
         return text, _F.ITF, False, Truth("itf", text)
     if kind == "qrcode":
         text = r.choice([
@@ -287,6 +295,27 @@ def _place(scene_img, label, r, p, module_px, center_box):
     return pts
 
 
+def _curve(label: np.ndarray, r: random.Random, p: dict) -> np.ndarray:
+    """The label wrapped round a cylinder (a bottle, a tin) and seen from the front: bars crowd towards the edges,
+    light falls off with the turn of the surface, and glossy film throws a specular stripe along the axis."""
+    lh, lw = label.shape[:2]
+    arc = r.uniform(*p["arc"])  # the angle the label wraps, radians
+    radius = lw / arc
+    half = radius * math.sin(arc / 2)
+    xs = np.linspace(-half, half, max(int(2 * half), 2), dtype=np.float32)
+    turn = np.arcsin(np.clip(xs / radius, -1, 1))
+    map_x = np.tile((radius * turn + lw / 2).astype(np.float32), (lh, 1))
+    map_y = np.repeat(np.arange(lh, dtype=np.float32)[:, None], len(xs), 1)
+    out = cv2.remap(label, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
+    shade = 0.55 + 0.45 * np.cos(turn)
+    gloss = np.zeros_like(xs)
+    if r.random() < p["gloss"]:
+        x0, width = r.uniform(-0.6, 0.6) * half, r.uniform(0.03, 0.09) * half
+        gloss = r.uniform(90, 200) * np.exp(-((xs - x0) / width) ** 2)
+    out = out * shade[None, :, None] + gloss[None, :, None]
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
 @functools.cache
 def _noise_tile() -> np.ndarray:
     """Unit Gaussian noise × 256 (int16), drawn once; samples cut it at random offsets, since drawing fresh
@@ -294,8 +323,9 @@ def _noise_tile() -> np.ndarray:
     return (np.random.default_rng(0).standard_normal((1280, 2240, 3), dtype=np.float32) * 256).astype(np.int16)
 
 
-def _photograph(img, r, rng, p, corners, module: float) -> np.ndarray:
-    """Lighting, shadow, glare, contrast, blur, noise and JPEG, as a camera and a warehouse add them."""
+def _photograph(img, r, rng, p, corners, module: float, phone: dict | None = None) -> np.ndarray:
+    """Lighting, shadow, glare, contrast, blur, noise and JPEG, as a camera and a warehouse add them. `phone`: a
+    phone's extra troubles (low light with its gain noise, harder JPEG) for the product and multi scenes."""
     h, w = img.shape[:2]
     # Light and glare vary smoothly, so their maps are computed at half resolution and scaled up.
     hh, hw = h // 2, w // 2
@@ -319,6 +349,12 @@ def _photograph(img, r, rng, p, corners, module: float) -> np.ndarray:
         gx, gy = centre + rng.normal(0, size * 0.3, 2)
         sigma = size * r.uniform(0.05, 0.15)
         glare = r.uniform(120, 220) * np.exp(-((xx - gx) ** 2 + (yy - gy) ** 2) / (2 * sigma ** 2))
+    noise_gain, jpeg = 1.0, p["jpeg"]
+    if phone is not None:
+        if r.random() < phone["dark"]:  # low light: a dim picture, and the sensor gain that brightens it is noise
+            light = light * r.uniform(0.3, 0.5)
+            noise_gain = r.uniform(1.5, 2.5)
+        jpeg = phone["jpeg"]
     mid, contrast = r.uniform(110, 150), r.uniform(*p["contrast"])
     # 8-bit maps and saturating OpenCV arithmetic: float frames cost several times more here.
     gain = np.clip(light * contrast * 255, 0, 255).astype(np.uint8)
@@ -338,17 +374,61 @@ def _photograph(img, r, rng, p, corners, module: float) -> np.ndarray:
         img = cv2.filter2D(img, -1, kernel / max(kernel.sum(), 1e-6))
     tile = _noise_tile()
     ny, nx = r.randint(0, tile.shape[0] - h), r.randint(0, tile.shape[1] - w)
-    noise = cv2.multiply(tile[ny:ny + h, nx:nx + w], r.uniform(*p["noise"]) / 256)
+    noise = cv2.multiply(tile[ny:ny + h, nx:nx + w], r.uniform(*p["noise"]) * noise_gain / 256)
     img = cv2.add(img, noise, dtype=cv2.CV_8U)
-    ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, r.randint(*p["jpeg"])])
+    ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, r.randint(*jpeg)])
     return cv2.imdecode(buf, cv2.IMREAD_COLOR)
 
 
+# The phone scenes' extra troubles per difficulty: label wrap angle (radians), P(glossy film), P(low light), JPEG.
+_PHONE = {
+    "easy": dict(arc=(0.3, 0.9), gloss=0.3, dark=0.1, jpeg=(60, 85)),
+    "medium": dict(arc=(0.8, 1.6), gloss=0.5, dark=0.25, jpeg=(45, 75)),
+    "hard": dict(arc=(1.4, 2.2), gloss=0.7, dark=0.4, jpeg=(35, 65)),
+}
+
+
+def _phone_sample(scene, kind, difficulty, seed, r, rng, p) -> Sample:
+    phone = _PHONE[difficulty]
+    if scene == "product":
+        h, w = 960, 1280
+        img = _desk(rng, r, h, w)
+        art, truth, linear = render_code(kind, r)
+        label = _curve(_label(art, truth, linear, r), r, phone)
+        module = r.uniform(*p["m1d"] if linear else p["m2d"]) * 1.3  # a phone is held close to a product
+        corners = _place(img, label, r, p, module, (40, 40, w - 40, h - 40))
+        return Sample(_photograph(img, r, rng, p, corners, module, phone), (truth,), scene, kind, difficulty, seed,
+                      corners)
+    # multi: two or three labels of different kinds, one to a slot across the picture
+    h, w = 1200, 1600
+    img = _desk(rng, r, h, w)
+    kinds = r.sample([kind] + [k for k in KINDS if k != kind], r.randint(2, 3))
+    if kind not in kinds:
+        kinds[0] = kind
+    slot = w // len(kinds)
+    truths, all_corners, modules = [], [], []
+    for i, k in enumerate(kinds):
+        art, truth, linear = render_code(k, r)
+        module = r.uniform(*p["m1d"] if linear else p["m2d"])
+        all_corners.append(_place(img, _label(art, truth, linear, r), r, p, module,
+                                  (i * slot + 20, 40, (i + 1) * slot - 20, h - 40)))
+        truths.append(truth)
+        modules.append(module)
+    corners = np.concatenate(all_corners)
+    hull = np.array([corners.min(0), [corners.max(0)[0], corners.min(0)[1]], corners.max(0),
+                     [corners.min(0)[0], corners.max(0)[1]]], np.float32)
+    image = _photograph(img, r, rng, p, hull, min(modules), phone)
+    return Sample(image, tuple(truths), scene, kind, difficulty, seed, corners)
+
+
 def sample(scene: str, kind: str | None, difficulty: str, index: int, base_seed: int = 0) -> Sample:
-    """One deterministic sample. `kind` is one of KINDS, or None for a negative."""
+    """One deterministic sample. `kind` is one of KINDS, or None for a negative (for "multi": the kind that is
+    surely among the codes in the picture)."""
     seed = seed_for(base_seed, scene, kind, difficulty, index)
     r, rng = random.Random(seed), np.random.default_rng(seed)
     p = _DIFFICULTY[difficulty]
+    if scene in ("product", "multi"):
+        return _phone_sample(scene, kind, difficulty, seed, r, rng, p)
     if scene == "label":
         h, w = 960, 1280
         img, box = _desk(rng, r, h, w), (40, 40, w - 40, h - 40)
@@ -370,8 +450,10 @@ def sample(scene: str, kind: str | None, difficulty: str, index: int, base_seed:
     return Sample(_photograph(img, r, rng, p, corners, module), (truth,), scene, kind, difficulty, seed, corners)
 
 
-def corpus(scene: str, per_cell: int, *, kinds=KINDS, difficulties=DIFFICULTIES, base_seed: int = 0):
+def corpus(scene: str, per_cell: int, *, kinds=None, difficulties=DIFFICULTIES, base_seed: int = 0):
     """Yield `per_cell` samples for every kind × difficulty of `scene` (negatives: per difficulty)."""
+    if kinds is None:
+        kinds = PRODUCT_KINDS if scene == "product" else KINDS
     for difficulty in difficulties:
         for kind in ((None,) if scene == "negative" else kinds):
             for i in range(per_cell):

@@ -1,7 +1,9 @@
 """Which raw engine reads may be returned: the rule that keeps false and wrong reads out.
 
-- EAN-13, EAN-8, UPC-A and ITF must carry a valid GS1 mod-10 check digit, and ITF must be 14 digits (ITF-14):
-  zbar reads short "ITF" off EAN bars, rack holes and stripes, and more preprocessing makes that worse.
+- EAN-13, EAN-8 and UPC-A must carry a valid GS1 mod-10 check digit. ITF must have one of the allowed lengths
+  (a setting, as on handheld scanners; default even lengths 6-14); ITF-14 must carry its check digit, and any other
+  length is only *tentative* (below): zbar reads short "ITF" off EAN bars, rack holes and stripes, so a short ITF
+  counts only when a second pass or the other engine reads the same digits (both engines demand quiet zones).
 - A 1D read that rests on a few scan lines (zbar: fewer than MIN_LINES lines agreed; zxing: an outline less
   than MIN_LINES pixels tall) is only *tentative*: on a blurred or tilted code one line can decode to a wrong
   number with a valid check digit. The pipeline returns it only when a second pass or the other engine reads
@@ -18,16 +20,21 @@ import cv2
 import numpy as np
 
 from scanners import gs1
-from scanners.engines import ITF_LENGTH, LINEAR, Read
+from scanners.engines import ITF_14, ITF_LENGTHS, LINEAR, Read
 
 MIN_LINES = 8
 _GTIN_LENGTHS = {"ean13": 13, "ean8": 8, "upca": 12}
 _GS1_AIM = {"code128": "]C1", "datamatrix": "]d2", "qrcode": "]Q3"}
 
 
+GTIN_SYMBOLOGIES = tuple(_GTIN_LENGTHS)
+
+
 def is_weak(read: Read) -> bool:
     if read.symbology not in LINEAR:
         return False
+    if read.symbology == "itf" and len(read.text) != ITF_14:
+        return True
     if read.engine == "zbar":
         return read.lines < MIN_LINES
     if len(read.polygon) < 3:
@@ -36,7 +43,7 @@ def is_weak(read: Read) -> bool:
     return min(w, h) < MIN_LINES
 
 
-def accepted_text(read: Read) -> str | None:
+def accepted_text(read: Read, itf_lengths: tuple[int, ...] = ITF_LENGTHS) -> str | None:
     """The text to return for `read`, or None when the read must be dropped."""
     text, symbology = read.text, read.symbology
     if not text or "\ufffd" in text:
@@ -45,8 +52,9 @@ def accepted_text(read: Read) -> str | None:
         ok = len(text) == _GTIN_LENGTHS[symbology] and gs1.gtin_check_digit_ok(text)
         return text if ok else None
     if symbology == "itf":
-        ok = len(text) == ITF_LENGTH and gs1.gtin_check_digit_ok(text)
-        return text if ok else None
+        if not text.isdigit() or len(text) not in itf_lengths:
+            return None
+        return text if len(text) != ITF_14 or gs1.gtin_check_digit_ok(text) else None
     if symbology == "qrcode" and read.engine == "zbar" and not text.isascii():
         return None
     if read.gs1:

@@ -13,6 +13,7 @@ a frame that cannot be decoded is logged and skipped.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import logging
 import threading
 import time
@@ -31,7 +32,7 @@ WATCH_BUDGET_MS = 50.0  # per frame: a code in view stays for many frames, so no
 
 class CodeWatcher:
     def __init__(self, spec, *, holdoff: float = 2.0, on_event=None, reconnect_backoff=(0.5, 8.0),
-                 budget_ms: float | None = None, decode=None):
+                 budget_ms: float | None = None, decode=None, itf_lengths=None):
         self.spec = str(spec)
         self.holdoff = holdoff
         self.on_event = on_event or (lambda event: None)
@@ -39,7 +40,7 @@ class CodeWatcher:
         self.budget_ms = WATCH_BUDGET_MS if budget_ms is None else budget_ms
         if decode is None:
             from scanners.pipeline import decode
-        self._decode = decode
+        self._decode = decode if itf_lengths is None else functools.partial(decode, itf_lengths=itf_lengths)
         self._stop = threading.Event()
         self._ended = threading.Event()
         self._slot_lock = threading.Condition()

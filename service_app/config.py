@@ -71,4 +71,6 @@ def from_env(instance_path: str) -> dict:
         "CLAIM_REJECT_APPROVAL_ABOVE": os.environ.get("CLAIM_REJECT_APPROVAL_ABOVE", "2000.00"),
         "JOB_WORKER_INLINE": os.environ.get("JOB_WORKER") == "inline",
         "CAMERA_HOLDOFF": float(os.environ.get("CAMERA_HOLDOFF", 2.0)),
+        # Allowed ITF lengths for camera reads, as on a handheld scanner (docs/scanners.md): even, 6 to 14 by default.
+        "SCANNER_ITF_LENGTHS": os.environ.get("SCANNER_ITF_LENGTHS", "6,8,10,12,14"),
     }

@@ -51,7 +51,8 @@ def decode_frame():
     if len(data) > MAX_FRAME:
         raise ValidationError(field="body", reason="frame_too_large", max_mb=MAX_FRAME // 2**20)
     try:
-        found = scanners.decode(data, budget_ms=current_app.config.get("DECODE_BUDGET_MS", 150))
+        found = scanners.decode(data, budget_ms=current_app.config.get("DECODE_BUDGET_MS", 150),
+                                itf_lengths=current_app.config.get("SCANNER_ITF_LENGTHS"))
     except scanners.ImageError as exc:
         raise BadImage(detail=str(exc)) from None
     return read({"symbols": [{"text": s.text, "symbology": s.symbology, "bbox": list(s.bbox), "engine": s.engine}
@@ -83,7 +84,8 @@ def camera_events():
             pass
 
     try:
-        watcher = CodeWatcher(source, holdoff=holdoff, on_event=on_event).start()
+        watcher = CodeWatcher(source, holdoff=holdoff, on_event=on_event,
+                              itf_lengths=current_app.config.get("SCANNER_ITF_LENGTHS")).start()
     except Exception as exc:  # a source that names nothing fails at open: say so, once
         raise ValidationError(reason="camera_unavailable", detail=str(exc)) from None
 

@@ -16,6 +16,8 @@ from scanners.engines import ZBAR_SYMBOLS, ZXING_FORMATS
 
 LABELS_PER_CELL = 3  # label photos per symbology x difficulty
 FRAMES_PER_CELL = 2  # cluttered 1080p frames per symbology x difficulty
+PRODUCTS_PER_CELL = 3  # phone photos of codes on packaging per product kind x difficulty
+MULTI_PER_CELL = 1  # photos with two or three labels per kind x difficulty
 NEGATIVES_PER_DIFFICULTY = 4
 UNHURRIED_MS = 10_000
 BASE_SEED = 1  # not the benchmark's seed 0: thresholds were not tuned on these images
@@ -85,3 +87,13 @@ def frame_results() -> list[Result]:
 @pytest.fixture(scope="session")
 def negative_results() -> list[Result]:
     return _decode_all("negative", NEGATIVES_PER_DIFFICULTY)
+
+
+@pytest.fixture(scope="session")
+def product_results() -> list[Result]:
+    return _decode_all("product", PRODUCTS_PER_CELL)
+
+
+@pytest.fixture(scope="session")
+def multi_results() -> list[Result]:
+    return _decode_all("multi", MULTI_PER_CELL)

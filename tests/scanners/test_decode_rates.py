@@ -10,7 +10,7 @@ import pytest
 
 from .conftest import Result
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]  # the corpus is decoded once, in the first test
 
 # (scene, difficulty) -> minimum read rate. Measured: label 1.00 / 0.93 / 0.73, frame 1.00 / 0.90 / 0.30.
 THRESHOLDS = {
@@ -59,14 +59,14 @@ def test_rate_per_symbology(results):
     by_kind = collections.defaultdict(list)
     for r in results["label"] + results["frame"]:
         by_kind[r.sample.kind].append(r)
-    assert len(by_kind) == 10
+    assert len(by_kind) == 12
     rates = {kind: _rate(rs) for kind, rs in by_kind.items()}
     assert min(rates.values()) >= 0.6, rates
 
 
-def test_no_wrong_reads_and_fewer_than_zxing(results):
-    """Every code returned is the one in the picture. zxing-cpp alone misread 4 (short ITF reads) here, pyzbar 16."""
-    everything = results["label"] + results["frame"]
+def test_no_wrong_reads_and_fewer_than_zxing(results, product_results, multi_results):
+    """Every code returned is one in the picture. zxing-cpp alone misread 4 (short ITF reads) here, pyzbar 16."""
+    everything = results["label"] + results["frame"] + product_results + multi_results
     wrong = [(r.sample.name, r.got - r.truth) for r in everything if r.got - r.truth]
     assert wrong == []
     assert sum(len(r.baselines["zxing"] - r.truth) for r in everything) >= len(wrong)
@@ -91,3 +91,58 @@ def test_shift_jis_and_chinese_qr_text(results):
     non_ascii = [r for r in results["label"] + results["frame"]
                  if r.sample.kind == "qrcode" and not r.sample.truths[0].text.isascii() and r.read]
     assert non_ascii and all(s.engine == "zxing" for r in non_ascii for s in r.symbols)
+
+
+# --- per class, over every scene: short ITF, EAN/UPC on packaging, several codes in one picture ------------------
+
+def _class(symbology: str, text: str) -> str:
+    if symbology == "itf":
+        return "itf-14" if len(text) == 14 else "itf-short"
+    return symbology
+
+
+def _codes(results):
+    """(class, difficulty, read by us, read by zxing-cpp alone, read by pyzbar alone) for every code in every photo."""
+    out = []
+    for r in results:
+        for t in r.sample.truths:
+            key = (t.symbology, t.text)
+            out.append((_class(*key), r.sample.difficulty, key in r.got, key in r.baselines["zxing"],
+                        key in r.baselines["pyzbar"]))
+    return out
+
+
+@pytest.fixture(scope="module")
+def codes(results, product_results, multi_results):
+    return _codes(results["label"] + results["frame"] + product_results + multi_results)
+
+
+@pytest.mark.parametrize("cls", ["ean13", "upca", "ean8", "itf-14", "itf-short"])
+def test_never_below_the_better_engine(codes, cls):
+    """Per class and difficulty, the pipeline reads at least as many codes as the better of zxing-cpp and pyzbar,
+    each alone with its defaults on the whole picture (the full-frame passes are the safety net)."""
+    for difficulty in synth.DIFFICULTIES:
+        rows = [c for c in codes if c[0] == cls and c[1] == difficulty]
+        ours, zxing, zbar = (sum(c[i] for c in rows) for i in (2, 3, 4))
+        assert ours >= max(zxing, zbar), (cls, difficulty, len(rows), ours, zxing, zbar)
+
+
+def test_short_itf_reads_like_a_handheld(codes):
+    """ITF of 6 and 10 digits (no check digit) was refused outright before: 0 read. Measured 0.80 (seed 1)."""
+    rows = [c for c in codes if c[0] == "itf-short" and c[1] != "hard"]
+    assert len(rows) >= 20 and sum(c[2] for c in rows) / len(rows) >= 0.75
+
+
+def test_several_codes_in_one_picture(multi_results):
+    """Every code of a two- or three-code photo counts: the second code gets the same passes as the first."""
+    rows = _codes(multi_results)
+    easy = [c for c in rows if c[1] == "easy"]
+    assert sum(c[2] for c in easy) / len(easy) >= 0.9, sum(c[2] for c in easy) / len(easy)
+    assert sum(c[2] for c in rows) >= max(sum(c[3] for c in rows), sum(c[4] for c in rows))
+
+
+def test_product_photos(product_results):
+    """Codes on curved, glossy packaging, in low light, with a phone's JPEG: at least what either engine reads."""
+    rows = _codes(product_results)
+    realistic = [c for c in rows if c[1] != "hard"]
+    assert sum(c[2] for c in realistic) / len(realistic) >= 0.9
