@@ -131,6 +131,9 @@ def approve(stocktake_id):
     done = post(lambda: services.approve(db.session, stocktake_id=stocktake_id, actor=current_user.username))
     if done is not None:
         flash(_("Approved: %(n)s adjustments posted.", n=len(done["adjustments"])), "ok")
+        if done["state"] == "open" and not done["already_approved"]:  # what the list will show, and why
+            flash(_("%(doc_no)s stays open: %(n)s lines await a recount.", doc_no=done["doc_no"],
+                    n=done["awaiting_recount"] + len(done.get("held", []))), "ok")
         for line in done.get("held", []):
             flash(_("%(part_number)s in %(location)s was counted as %(physical)s, beyond any plausible quantity: "
                     "held back; send it for a recount.", **line), "error")

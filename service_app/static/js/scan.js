@@ -56,6 +56,11 @@
   }
   // A scan is echoed in messages; a very long one (a QR code full of text) is shortened there, never in the post.
   function short(code) { code = String(code); return code.length > 60 ? code.slice(0, 57) + "…" : code; }
+  function shorten(text, code) {  // the server's message names the code too
+    code = String(code).trim();
+    return code.length > 60 ? String(text).split(code).join(short(code)).split(code.toUpperCase()).join(short(code))
+                            : text;
+  }
   var audio = null;
   var unanswered = null;  // {sig, key}: the last scan that got no answer at all
   // Per-station settings live in this browser (a receiving bench prints labels by itself, a tablet does not).
@@ -309,7 +314,7 @@
         if ((c === "stocktake_closed" || c === "unknown_stocktake") && state.stocktake !== urlStocktake) {
           state.stocktake = null; render();
         }
-        show("err", short(code) + " — " + r.body.error.message); return;
+        show("err", short(code) + " — " + shorten(r.body.error.message, code)); return;
       }
       var d = r.body;
       if (d.kind === "mode") { setMode(d.mode); return; }
