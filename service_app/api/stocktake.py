@@ -190,6 +190,16 @@ def count(body, stocktake_id):
         db.session, stocktake_id=stocktake_id, **body, actor=actor.username, role=actor.role)), status=201)
 
 
+@blp.route("/stocktakes/<int:stocktake_id>/bins/<code>", methods=["GET"])
+@require("stock.count")
+def bin_status(stocktake_id, code):
+    """One bin of the stocktake: `lines` (current counts), `uncounted` (parts the ledger or the card expects there
+    that nobody counted: what "Bin done" would count as 0 — a number of parts, never a quantity), `done_by`,
+    `done_at`; 409 `not_in_stocktake`. The scan page asks before it finishes a bin."""
+    st = queries.get_stocktake(db.session, stocktake_id)
+    return read(queries.bin_status(db.session, st, code))
+
+
 @blp.route("/stocktakes/<int:stocktake_id>/bins/<code>/done", methods=["POST"])
 @blp.arguments(BinDone)
 @require("stock.count")

@@ -17,7 +17,7 @@ from service_app.web.common import permission_required, post, who
 from warehouse import limits
 from warehouse.jobs import services as jobs
 from warehouse.reconciliation import export
-from warehouse.reconciliation.queries import reconcile
+from warehouse.reconciliation.queries import pending_approval, reconcile
 from warehouse.reconciliation.rules import STATUSES
 from warehouse.reports import MIME_TYPES
 from warehouse.stocktake import cards, queries, services
@@ -131,6 +131,9 @@ def approve(stocktake_id):
     done = post(lambda: services.approve(db.session, stocktake_id=stocktake_id, actor=current_user.username))
     if done is not None:
         flash(_("Approved: %(n)s adjustments posted.", n=len(done["adjustments"])), "ok")
+        if done["state"] == "open" and not done["already_approved"]:  # what the list will show, and why
+            flash(_("%(doc_no)s stays open: %(n)s lines await a recount.", doc_no=done["doc_no"],
+                    n=done["awaiting_recount"] + len(done.get("held", []))), "ok")
         for line in done.get("held", []):
             flash(_("%(part_number)s in %(location)s was counted as %(physical)s, beyond any plausible quantity: "
                     "held back; send it for a recount.", **line), "error")
@@ -164,7 +167,10 @@ def reconciliation():
     args = _report_args()
     report = reconcile(db.session, **args, limit=2000)
     st = queries.get_stocktake(db.session, args["stocktake"]) if args["stocktake"] else None
-    return render_template("stocktake/reconciliation.html", report=report, args=args, stocktake=st,
+    # What the approve button would post, for its confirmation (lines, units, value).
+    pending = pending_approval(db.session, stocktake=st.id) \
+        if st is not None and st.state == "open" and current_user.can("stocktake.approve") else None
+    return render_template("stocktake/reconciliation.html", report=report, args=args, stocktake=st, pending=pending,
                            statuses=STATUSES, words=_words(),
                            open_stocktakes=queries.list_stocktakes(db.session, store=report["store"]))
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, aliased
 
 from warehouse.catalog.models import Part
 from warehouse.errors import ValidationError
-from warehouse.ledger.cost import sql_moving_average, sql_money
+from warehouse.ledger.cost import sql_cents, sql_moving_average, sql_money
 from warehouse.ledger.models import Balance, Valuation
 from warehouse.locations.models import COUNTED_KINDS, STORES, Location
 from warehouse.reconciliation import rules
@@ -153,3 +153,21 @@ def _json(row: dict) -> dict:
     if row["value_diff"] is not None:
         row["value_diff"] = f"{row['value_diff']:.2f}"
     return row
+
+
+def pending_approval(session: Session, *, stocktake: int) -> dict:
+    """What approving the stocktake now would post, for the approver to read before confirming: the counted lines
+    awaiting approval, how many of them adjust the ledger, the units gained and lost, and the value of the
+    adjustments (each line's valued difference as the report shows it, summed)."""
+    st = get_stocktake(session, stocktake)
+    f = _figures(store=st.store, stocktake=st, zone=None)
+    counted = f.c.line_state == "counted"
+    row = session.connection().execute(select(
+        func.count(),
+        func.coalesce(func.sum(case((f.c.diff != 0, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((f.c.diff > 0, f.c.diff), else_=0)), 0),
+        func.coalesce(func.sum(case((f.c.diff < 0, -f.c.diff), else_=0)), 0),
+        func.coalesce(func.sum(sql_cents(f.c.diff, f.c.avg_cost)), 0)).where(counted)).one()
+    lines, adjusting, gained, lost, cents = row
+    return {"stocktake": st.id, "lines": int(lines), "adjustments": int(adjusting), "units_gained": int(gained),
+            "units_lost": int(lost), "value": f"{Decimal(int(cents)) / 100:.2f}"}

@@ -5,7 +5,7 @@ that posts a move looks the part up here and nowhere else.
 """
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from scanners.codes import Classified
@@ -19,6 +19,9 @@ _part, _barcode = Part.__table__, PartBarcode.__table__
 _COLUMNS = (_part.c.id, _part.c.part_number, _part.c.name, _part.c.standard_cost, _part.c.name_en, _part.c.unit,
             _part.c.active)
 _BY_NUMBER = select(*_COLUMNS).where(_part.c.part_number == bindparam("code"), _part.c.active.is_(True))
+# A part number typed or scanned in the other letter case (Caps Lock, a scanner set to lower case): one part only.
+_BY_NUMBER_ANY_CASE = select(*_COLUMNS).where(func.upper(_part.c.part_number) == bindparam("code"),
+                                              _part.c.active.is_(True)).limit(2)
 _BY_BARCODE = select(*_COLUMNS).select_from(_part.join(_barcode, _barcode.c.part_id == _part.c.id)).where(
     _barcode.c.code.in_(bindparam("codes", expanding=True))).limit(1)
 
@@ -49,6 +52,15 @@ def by_part_number(session: Session, c: Classified) -> Found | None:
 def by_supplier_barcode(session: Session, c: Classified) -> Found | None:
     row = session.connection().execute(_BY_BARCODE, {"codes": [c.value]}).first()
     return _found(row, "barcode") if row else None
+
+
+@resolver("text", order=30)
+def by_part_number_any_case(session: Session, c: Classified) -> Found | None:
+    """`kf35-fan-01` is KF35-FAN-01, as `n-a01-01` is bin N-A01-01 — tried only after the exact number and the
+    supplier barcodes missed (so the usual scan costs nothing more), and only when one part matches: part numbers
+    that differ in case alone stay apart."""
+    rows = session.connection().execute(_BY_NUMBER_ANY_CASE, {"code": c.value.upper()}).all()
+    return _found(rows[0], "part_number") if len(rows) == 1 else None
 
 
 @resolver("gtin")

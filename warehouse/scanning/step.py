@@ -2,9 +2,12 @@
 mode) take a claim's failed part into a RETURNED bin."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from sqlalchemy.orm import Session
 
-from warehouse.errors import ValidationError, WrongPart
+from scanners.codes import classify
+from warehouse.errors import ValidationError, WrongPart, WrongStore
 from warehouse.ledger import services as ledger
 from warehouse.limits import SCAN_MODES as MODES
 from warehouse.printing import services as printing
@@ -25,6 +28,11 @@ def scan_step(session: Session, *, code: str, mode: str, actor: str, location: s
     if mode not in MODES:
         raise ValidationError(field="mode", reason="one_of", allowed=", ".join(MODES))
     found = lookup(session, code)
+    if found.data["kind"] == "location":
+        extra = _check_bin(session, found.data, mode=mode, current=location, role=role, stocktake=stocktake,
+                           claim=claim)
+        if extra:
+            return {**found.data, **extra}
     if mode == "pick":
         return _pick(session, found, code=code, order_no=document, location=location, qty=qty, actor=actor,
                      device=device, idempotency_key=idempotency_key, role=role)
@@ -63,6 +71,33 @@ def scan_step(session: Session, *, code: str, mode: str, actor: str, location: s
                                         stocktake=stocktake, device=device, role=role)
         return {**found.data, **counted}
     return {**found.data, "mode": mode, **posted.as_dict()}
+
+
+# The store a mode works in when a bin is scanned (None: either, the role's own).
+_MODE_STORE = {"receive": "NEW", "pick": "NEW", "intake": "RETURNED"}
+
+
+def _check_bin(session: Session, data: dict, *, mode: str, current: str | None, role: str | None,
+               stocktake: int | None, claim: str | None) -> dict | None:
+    """A bin is refused when it is scanned, not at the next part: a bin of the other store than the clerk's role or
+    the mode works in, a transfer destination in another store than the source, a bin outside the stocktake being
+    counted. No query but in count mode (the answer then says which stocktake covers the bin and whether it is
+    done). Returns fields to add to the answer, or None."""
+    code, store = data["location"], data["store"]
+    # The ledger's one store rule, on what the resolver read (a code of bin syntax is a bin: create_bin).
+    ledger.check_bin(SimpleNamespace(kind="bin", store=store, code=code), role)
+    wanted = _MODE_STORE.get(mode)
+    if mode == "receive" and store != "NEW":
+        raise WrongStore(reason="returned_store", location=code, store=store)
+    if wanted and store != wanted and not (mode == "intake" and claim):  # intake with a claim: the claim decides
+        raise WrongStore(reason="outside_store", location=code, store=wanted)
+    if mode == "transfer" and current and current.strip().upper() != code:
+        source = classify(current).fields.get("store")  # a bin's letter is its store (create_bin checks it)
+        if source and source != store:
+            raise WrongStore(reason="different_stores", from_location=current.strip().upper(), location=code)
+    if mode == "count":
+        return stocktakes.bin_for_count(session, location=code, stocktake=stocktake, role=role)
+    return None
 
 
 def _pick(session: Session, found, *, code: str, order_no: str | None, location: str | None, **kw) -> dict:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from warehouse.catalog.models import Part
 from warehouse.ledger.models import Balance
 from warehouse.locations.models import Location
-from warehouse.stocktake.errors import UnknownStocktake
+from warehouse.stocktake.errors import NotInStocktake, UnknownStocktake
 from warehouse.stocktake.models import Stocktake, StocktakeBin, StocktakeLine
 
 
@@ -43,17 +43,51 @@ def list_stocktakes(session: Session, *, store: str | None = None, state: str | 
     return [stocktake_dict(st) for st in session.scalars(stmt)]
 
 
-def sheet(session: Session, st: Stocktake, *, reveal: bool, zone: str | None = None) -> dict:
-    """The count sheet: bins in scope with their progress, the current counts, and — only when `reveal` — the
-    quantities the ledger expects."""
+def _uncounted(st: Stocktake):
+    """Per bin of the stocktake: the parts the ledger or the card expects there that nobody counted yet — what
+    "Bin done" would count as 0 (the same selection as `services.finish_bin`). A number of parts, not of units."""
+    line = select(StocktakeLine.id).where(StocktakeLine.stocktake_id == st.id,
+                                          StocktakeLine.location_id == Balance.location_id,
+                                          StocktakeLine.part_id == Balance.part_id)
+    stmt = (select(Balance.location_id, func.count().label("n"))
+            .join(StocktakeBin, (StocktakeBin.location_id == Balance.location_id)
+                  & (StocktakeBin.stocktake_id == st.id))
+            .where((Balance.qty != 0) | (Balance.card_qty != 0), ~line.exists()))
+    if st.category:
+        stmt = stmt.join(Part, Part.id == Balance.part_id).where(Part.category == st.category)
+    return stmt.group_by(Balance.location_id).subquery()
+
+
+def _bins(st: Stocktake):
     counted = (select(StocktakeLine.location_id, func.count().label("n"))
                .where(StocktakeLine.stocktake_id == st.id, StocktakeLine.is_current.is_(True))
                .group_by(StocktakeLine.location_id).subquery())
-    bins = (select(Location.code, Location.zone, StocktakeBin.done_by, StocktakeBin.done_at,
-                   func.coalesce(counted.c.n, 0).label("lines"))
+    uncounted = _uncounted(st)
+    return (select(Location.code, Location.zone, StocktakeBin.done_by, StocktakeBin.done_at,
+                   func.coalesce(counted.c.n, 0).label("lines"), func.coalesce(uncounted.c.n, 0).label("uncounted"))
             .join(StocktakeBin, StocktakeBin.location_id == Location.id)
             .outerjoin(counted, counted.c.location_id == Location.id)
+            .outerjoin(uncounted, uncounted.c.location_id == Location.id)
             .where(StocktakeBin.stocktake_id == st.id).order_by(Location.code))
+
+
+def _bin_dict(r) -> dict:
+    return {"location": r.code, "zone": r.zone, "lines": r.lines, "uncounted": r.uncounted, "done_by": r.done_by,
+            "done_at": r.done_at.isoformat() if r.done_at else None}
+
+
+def bin_status(session: Session, st: Stocktake, code: str) -> dict:
+    """One bin of a stocktake as the sheet lists it: current counts, parts not counted yet, done by whom."""
+    row = session.execute(_bins(st).where(Location.code == (code or "").strip().upper())).first()
+    if row is None:
+        raise NotInStocktake(location=code, doc_no=st.doc_no)
+    return {"stocktake": st.id, "state": st.state, **_bin_dict(row)}
+
+
+def sheet(session: Session, st: Stocktake, *, reveal: bool, zone: str | None = None) -> dict:
+    """The count sheet: bins in scope with their progress (and the parts not counted yet in each: what "Bin done"
+    would count as 0), the current counts, and — only when `reveal` — the quantities the ledger expects."""
+    bins = _bins(st)
     lines = (select(StocktakeLine).join(Location, Location.id == StocktakeLine.location_id)
              .where(StocktakeLine.stocktake_id == st.id, StocktakeLine.is_current.is_(True))
              .order_by(Location.code, StocktakeLine.id))
@@ -61,8 +95,7 @@ def sheet(session: Session, st: Stocktake, *, reveal: bool, zone: str | None = N
         bins, lines = bins.where(Location.zone == zone), lines.where(Location.zone == zone)
     rows = session.execute(bins).all()
     out = {**stocktake_dict(st),
-           "bins": [{"location": r.code, "zone": r.zone, "lines": r.lines, "done_by": r.done_by,
-                     "done_at": r.done_at.isoformat() if r.done_at else None} for r in rows],
+           "bins": [_bin_dict(r) for r in rows],
            "lines": [line_dict(line) for line in session.scalars(lines)],
            "progress": {"bins": len(rows), "done": sum(1 for r in rows if r.done_at)}}
     if reveal:

@@ -247,6 +247,16 @@ def count_scan(session: Session, *, location: str, part_number: str, actor: str,
             "counted": line.physical, "stocktake": st.id}
 
 
+def bin_for_count(session: Session, *, location: str, stocktake: int | None = None,
+                  role: str | None = None) -> dict:
+    """A bin scanned in count mode, checked before any part is: in the clerk's store, in the (given, else the newest
+    open) stocktake's scope. The answer says which stocktake counts it and whether the bin is done already."""
+    loc = shelf.bin_location(session, location, role)
+    st = _covering(session, loc, stocktake)
+    sb = _in_scope(session, st, None, loc)
+    return {"stocktake": st.id, "bin_done": sb.done_at is not None}
+
+
 def finish_bin(session: Session, *, stocktake_id: int, location: str, actor: str, device: str | None = None,
                role: str | None = None) -> dict:
     """The counter has counted everything in the bin: whatever the ledger or card expects there and nobody

@@ -14,15 +14,52 @@
   var qtyInput = document.getElementById("qty");
   var result = document.getElementById("result");
   var params = new URLSearchParams(location.search);
-  var state = {mode: app.dataset.startMode || params.get("mode") || localStorage.getItem("scan.mode") || "receive",
-               bin: null, to: null, doc: null, order: params.get("order"), claim: null, intake: null,
-               stocktake: params.get("stocktake") ? parseInt(params.get("stocktake"), 10) : null};
+  var MAX_QTY = parseInt(app.dataset.maxQty, 10);
+  var BIN_CODE = /^[NR]-[A-Z][0-9]{2}-[0-9]{2}$/i;
+  // The page's state lives in this tab's sessionStorage, per user: a reload (or the browser restoring the tab) keeps
+  // the mode, the bin, the open receipt note and the last scans, so one delivery stays one receipt note; a new tab
+  // or another user on this browser starts clean. Nothing is sent for it: the server checks bin and note on every
+  // scan anyway. The note is kept for the day it was opened only.
+  var STORE_KEY = "scan.state." + app.dataset.user;
+  function today() { var d = new Date(); return d.getFullYear() + "-" + (d.getMonth() + 1) + "-" + d.getDate(); }
+  var saved = {};
+  try { saved = JSON.parse(sessionStorage.getItem(STORE_KEY) || "{}") || {}; } catch (e) { saved = {}; }
+  var urlMode = app.dataset.startMode || params.get("mode");
+  var urlStocktake = params.get("stocktake") ? parseInt(params.get("stocktake"), 10) : null;
+  var state = {mode: urlMode || saved.mode || localStorage.getItem("scan.mode") || "receive",
+               bin: null, to: null, binDone: false, doc: null, order: params.get("order") || saved.order || null,
+               claim: null, intake: saved.intake || null, stocktake: urlStocktake || saved.stocktake || null,
+               rows: Array.isArray(saved.rows) ? saved.rows.slice(0, 20) : []};
+  // The bin belongs to the mode (and stocktake) it was chosen in: a link into another mode starts without one.
+  if (saved.mode === state.mode && (!urlStocktake || urlStocktake === saved.stocktake)) {
+    state.bin = saved.bin || null; state.to = saved.to || null; state.binDone = !!saved.binDone;
+    state.claim = saved.claim || null;
+  }
+  if (saved.day === today()) state.doc = saved.doc || null;
   // A mode this role may not use (remembered from another user of this browser, say) falls back to the first it
   // may: a shipper starts in pick mode, a returned-parts clerk in intake.
   if (!can[state.mode]) {
     state.mode = ["receive", "issue", "transfer", "count", "pick", "intake"].filter(function (m) {
       return can[m];
     })[0] || "receive";
+    state.bin = state.to = state.claim = null;
+  }
+  function save() {
+    try {
+      sessionStorage.setItem(STORE_KEY, JSON.stringify({
+        mode: state.mode, bin: state.bin, to: state.to, binDone: state.binDone, doc: state.doc, order: state.order,
+        claim: state.claim, intake: state.intake, stocktake: state.stocktake, rows: state.rows, day: today()}));
+    } catch (e) { /* storage full or off: the page still works, it just forgets on reload */ }
+  }
+  function fmt(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (m, k) { return values[k] === undefined ? m : values[k]; });
+  }
+  // A scan is echoed in messages; a very long one (a QR code full of text) is shortened there, never in the post.
+  function short(code) { code = String(code); return code.length > 60 ? code.slice(0, 57) + "…" : code; }
+  function shorten(text, code) {  // the server's message names the code too
+    code = String(code).trim();
+    return code.length > 60 ? String(text).split(code).join(short(code)).split(code.toUpperCase()).join(short(code))
+                            : text;
   }
   var audio = null;
   var unanswered = null;  // {sig, key}: the last scan that got no answer at all
@@ -79,6 +116,7 @@
     document.getElementById("to-wrap").hidden = state.mode !== "transfer";
     document.getElementById("to-bin").textContent = state.to || "—";
     document.getElementById("doc").textContent = state.doc || "—";
+    document.getElementById("new-note").hidden = !(state.mode === "receive" && state.doc);
     // Intake: the claim whose tag was scanned waits for its bin; the last intake receipt links to its page.
     var intake = state.mode === "intake";
     document.getElementById("doc-wrap").hidden = intake;
@@ -93,18 +131,32 @@
     document.getElementById("st-wrap").hidden = state.mode !== "count";
     document.getElementById("order-wrap").hidden = state.mode !== "pick";
     document.getElementById("order").textContent = state.order || "—";
-    document.getElementById("bin-done").hidden = !(state.mode === "count" && state.stocktake && state.bin);
+    var done = document.getElementById("bin-done");
+    done.hidden = !(state.mode === "count" && state.stocktake && state.bin);
+    done.disabled = state.binDone;  // a finished bin is not finished again
+    done.title = state.binDone ? msg.bin_finished : "";
+    done.textContent = state.binDone ? msg.bin_done + " ✓" : msg.bin_done;
+    save();
   }
 
   function setMode(mode) {
     if (!can[mode]) { show("err", mode); return; }
+    // Another mode starts without a bin, visibly: the bin chosen for receiving must not become the source of an
+    // issue, nor the first bin scanned in transfer mode the destination, by surprise.
+    var cleared = mode !== state.mode && state.bin;
+    if (mode !== state.mode) { state.bin = null; state.binDone = false; }
     state.mode = mode; state.to = null; state.claim = null;
     // Intake takes the claimed quantity unless the clerk types fewer; other modes count one by default.
     if (mode === "intake") qtyInput.value = "";
     else if (!qtyInput.value) qtyInput.value = 1;
     localStorage.setItem("scan.mode", mode);
     render();
-    show("ok", msg.mode_set + ": " + msg[mode]);
+    show("ok", msg.mode_set + ": " + msg[mode] + (cleared ? " · " + msg.bin_cleared : ""));
+    if (cleared) flash(document.getElementById("bin"));
+  }
+
+  function flash(el) {  // draw the eye to a value that just changed by itself
+    el.classList.remove("changed"); void el.offsetWidth; el.classList.add("changed");
   }
 
   function uuid() {
@@ -158,37 +210,79 @@
     return run(1);
   }
 
-  function addRow(d) {
+  // The last scans: kept in the state (so a reload shows them, reversible as before) and drawn from it.
+  function addRow(d, from) {
+    state.rows.unshift({t: new Date().toLocaleTimeString(), mode: d.mode, part: d.part_number, name: d.name || "",
+                        location: d.location, from: from || null, qty: d.qty, on_hand: d.qty_on_hand,
+                        move_id: d.move_id || null, reversed: false});
+    state.rows.length = Math.min(state.rows.length, 20);
+    drawRows();
+    save();
+  }
+
+  function drawRows() {
     var tb = document.querySelector("#last tbody");
-    var tr = document.createElement("tr");
-    [new Date().toLocaleTimeString(), msg[d.mode] || d.mode, d.part_number + " " + (d.name || ""),
-     d.location, d.qty, d.qty_on_hand].forEach(function (v) {
-      var td = document.createElement("td"); td.textContent = v; tr.appendChild(td);
-    });
-    var td = document.createElement("td");
-    if (can.reverse && d.move_id && d.mode !== "pick") {  // a pick is undone on the order, not by reversing its move
-      var b = document.createElement("button");
-      b.className = "link"; b.textContent = "↩";
-      b.title = "reverse";
-      b.onclick = function () {
-        b.disabled = true;
-        post("/api/v1/moves/" + d.move_id + "/reverse", {reason: "scan page", device: "scan-page"}).then(function (r) {
-          if (r.ok) { tr.classList.add("reversed"); show("ok", msg.reversed + " #" + d.move_id + " · " + r.body.qty_on_hand); }
-          else { b.disabled = false; show("err", r.body.error.message); }
-          input.focus();
+    tb.textContent = "";
+    state.rows.forEach(function (row) {
+      var tr = document.createElement("tr");
+      if (row.reversed) tr.classList.add("reversed");
+      [row.t, msg[row.mode] || row.mode, row.part + " " + row.name, row.location, row.qty, row.on_hand]
+        .forEach(function (v, i) {
+          var td = document.createElement("td"); td.textContent = v;
+          if (i === 2) td.className = "wrap";
+          tr.appendChild(td);
         });
-      };
-      td.appendChild(b);
+      var td = document.createElement("td");
+      // A pick is undone on the order, not by reversing its move.
+      if (can.reverse && row.move_id && row.mode !== "pick" && !row.reversed) {
+        var b = document.createElement("button");
+        b.type = "button"; b.className = "reverse"; b.textContent = "↩ " + msg.reverse;
+        b.setAttribute("aria-label", msg.reverse + " #" + row.move_id);
+        b.onclick = function () { reverse(row, b); };
+        td.appendChild(b);
+      }
+      tr.appendChild(td);
+      tb.appendChild(tr);
+    });
+  }
+
+  // Reversing asks first, saying what will move back where.
+  function reverse(row, b) {
+    var what = {qty: row.qty, part: row.part, bin: row.location, from: row.from, to: row.location, id: row.move_id};
+    var text = (row.mode === "receive" ? fmt(msg.reverse_receive, what) :
+                row.mode === "transfer" && row.from ? fmt(msg.reverse_transfer, what) :
+                row.mode === "issue" ? fmt(msg.reverse_issue, what) : "") + "\n" + fmt(msg.reverse_move, what);
+    Page.confirm({title: msg.reverse_title, text: text, yes: msg.reverse, no: msg.cancel}).then(function (ok) {
+      if (!ok) { input.focus(); return; }
+      b.disabled = true;
+      post("/api/v1/moves/" + row.move_id + "/reverse", {reason: "scan page", device: "scan-page"}).then(function (r) {
+        if (r.ok) {
+          row.reversed = true; save(); drawRows();
+          show("ok", msg.reversed + " #" + row.move_id + " · " + r.body.location + " → " + r.body.qty_on_hand);
+        } else { b.disabled = false; show("err", r.body.error.message); }
+        input.focus();
+      }, function () { b.disabled = false; show("err", msg.offline); input.focus(); });
+    });
+  }
+
+  // The quantity as typed: a whole number from 1 to MAX_QTY, or refused here (never rounded: 1.5 is not 1).
+  // Empty means the default (one part; in intake, the claimed quantity).
+  function typedQty() {
+    var raw = qtyInput.value.trim();
+    if (!raw && !qtyInput.validity.badInput) return {ok: true, value: null};
+    if (/^[0-9]+$/.test(raw)) {
+      var n = parseInt(raw, 10);
+      if (n >= 1 && n <= MAX_QTY) return {ok: true, value: n};
     }
-    tr.appendChild(td);
-    tb.insertBefore(tr, tb.firstChild);
-    while (tb.rows.length > 20) tb.deleteRow(-1);
+    return {ok: false, text: fmt(msg.qty_whole, {max: MAX_QTY, value: raw || qtyInput.validationMessage || "?"})};
   }
 
   function onScan(code) {
-    var qty = parseInt(qtyInput.value, 10);
+    var typed = typedQty();
+    if (!typed.ok) { show("err", typed.text); qtyInput.select(); return; }
+    var qty = typed.value;
     var body = {code: code, mode: state.mode, location: state.bin, to_location: state.to,
-                qty: isNaN(qty) ? 1 : qty, device: "scan-page"};
+                qty: qty === null ? 1 : qty, device: "scan-page"};
     if (state.mode === "receive" && state.doc) body.document = state.doc;
     if (state.mode === "receive" && autoprint && station.autoprint) { body.print_labels = true; body.printer = station.printer; }
     if (state.mode === "count" && state.stocktake) body.stocktake = state.stocktake;
@@ -196,20 +290,31 @@
     if (state.mode === "intake") {
       body.claim = state.claim;
       body.qty = 1;
-      if (!isNaN(qty)) body.intake_qty = qty;
+      if (qty !== null) body.intake_qty = qty;
     }
     // The clerk scanning again after "no connection" is the same scan: it keeps the unanswered key, so if the
     // lost attempt was applied the server replays it instead of posting twice.
     var sig = JSON.stringify(body);
     var key = unanswered && unanswered.sig === sig ? unanswered.key : uuid();
     unanswered = null;
-    show("busy", code);
+    show("busy", short(code));
     post(api, body, {key: key, onRetry: function (n) {
-      show("busy retrying", code + " · " + msg.retrying + " (" + n + "/" + ATTEMPTS + ")");
+      show("busy retrying", short(code) + " · " + msg.retrying + " (" + n + "/" + ATTEMPTS + ")");
     }}).then(function (r) {
       if (!r.ok) {
         if (/^CL-\d{8}-\d+$/i.test(code)) { state.claim = null; render(); }  // a refused tag is not held
-        show("err", code + " — " + r.body.error.message); return;
+        // A refused bin is not selected: the next part must not go to the bin held before it.
+        if (BIN_CODE.test(code.trim())) {
+          if (state.mode === "transfer" && state.bin && state.bin !== code.trim().toUpperCase()) state.to = null;
+          else { state.bin = null; state.to = null; state.binDone = false; }
+          render();
+        }
+        // A stocktake approved since this tab remembered it: the next bin finds the open one covering it.
+        var c = r.body.error.code;
+        if ((c === "stocktake_closed" || c === "unknown_stocktake") && state.stocktake !== urlStocktake) {
+          state.stocktake = null; render();
+        }
+        show("err", short(code) + " — " + shorten(r.body.error.message, code)); return;
       }
       var d = r.body;
       if (d.kind === "mode") { setMode(d.mode); return; }
@@ -238,7 +343,9 @@
         if (state.mode === "transfer" && state.bin && d.location !== state.bin) {
           state.to = d.location; render(); show("ok", msg.to_set + ": " + d.location); return;
         }
-        state.bin = d.location; state.to = null; render();
+        state.bin = d.location; state.to = null; state.binDone = !!d.bin_done;
+        if (d.stocktake) state.stocktake = d.stocktake;
+        render();
         show("ok", msg.bin_set + ": " + d.location + " · " + (state.mode === "transfer" ? msg.scan_to :
              state.mode === "intake" ? msg.scan_tag : msg.scan_part));
         return;
@@ -265,17 +372,17 @@
       if (d.move_id) {
         if (d.mode === "receive" && d.doc_no) state.doc = d.doc_no;
         render();
-        addRow(d);
+        addRow(d, d.mode === "transfer" ? body.location : null);
         qtyInput.value = 1;
         show("ok", "OK " + d.part_number + " · " + (d.name || "") + " → " + d.qty_on_hand +
              (r.replayed ? " · " + msg.replayed : ""));
         return;
       }
-      show("ok", d.kind + ": " + (d.part_number || d.location || d.doc_no || code));
+      show("ok", d.kind + ": " + (d.part_number || d.location || d.doc_no || short(code)));
     }, function (e) {
       unanswered = {sig: sig, key: key};
       var a = e && e.answer;
-      show("err", a && a.body.error ? code + " — " + a.body.error.message : msg.offline);
+      show("err", a && a.body.error ? short(code) + " — " + a.body.error.message : msg.offline);
     }).then(function () { input.focus(); });
   }
 
@@ -283,13 +390,37 @@
     b.addEventListener("click", function () { setMode(b.dataset.mode); input.focus(); });
   });
   // Counting: the bin is finished; what nobody counted there is counted as 0 (a scan cannot find what is missing).
-  document.getElementById("bin-done").addEventListener("click", function () {
-    post("/api/v1/stocktakes/" + state.stocktake + "/bins/" + encodeURIComponent(state.bin) + "/done", {})
-      .then(function (r) {
-        if (r.ok) show("ok", msg.bin_done + ": " + state.bin);
-        else show("err", r.body.error.message);
-        input.focus();
+  // The page asks first, with the number of parts that would become 0 (read fresh: the count goes on meanwhile).
+  var binDone = document.getElementById("bin-done");
+  binDone.addEventListener("click", function () {
+    if (state.binDone) return;
+    var bin = state.bin, url = "/api/v1/stocktakes/" + state.stocktake + "/bins/" + encodeURIComponent(bin);
+    binDone.disabled = true;
+    fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}}).then(function (r) {
+      return r.json().then(function (j) { return {ok: r.ok, body: j}; });
+    }).then(function (r) {
+      if (!r.ok) { binDone.disabled = false; show("err", r.body.error.message); input.focus(); return; }
+      if (r.body.done_at) { state.binDone = true; render(); show("ok", msg.bin_finished); input.focus(); return; }
+      var text = (r.body.uncounted ? fmt(msg.bin_done_missing, {n: r.body.uncounted}) : msg.bin_done_none) +
+                 "\n" + fmt(msg.bin_done_counted, {n: r.body.lines});
+      return Page.confirm({title: fmt(msg.bin_done_title, {bin: bin}), text: text, yes: msg.bin_done,
+                           no: msg.cancel}).then(function (ok) {
+        if (!ok) { binDone.disabled = false; input.focus(); return; }
+        return post(url + "/done", {device: "scan-page"}).then(function (r) {
+          if (r.ok) { if (state.bin === bin) state.binDone = true; render(); show("ok", msg.bin_done + ": " + bin); }
+          else { binDone.disabled = false; show("err", r.body.error.message); }
+          input.focus();
+        });
       });
+    }).catch(function () { binDone.disabled = false; show("err", msg.offline); input.focus(); });
+  });
+  // The next delivery: close the receipt note here (the server numbers a new one with the next receipt).
+  document.getElementById("new-note").addEventListener("click", function () {
+    state.doc = null; render(); show("ok", msg.note_closed); input.focus();
+  });
+  qtyInput.addEventListener("input", function () {
+    var typed = typedQty();
+    qtyInput.setAttribute("aria-invalid", typed.ok ? "false" : "true");
   });
   // Keep the scan field focused: a wedge scanner types into whatever has focus.
   input.addEventListener("blur", function () {
@@ -298,12 +429,18 @@
       if (a === document.body || a === null) input.focus();  // not when the clerk chose another control
     }, 0);
   });
-  qtyInput.addEventListener("change", function () { input.focus(); });
+  qtyInput.addEventListener("change", function () {
+    var typed = typedQty();
+    if (!typed.ok) show("err", typed.text);
+    input.focus();
+  });
   // Scanner set-up differs per station (some add a prefix or suffix, some send FNC1 as a printable stand-in).
   Wedge.attach({input: input, onScan: onScan, prefix: station.prefix || "", suffix: station.suffix || "",
                 gsSubstitute: station.gsSubstitute || null});
   window.ScanPage = {onScan: onScan, show: show, msg: msg, csrf: csrf, input: input};
   if (state.mode === "intake") { qtyInput.value = ""; result.textContent = msg.scan_tag; }
+  else if (state.bin) result.textContent = msg.bin_set + ": " + state.bin + " · " + msg.scan_part;
+  drawRows();
   render();
   input.focus();
 })();
