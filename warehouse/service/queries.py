@@ -42,6 +42,18 @@ def may_see_customer(ticket: Ticket, *, username: str, can_read_customers: bool)
     return can_read_customers or (ticket.assignee_kind == "technician" and ticket.assignee == username)
 
 
+def may_touch_ticket(session: Session, ticket_no: str, *, username: str | None, role: str,
+                     writing: bool = False) -> bool:
+    """Whether a user may see (or, `writing`, add to) a ticket's attachments — its photos and the customer's
+    signature: the roles that read customers and the technician holding the job; writing, the back office
+    (`tickets.write`, who records a station's steps) and the technician holding the job."""
+    ticket = session.scalar(select(Ticket).where(Ticket.ticket_no == ticket_no))
+    if ticket is None:
+        return False
+    holder = ticket.assignee_kind == "technician" and username is not None and ticket.assignee == username
+    return holder or can(role, "tickets.write" if writing else "customers.read")
+
+
 def ticket_summary(ticket: Ticket, *, now: datetime | None = None) -> dict:
     now = now or utcnow()
     return {"ticket_no": ticket.ticket_no, "kind": ticket.kind, "category": ticket.category,
