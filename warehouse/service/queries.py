@@ -84,7 +84,8 @@ def ticket_view(session: Session, ticket_no: str, *, username: str, can_read_cus
                 "quote": None if ticket.quote_total is None else {
                     "parts": f"{ticket.quote_parts:.2f}", "labour": f"{ticket.quote_labour:.2f}",
                     "total": f"{ticket.quote_total:.2f}", "lines": ticket.quote_lines,
-                    "accepted_at": _iso(ticket.quote_accepted_at)},
+                    "accepted_at": _iso(ticket.quote_accepted_at),
+                    "owed": f"{ticket.quote_total - ticket.paid:.2f}"},
                 "paid": f"{ticket.paid:.2f}"})
     out["parts_used"] = [{"part_number": pn, "qty": tp.qty, "location": tp.location, "move_id": tp.move_id}
                          for tp, pn in session.execute(select(TicketPart, Part.part_number)
