@@ -165,6 +165,9 @@ def test_unsent_steps_survive_logout_and_go_only_as_their_user(page, live_server
     page.set_viewport_size(TABLET)
     login(page, live_server, "tech1")
     page.goto(f"{live_server}/service/my-jobs")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # the worker now keeps an offline copy of tech1's page
+    page.wait_for_function("caches.has('my-jobs-v1')")
     context.set_offline(True)
     page.locator(f"#job-{no} .arrive-btn").click()
     page.wait_for_selector("#queue-box .step.queued[data-kind=arrive]")
@@ -173,6 +176,8 @@ def test_unsent_steps_survive_logout_and_go_only_as_their_user(page, live_server
     context.set_offline(False)
 
     logout(page, live_server)  # signed out: the session ends, the tablet keeps the step
+    # ...and drops the offline copy of tech1's jobs, so the next user of the tablet is never shown them
+    assert page.evaluate("caches.has('my-jobs-v1')") is False
     login(page, live_server, "tech2")
     page.goto(f"{live_server}/service/my-jobs")
     page.wait_for_selector(f"#job-{mine}")
