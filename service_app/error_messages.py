@@ -141,6 +141,7 @@ ERRORS: dict[str, tuple[int, object]] = {
         "store": _l("Your role (%(role)s) does not work in the %(store)s."),
         "http": _l("Your role may not do this."),
         "not_assignee": _l("Ticket %(ticket_no)s is not assigned to you."),
+        "record": _l("The attachments of %(owner_key)s are only for the people working on it."),
         "card_restart": _l("The card of %(part_number)s in %(location)s disagrees with the account: only a manager "
                            "may restart it."),
     }),

@@ -137,7 +137,8 @@ def upload(form):
 def list_attachments(args):
     """The record's attachments (deleted ones are left out), oldest first."""
     actor = api_actor()
-    rows = queries.list_for(db.session, owner_kind=args["owner_kind"], owner_key=args["owner_key"], role=actor.role)
+    rows = queries.list_for(db.session, owner_kind=args["owner_kind"], owner_key=args["owner_key"], role=actor.role,
+                            username=actor.username)
     return read({"attachments": [_out(a) for a in rows]})
 
 
@@ -145,7 +146,8 @@ def list_attachments(args):
 @blp.response(200, AttachmentOut)
 def get(attachment_id):
     """One attachment's details (also a deleted one's: who deleted it, when)."""
-    row = queries.get_attachment(db.session, attachment_id=attachment_id, role=api_actor().role)
+    actor = api_actor()
+    row = queries.get_attachment(db.session, attachment_id=attachment_id, role=actor.role, username=actor.username)
     return read(_out(queries.as_dict(row)))
 
 
@@ -153,7 +155,9 @@ def get(attachment_id):
 @blp.doc(responses={"200": BINARY})
 def download(attachment_id):
     """The file. Images open inline; spreadsheets download. Roles that may not read the owner get a 404."""
-    row, data = queries.content_of(db.session, attachment_id=attachment_id, role=api_actor().role)
+    actor = api_actor()
+    row, data = queries.content_of(db.session, attachment_id=attachment_id, role=actor.role,
+                                   username=actor.username)
     filename, content_type, sha, inline = row.filename, row.content_type, row.sha256, row.kind == "image"
     db.session.rollback()  # end the read transaction before sending megabytes
     resp = send_file(io.BytesIO(data), mimetype=content_type, etag=sha, conditional=True, max_age=0)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import current_app
+from flask import Response, current_app
+from flask_babel import force_locale
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError as SchemaError, fields, validate, validates_schema
 
@@ -12,8 +13,9 @@ from service_app.api.common import read, write
 from service_app.api.fields import Money, PartNumber, Qty, Str, Text
 from service_app.auth.identity import api_actor, require
 from service_app.extensions import db
+from service_app.report_labels import report_labels
 from warehouse import limits
-from warehouse.service import queries, rules, services as service, vans
+from warehouse.service import papers, queries, rules, services as service, vans
 
 blp = Blueprint("api_service", __name__, description="Field service: tickets, dispatch, visits, callbacks, KPIs")
 
@@ -530,6 +532,24 @@ def payment(body, ticket_no):
                 "method": p.method, "reference": p.reference, "paid": f"{t.paid:.2f}",
                 "owed": f"{t.quote_total - t.paid:.2f}"}
     return write(run, status=201)
+
+
+@blp.route("/tickets/<ticket_no>/receipt.pdf", methods=["GET"])
+@blp.doc(responses={"200": {"description": "the charged-repair receipt (收费维修单（收据）), A4, Chinese",
+                            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}})
+@require("tickets.read")
+def receipt(ticket_no):
+    """The receipt of a charged repair: customer, unit, work, parts at the customer price, labour, total, payments,
+    signature lines. Needs a quote (409 no_quote); for the technician holding the job and the roles that read
+    customers."""
+    actor = api_actor()
+    with force_locale("zh_CN"):
+        labels = report_labels()
+    data = papers.receipt_pdf(db.session, ticket_no=ticket_no, printed_by=actor.username, labels=labels,
+                              can_read_customers=actor.can("customers.read"))
+    db.session.rollback()
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="receipt-{ticket_no.strip().upper()}.pdf"'})
 
 
 # --- the board, my jobs, customers, KPIs ------------------------------------------------------------------------------

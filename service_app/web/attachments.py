@@ -23,14 +23,15 @@ csrf.exempt(bp)
 
 # The page that shows each owner kind's panel, to return to after an upload.
 OWNER_PAGES = {"receipt": ("web.receipt", "doc_no"), "order": ("orders.detail", "order_no"),
-               "claim": ("claims.detail", "claim_no")}
+               "claim": ("claims.detail", "claim_no"), "ticket": ("service.ticket", "ticket_no")}
 
 
 @bp.app_template_global()
 def attachments_of(owner_kind: str, owner_key: str) -> list[dict] | None:
     """The record's attachments for the signed-in user; None when their role may not read them (no panel)."""
     try:
-        return queries.list_for(db.session, owner_kind=owner_kind, owner_key=owner_key, role=current_user.role)
+        return queries.list_for(db.session, owner_kind=owner_kind, owner_key=owner_key, role=current_user.role,
+                                 username=current_user.username)
     except (Forbidden, UnknownOwner):
         return None
 

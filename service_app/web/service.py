@@ -10,8 +10,9 @@ import re
 import uuid
 from datetime import date, datetime, timezone
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory, \
-    url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, \
+    send_from_directory, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -23,12 +24,13 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from service_app.error_messages import render
 from service_app.extensions import db
+from service_app.report_labels import report_labels
 from service_app.web.common import permission_required, post
 from warehouse import limits
 from warehouse.attachments import services as attachments
 from warehouse.db import utcnow
 from warehouse.errors import DomainError
-from warehouse.service import queries, rules, services as service
+from warehouse.service import papers, queries, rules, services as service
 
 bp = Blueprint("service", __name__)
 
@@ -57,6 +59,7 @@ def _words() -> dict:
                   "callback": _("Callback"), "reopened": _("Reopened"), "closed": _("Closed"),
                   "answered": _("Answered"), "handed_off": _("Handed off"), "handoff_answered": _("Department answered"),
                   "quoted": _("Quoted"), "quote_accepted": _("Quote accepted"), "paid": _("Paid")},
+        "method": {"cash": _("Cash"), "transfer": _("Bank transfer"), "qr": _("QR-code payment")},
         "cause": {"quality": _("Quality defect"), "human": _("Human damage"), "wear": _("Normal wear"),
                   "installation": _("Installation")},
     }
@@ -277,6 +280,25 @@ def callback(ticket_no):
         return _ticket_page(ticket_no, status=409, callback_form=form)
     flash(_("Callback recorded."), "ok")
     return redirect(url_for("service.ticket", ticket_no=ticket_no))
+
+
+@bp.route("/service/tickets/<ticket_no>/receipt.pdf")
+@permission_required("tickets.read")
+def receipt(ticket_no):
+    """The charged-repair receipt (收费维修单（收据）), in Chinese whatever the screen's language."""
+    with force_locale("zh_CN"):
+        labels = report_labels()
+    try:
+        data = papers.receipt_pdf(db.session, ticket_no=ticket_no, printed_by=current_user.username, labels=labels,
+                                  can_read_customers=current_user.can("customers.read"))
+    except DomainError as exc:
+        db.session.rollback()
+        status, message = render(exc)
+        flash(message, "error")
+        return redirect(url_for("service.ticket", ticket_no=ticket_no)) if status != 404 else abort(404)
+    db.session.rollback()
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="receipt-{ticket_no.strip().upper()}.pdf"'})
 
 
 # --- the dispatch board ------------------------------------------------------------------------------------------

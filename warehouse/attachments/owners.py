@@ -29,6 +29,12 @@ class Owner:
     write: str  # permission to upload and delete
     find: Callable[[Session, str], str | None]  # the canonical key of an existing record, else None
     accepts: frozenset[str]
+    # Per-record rule on top of the kind's permissions, for records only some holders of the permission may see:
+    # (session, canonical key, username, role, writing) → allowed. None: the permission is enough.
+    may: Callable[[Session, str, str | None, str, bool], bool] | None = None
+
+    def allows(self, session: Session, key: str, *, username: str | None, role: str, writing: bool = False) -> bool:
+        return self.may is None or self.may(session, key, username, role, writing)
 
 
 def _receipt(session: Session, key: str) -> str | None:
@@ -56,6 +62,14 @@ def _ticket(session: Session, key: str) -> str | None:
     return ticket_exists(session, key)
 
 
+def _ticket_may(session: Session, key: str, username: str | None, role: str, writing: bool) -> bool:
+    # a job's photos and signature: the technician holding it and the roles that read customers (writing: the
+    # back office that records any job's steps) — not every technician
+    from warehouse.service.queries import may_touch_ticket
+
+    return may_touch_ticket(session, key, username=username, role=role, writing=writing)
+
+
 def _import(session: Session, key: str) -> str | None:
     # an import file is kept with the list it feeds: the sold units or the part–model compatibility list
     return key if key in ("units", "fits") else None
@@ -72,7 +86,8 @@ OWNERS: dict[str, Owner] = {o.kind: o for o in (
     # photos of a claim's failed part: the clerk who files it and the technician who assesses it add them
     Owner("claim", read="claims.read", write="claims.photos", find=claim_key, accepts=IMAGES),
     # a field job's photos and the customer's signature drawn on the technician's tablet
-    Owner("ticket", read="tickets.read", write="tickets.work", find=_ticket, accepts=IMAGES),
+    # (only the technician holding the job, the back office and the roles that read customers)
+    Owner("ticket", read="tickets.read", write="tickets.work", find=_ticket, accepts=IMAGES, may=_ticket_may),
     # a unit or compatibility import file, read by the import job
     Owner("import", read="warranty.write", write="warranty.write", find=_import, accepts=SPREADSHEETS),
 )}

@@ -26,6 +26,8 @@ def attach(session: Session, *, owner_kind: str, owner_key: str, filename: str |
     if owner is not None:  # the role is judged on the kind before the record is looked up: no existence probe
         _allowed(role, owner.write)
     owner, key = owners.resolve(session, kind=owner_kind, key=owner_key)
+    if not owner.allows(session, key, username=actor, role=role, writing=True):
+        raise Forbidden(reason="record", owner_key=key)
     checked = content.check(data, filename=filename, accepts=owner.accepts)
     row = Attachment(owner_kind=owner.kind, owner_key=key, filename=checked.filename,
                      content_type=checked.content_type, kind=checked.kind, size=len(checked.data),
@@ -38,8 +40,11 @@ def attach(session: Session, *, owner_kind: str, owner_key: str, filename: str |
 def delete(session: Session, *, attachment_id: int, actor: str, role: str) -> dict:
     """Erase the bytes and record who deleted them and when; the row stays as the audit. Deleting twice changes
     nothing more."""
-    row = get_attachment(session, attachment_id=attachment_id, role=role)
-    _allowed(role, owners.OWNERS[row.owner_kind].write)
+    row = get_attachment(session, attachment_id=attachment_id, role=role, username=actor)
+    owner = owners.OWNERS[row.owner_kind]
+    _allowed(role, owner.write)
+    if not owner.allows(session, row.owner_key, username=actor, role=role, writing=True):
+        raise Forbidden(reason="record", owner_key=row.owner_key)
     if row.deleted_at is None:
         row.data = None
         row.deleted_by, row.deleted_at = actor, utcnow()

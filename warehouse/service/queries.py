@@ -42,6 +42,18 @@ def may_see_customer(ticket: Ticket, *, username: str, can_read_customers: bool)
     return can_read_customers or (ticket.assignee_kind == "technician" and ticket.assignee == username)
 
 
+def may_touch_ticket(session: Session, ticket_no: str, *, username: str | None, role: str,
+                     writing: bool = False) -> bool:
+    """Whether a user may see (or, `writing`, add to) a ticket's attachments — its photos and the customer's
+    signature: the roles that read customers and the technician holding the job; writing, the back office
+    (`tickets.write`, who records a station's steps) and the technician holding the job."""
+    ticket = session.scalar(select(Ticket).where(Ticket.ticket_no == ticket_no))
+    if ticket is None:
+        return False
+    holder = ticket.assignee_kind == "technician" and username is not None and ticket.assignee == username
+    return holder or can(role, "tickets.write" if writing else "customers.read")
+
+
 def ticket_summary(ticket: Ticket, *, now: datetime | None = None) -> dict:
     now = now or utcnow()
     return {"ticket_no": ticket.ticket_no, "kind": ticket.kind, "category": ticket.category,
@@ -72,7 +84,8 @@ def ticket_view(session: Session, ticket_no: str, *, username: str, can_read_cus
                 "quote": None if ticket.quote_total is None else {
                     "parts": f"{ticket.quote_parts:.2f}", "labour": f"{ticket.quote_labour:.2f}",
                     "total": f"{ticket.quote_total:.2f}", "lines": ticket.quote_lines,
-                    "accepted_at": _iso(ticket.quote_accepted_at)},
+                    "accepted_at": _iso(ticket.quote_accepted_at),
+                    "owed": f"{ticket.quote_total - ticket.paid:.2f}"},
                 "paid": f"{ticket.paid:.2f}"})
     out["parts_used"] = [{"part_number": pn, "qty": tp.qty, "location": tp.location, "move_id": tp.move_id}
                          for tp, pn in session.execute(select(TicketPart, Part.part_number)

@@ -65,6 +65,7 @@
       form.querySelector(".complete-btn").disabled = true;
     });
   });
+  document.querySelectorAll("form.accept-form").forEach(signature);  // the customer signs the quote too
   document.querySelectorAll("#van tr[data-part]").forEach(function (row) {
     row.addEventListener("click", function () { if (forms.length) addPart(forms[0], row.dataset.part); });
   });

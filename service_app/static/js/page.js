@@ -5,6 +5,9 @@
 //                                     it; a line break in the question starts a new paragraph
 //   <button type=submit data-confirm="…">  the same, for this one submit button of a form
 //   Page.confirm({title, text, yes, no}) → Promise<boolean>, for scripts (the scan page)
+//   <form data-signout>               signing out first drops the tablet's offline copy of "my jobs" (the service
+//                                     worker's cache), so the next user of the device is never shown this user's
+//                                     jobs; the offline step queue (IndexedDB, per user) is kept
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -80,4 +83,11 @@
   }, true);
 
   window.Page = {confirm: confirmDialog};
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest("form[data-signout]");
+    if (!form || form.dataset.cleared || !window.caches) return;
+    event.preventDefault();
+    form.dataset.cleared = "1";
+    window.caches.delete("my-jobs-v1").catch(function () {}).then(function () { form.submit(); });
+  });
 })();
