@@ -56,7 +56,10 @@ def _words() -> dict:
                   "contacted": _("Customer contacted"), "arrived": _("Arrived"), "completed": _("Completed"),
                   "callback": _("Callback"), "reopened": _("Reopened"), "closed": _("Closed"),
                   "answered": _("Answered"), "handed_off": _("Handed off"), "handoff_answered": _("Department answered"),
-                  "quoted": _("Quoted"), "quote_accepted": _("Quote accepted"), "paid": _("Paid")},
+                  "quoted": _("Quoted"), "quote_accepted": _("Quote accepted"), "paid": _("Paid"),
+                  "call_not_reached": _("Call not reached"), "complaint_assigned": _("Complaint reassigned"),
+                  "complaint_opinion": _("Handling opinion"), "complaint_result": _("Complaint result"),
+                  "complaint_closed": _("Complaint closed"), "complaint_incident": _("Linked to a quality incident")},
         "cause": {"quality": _("Quality defect"), "human": _("Human damage"), "wear": _("Normal wear"),
                   "installation": _("Installation")},
     }
