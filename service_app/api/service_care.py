@@ -285,8 +285,7 @@ def log_complaint(body):
     clock and the result deadline."""
     def run(_key):
         c = complaints.log_complaint(db.session, actor=api_actor().username, **body)
-        from warehouse.service.models import Ticket
-        return _complaint(db.session.get(Ticket, c.ticket_id).ticket_no)
+        return _complaint(complaints.ticket_no_of(db.session, c))
     return write(run, status=201)
 
 

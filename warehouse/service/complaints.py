@@ -145,6 +145,10 @@ def get_complaint(session: Session, ticket_no, *, lock: bool = False) -> Complai
     return c
 
 
+def ticket_no_of(session: Session, c: Complaint) -> str:
+    return session.get(Ticket, c.ticket_id).ticket_no
+
+
 def _open(session: Session, ticket_no: str, step: str) -> tuple[Complaint, Ticket]:
     c = get_complaint(session, ticket_no, lock=True)
     t = session.get(Ticket, c.ticket_id)
