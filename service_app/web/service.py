@@ -57,9 +57,9 @@ def _words() -> dict:
                   "callback": _("Callback"), "reopened": _("Reopened"), "closed": _("Closed"),
                   "answered": _("Answered"), "handed_off": _("Handed off"), "handoff_answered": _("Department answered"),
                   "quoted": _("Quoted"), "quote_accepted": _("Quote accepted"), "paid": _("Paid"),
-                  "call_not_reached": _("Call not reached"), "complaint_assigned": _("Complaint reassigned"),
-                  "complaint_opinion": _("Handling opinion"), "complaint_result": _("Complaint result"),
-                  "complaint_closed": _("Complaint closed"), "complaint_incident": _("Linked to a quality incident")},
+                  "call_not_reached": _("Call not reached"), "complaint_assign": _("Complaint reassigned"),
+                  "handling_opinion": _("Handling opinion"), "complaint_result": _("Complaint result"),
+                  "complaint_closed": _("Complaint closed"), "incident_linked": _("Linked to a quality incident")},
         "cause": {"quality": _("Quality defect"), "human": _("Human damage"), "wear": _("Normal wear"),
                   "installation": _("Installation")},
     }

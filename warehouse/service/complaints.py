@@ -175,7 +175,7 @@ def respond(session: Session, *, ticket_no: str, text: str, actor: str) -> Compl
 def assign(session: Session, *, ticket_no: str, responsible: str, actor: str) -> Complaint:
     c, t = _open(session, ticket_no, "assign")
     who = _responsible(session, responsible)
-    _event(session, t, "complaint_assigned", actor, from_user=c.responsible, to_user=who)
+    _event(session, t, "complaint_assign", actor, from_user=c.responsible, to_user=who)
     c.responsible = who
     session.flush()
     return c
@@ -186,7 +186,7 @@ def set_opinion(session: Session, *, ticket_no: str, opinion: str, actor: str) -
     opinion = _text(opinion, "opinion", TEXT_LEN, required=True)
     c, t = _open(session, ticket_no, "opinion")
     c.opinion, c.opinion_by = opinion, actor
-    _event(session, t, "complaint_opinion", actor)
+    _event(session, t, "handling_opinion", actor)
     session.flush()
     return c
 
@@ -229,7 +229,7 @@ def link_incident(session: Session, *, ticket_no: str, incident_no: str, actor: 
     inc = get_incident(session, incident_no)
     c = get_complaint(session, ticket_no, lock=True)
     c.incident_no = inc.incident_no
-    _event(session, session.get(Ticket, c.ticket_id), "complaint_incident", actor, incident_no=inc.incident_no)
+    _event(session, session.get(Ticket, c.ticket_id), "incident_linked", actor, incident_no=inc.incident_no)
     session.flush()
     return c
 
