@@ -163,6 +163,8 @@ ERRORS: dict[str, tuple[int, object]] = {
         "settled_return_line": _l("Claim %(claim_no)s has no supplier answer in this batch yet."),
         "customer": _l("There is no customer %(customer)s."),
         "handoff": _l("There is no hand-off %(handoff)s on this ticket."),
+        "responsible": _l("%(username)s is not an active user who handles complaints."),
+        "complaint": _l("Ticket %(ticket_no)s is not a complaint."),
         "dispute": _l("There is no intake dispute %(dispute_no)s."),
     }),
     "unknown_user": (404, _l("There is no user %(username)s.")),
@@ -203,6 +205,8 @@ ERRORS: dict[str, tuple[int, object]] = {
         "not_taken_in": _l("The part of claim %(claim_no)s has not been taken into the returned-parts store."),
         "already_in_batch": _l("Claim %(claim_no)s is already in a return batch."),
         "nothing_to_scrap": _l("Nothing of claim %(claim_no)s is left to scrap."),
+        "call_not_due": _l("No call for unit %(serial)s is due on %(due_on)s today."),
+        "call_done": _l("The call for unit %(serial)s due on %(due_on)s was already made."),
     }),
     "already_exists": (409, {
         None: _l("%(code)s already exists."),
@@ -285,6 +289,8 @@ ERRORS: dict[str, tuple[int, object]] = {
     "no_quote": (409, _l("Ticket %(ticket_no)s has no accepted quote")),
     "unknown_refill": (404, _l("No van refill request %(request_no)s")),
     "refill_state": (409, _l("Van refill request %(request_no)s is already %(status)s")),
+    "complaint_state": (409, _l("Complaint %(ticket_no)s is closed: the step %(step)s is not possible now")),
+    "complaint_no_result": (409, _l("Complaint %(ticket_no)s has no result yet: record the result before closing it")),
     # statements and purchasing
     "unknown_report": (404, _l("There is no report %(report)s; the reports are: %(known)s.")),
     "unknown_purchase_request": (404, _l("There is no purchase request %(request_no)s.")),
@@ -327,7 +333,14 @@ FIELDS = {"qty": _l("quantity"), "part_number": _l("part number"), "location": _
           "restocking_charge": _l("restocking charge"), "condition": _l("condition"), "decision": _l("decision"),
           "month": _l("month"), "week": _l("week"), "day": _l("day"),
           "period": _l("period"), "format": _l("format"), "dealer": _l("dealer"), "lines": _l("lines"),
-          "expected_on": _l("expected date"), "note": _l("note"), "lead_time_days": _l("lead time")}
+          "expected_on": _l("expected date"), "note": _l("note"), "lead_time_days": _l("lead time"),
+          "score": _l("score"), "notes": _l("notes"), "satisfied": _l("satisfied"), "reached": _l("reached"),
+          "purpose": _l("call kind"), "due_on": _l("due date"), "season": _l("season"),
+          "start_month": _l("start month"), "start_day": _l("start day"), "serial": _l("serial"),
+          "ticket_no": _l("ticket number"), "responsible": _l("person responsible"), "severity": _l("severity"),
+          "problem": _l("problem"), "result": _l("result"), "result_due": _l("result deadline"),
+          "opinion": _l("handling opinion"), "customer_answer": _l("customer's answer"),
+          "customer_accepts": _l("customer accepts"), "starts_on": _l("start date"), "ends_on": _l("end date")}
 # Order and dealer-return states (warehouse/orders/rules.py) as a sentence names them.
 STATUSES = {"held": _l("on credit hold"), "awaiting_written": _l("waiting for its written copy"),
             "released": _l("released"), "picking": _l("being picked"), "picked": _l("picked"),

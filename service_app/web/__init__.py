@@ -19,6 +19,7 @@ from service_app.web.printing import bp as printing_bp, printer_choices
 from service_app.web.returns import bp as returns_bp
 from service_app.web.reports import bp as reports_bp
 from service_app.web.service import bp as service_bp
+from service_app.web.service_care import bp as service_care_bp
 from service_app.web.stocktake import bp as stocktake_bp
 from service_app.web.warranty import bp as warranty_bp
 
@@ -37,6 +38,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(claims_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(service_bp)
+    app.register_blueprint(service_care_bp)
     init_menu(app)
 
     @app.context_processor

@@ -47,6 +47,10 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("service.new_ticket", _l("New service ticket"), "service", menu=_l("New ticket")),
     Entry("service.tickets", _l("Service tickets"), "service", menu=_l("Tickets")),
     Entry("service.board", _l("Dispatch board"), "service", menu=_l("Board")),
+    Entry("service_care.calls", _l("Call list (follow-up calls)"), "service", menu=_l("Calls")),
+    Entry("service_care.complaint_list", _l("Complaints"), "service", menu=_l("Complaints")),
+    Entry("service_care.complaint_list", _l("Escalated complaints"), "service", args=(("escalated", "1"),)),
+    Entry("service_care.seasons", _l("Season dates (reminders)"), "service"),
     Entry("service.kpis", _l("Service KPIs"), "service", menu=_l("KPIs")),
     # Warranty first: for technicians and the returned-parts clerk this is the day's work.
     Entry("warranty.lookup", _l("Warranty check (scan a unit)"), "warranty", menu=_l("Warranty")),

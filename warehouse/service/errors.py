@@ -54,3 +54,15 @@ class UnknownRefill(DomainError):
 
 class RefillState(DomainError):
     code = "refill_state"
+
+
+class ComplaintState(DomainError):
+    """A step on a complaint that is already closed (params: ticket_no, status, step)."""
+
+    code = "complaint_state"
+
+
+class ComplaintNoResult(DomainError):
+    """Closing a complaint that has no result (处理结果) yet."""
+
+    code = "complaint_no_result"

@@ -1,10 +1,10 @@
 """Tables of the field-service area (see the package docstring)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from warehouse.db import MONEY, Base, utcnow
@@ -127,17 +127,82 @@ class TicketPart(Base):
 
 
 class Callback(Base):
-    """A follow-up call (回访)."""
+    """A follow-up call (回访) — every attempt is a row: `reached` false is a try that did not get the customer (a
+    retry follows); a reached call records satisfied or not, the score and notes. `purpose` says why the call was
+    due: `job` (after a completed job: `ticket_id`), `periodic` (a unit under maintenance, no ticket: `unit_id`) or
+    `seasonal` (before the heating or cooling season: `unit_id`, `season`); `due_on` names the call list's entry
+    it answers (warehouse/service/callbacks.py)."""
 
     __tablename__ = "service_callback"
+    __table_args__ = (Index("ix_service_callback_entry", "purpose", "unit_id", "due_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("service_ticket.id"), index=True)
-    satisfied: Mapped[bool] = mapped_column()
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("service_ticket.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    purpose: Mapped[str] = mapped_column(String(10), default="job", server_default="job")
+    due_on: Mapped[date | None] = mapped_column(Date)
+    season: Mapped[str | None] = mapped_column(String(10))  # heating | cooling (seasonal reminders)
+    reached: Mapped[bool] = mapped_column(default=True, server_default="1")
+    satisfied: Mapped[bool | None] = mapped_column()
     score: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class Season(Base):
+    """When the heating or cooling season starts in a region ('*': any region without its own row), as a month and
+    a day; the manager edits it. Seasonal reminders are due 7 days before (rules in callbacks.py)."""
+
+    __tablename__ = "service_season"
+    __table_args__ = (UniqueConstraint("region", "season"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), default="*")
+    season: Mapped[str] = mapped_column(String(10))  # heating | cooling
+    start_month: Mapped[int] = mapped_column(Integer)
+    start_day: Mapped[int] = mapped_column(Integer)
+
+
+class MaintenanceContract(Base):
+    """A unit under a maintenance contract (保养合同): periodic callbacks from `starts_on` (or the latest completed
+    job on the unit after it) while the contract runs."""
+
+    __tablename__ = "service_maintenance_contract"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Complaint(Base):
+    """A complaint (投诉) to closure, one per complaint ticket: the person responsible, the 24-hour response clock
+    (from the ticket's `created_at`; the response is the ticket's `answered_at`), the result deadline, the handling
+    opinion (处理意见), the result and the customer's answer. `problem` is the short name of what is complained
+    about (repeat and batch complaints are found by it); `incident_no` links a quality incident. Escalation is
+    computed on read (complaints.py)."""
+
+    __tablename__ = "service_complaint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("service_ticket.id"), unique=True)
+    responsible: Mapped[str] = mapped_column(String(64), index=True)
+    severity: Mapped[str] = mapped_column(String(10), default="normal")  # normal | serious
+    problem: Mapped[str | None] = mapped_column(String(100), index=True)
+    response_due: Mapped[datetime] = mapped_column()
+    result_due: Mapped[datetime] = mapped_column(index=True)
+    opinion: Mapped[str | None] = mapped_column(Text)  # 处理意见
+    opinion_by: Mapped[str | None] = mapped_column(String(64))
+    result: Mapped[str | None] = mapped_column(Text)
+    result_at: Mapped[datetime | None] = mapped_column()
+    customer_answer: Mapped[str | None] = mapped_column(Text)
+    customer_accepts: Mapped[bool | None] = mapped_column()
+    closed_at: Mapped[datetime | None] = mapped_column(index=True)
+    closed_by: Mapped[str | None] = mapped_column(String(64))
+    incident_no: Mapped[str | None] = mapped_column(String(32), index=True)
 
 
 class Handoff(Base):

@@ -94,8 +94,8 @@ def ticket_view(session: Session, ticket_no: str, *, username: str, can_read_cus
                                                        .order_by(TicketPart.id))]
     out["history"] = [{"kind": e.kind, "at": _iso(e.at), "recorded_at": _iso(e.recorded_at), "actor": e.actor,
                        "data": e.data or {}} for e in ticket.events]
-    out["callbacks"] = [{"satisfied": c.satisfied, "score": c.score, "notes": c.notes, "actor": c.actor,
-                         "at": _iso(c.at)} for c in session.scalars(select(Callback).where(
+    out["callbacks"] = [{"reached": c.reached, "satisfied": c.satisfied, "score": c.score, "notes": c.notes,
+                         "actor": c.actor, "at": _iso(c.at)} for c in session.scalars(select(Callback).where(
                              Callback.ticket_id == ticket.id).order_by(Callback.id))]
     out["handoffs"] = [{"id": h.id, "department": h.department, "question": h.question, "due_at": _iso(h.due_at),
                         "answer": h.answer, "answered_by": h.answered_by, "answered_at": _iso(h.answered_at)}
@@ -207,7 +207,8 @@ def kpis(session: Session, *, month: str) -> dict:
                                                                       Ticket.due_at < now)))
     cb = session.execute(select(func.count(), func.count().filter(Callback.satisfied.is_(True)),
                                 func.avg(Callback.score))
-                         .where(Callback.at >= start, Callback.at < end)).one()
+                         .where(Callback.at >= start, Callback.at < end, Callback.purpose == "job",
+                                Callback.reached.is_(True))).one()
     complained = session.scalar(select(func.count(distinct(Ticket.customer_id)))
                                 .where(Ticket.kind == "complaint", Ticket.customer_id.is_not(None),
                                        Ticket.created_at >= start, Ticket.created_at < end))

@@ -212,6 +212,9 @@ def create_ticket(session: Session, *, category: str, description: str, actor: s
     session.add(ticket)
     session.flush()
     _event(session, ticket, "logged", actor, ticket_kind=kind, category=category, channel=channel)
+    if kind == "complaint":  # every complaint is followed to closure: the one who logged it is responsible
+        from warehouse.service.complaints import register
+        register(session, ticket=ticket, responsible=actor)
     session.flush()
     return ticket
 
