@@ -15,8 +15,8 @@ from warehouse.warranty.models import (Claim, Customer, Extension, IntakeDispute
                                        PartWarranty, Policy, ProductModel, Unit)
 from warehouse.jobs.models import Job  # noqa: F401
 from warehouse.attachments.models import Attachment  # noqa: F401
-from warehouse.service.models import (Callback, DueRule, Handoff, Payment, RefillLine, RefillRequest,  # noqa: F401
-                                      Station, TechnicianProfile, Ticket, TicketEvent, TicketPart)
+from warehouse.service.models import (Callback, DueRule, Handoff, KpiTarget, Payment, RefillLine,  # noqa: F401
+                                      RefillRequest, Station, TechnicianProfile, Ticket, TicketEvent, TicketPart)
 from warehouse.purchasing.models import PurchaseRequest  # noqa: F401
 from warehouse.audit.models import AuditEntry  # noqa: F401
 from warehouse.accounts.models import LoginSession, LoginThrottle  # noqa: F401
