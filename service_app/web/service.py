@@ -460,7 +460,7 @@ def kpi_chart():
         else:
             card = targets.scorecard(db.session, month=month)
             rates = [e for e in card["kpis"] if e["kind"] == "ratio" and e["available"]]
-            drawn = Chart(_("Rates against targets (%)"),
+            drawn = Chart(_("Rates against targets"),
                           [words.get(kpi_registry.REGISTRY[e["name"]].label, e["name"])[:10] for e in rates],
                           [(_("Actual"), [round((e["value"] or 0) * 100, 2) for e in rates]),
                            (_("Target"), [round((e["target"] or 0) * 100, 2) for e in rates])])
