@@ -455,18 +455,18 @@ def kpi_chart():
             points = targets.trend(db.session, name=name, month=month)
             scale = 100 if kpi.kind == "ratio" else 1
             drawn = Chart(words.get(kpi.label, kpi.label), [m for m, _a, _t in points],
-                          [(_("Actual"), [(a or 0) * scale for _m, a, _t in points]),
-                           (_("Target"), [(t or 0) * scale for _m, _a, t in points])], kind="line")
+                          [(_("Actual"), [None if a is None else a * scale for _m, a, _t in points]),
+                           (_("Target"), [None if t is None else t * scale for _m, _a, t in points])], kind="line")
         else:
             card = targets.scorecard(db.session, month=month)
             rates = [e for e in card["kpis"] if e["kind"] == "ratio" and e["available"]]
             drawn = Chart(_("Rates against targets"),
-                          [words.get(kpi_registry.REGISTRY[e["name"]].label, e["name"])[:10] for e in rates],
+                          [words.get(kpi_registry.REGISTRY[e["name"]].label, e["name"]) for e in rates],
                           [(_("Actual"), [round((e["value"] or 0) * 100, 2) for e in rates]),
-                           (_("Target"), [round((e["target"] or 0) * 100, 2) for e in rates])])
+                           (_("Target"), [round((e["target"] or 0) * 100, 2) for e in rates])], kind="hbar")
     except DomainError as exc:
         db.session.rollback()
         abort(render(exc)[0])
     db.session.rollback()
-    return Response(svg(drawn, width=720, height=300), mimetype="image/svg+xml",
+    return Response(svg(drawn, width=560, height=320, text_scale=1.6), mimetype="image/svg+xml",
                     headers={"Cache-Control": "private, max-age=60"})

@@ -163,9 +163,9 @@ def _row(r: dict) -> dict:
 def targets_chart(session: Session, period: Period, t: Translate, goals: dict) -> Chart:
     ratios = [e for e in registry.evaluate(session, start=period.start_at, end=period.end_at)
               if e["kind"] == "ratio" and e["available"]]
-    return Chart(t(CHART), [t(registry.REGISTRY[e["name"]].label)[:12] for e in ratios],
+    return Chart(t(CHART), [t(registry.REGISTRY[e["name"]].label) for e in ratios],
                  [(t(ACTUAL), [round((e["value"] or 0) * 100, 2) for e in ratios]),
-                  (t(TARGET), [round((goals.get(e["name"]) or 0) * 100, 2) for e in ratios])])
+                  (t(TARGET), [round((goals.get(e["name"]) or 0) * 100, 2) for e in ratios])], kind="hbar")
 
 
 @statement("service-weekly", title=WEEKLY, periods=("week",), permission="kpis.read")
