@@ -86,3 +86,24 @@ def test_dashboard_targets_form_and_charts(client, auth, session):
     html = client.get("/service/kpis?month=2025-01").get_data(as_text=True)
     assert "targets-form" not in html and "90.0%" in html
     assert client.post("/service/kpis/targets", data={"month": "2025-01"}).status_code == 403
+
+
+@pytest.mark.browser
+def test_manager_sets_a_target_on_the_dashboard_in_a_browser(live_server, page, auth):
+    auth.headers("manager", "boss")
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=username]", "boss")
+    page.fill("input[name=password]", "password-123")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/")
+    page.set_viewport_size({"width": 800, "height": 1280})
+    page.goto(f"{live_server}/service/kpis?month=2025-01")
+    page.fill("input[name=t-repair_timeliness_rate]", "92.5")
+    page.click("#targets-form button[type=submit]")
+    page.wait_for_url("**/service/kpis?month=2025-01")
+    row = page.locator("#kpi-repair_timeliness_rate")
+    assert "92.5%" in row.inner_text()
+    assert page.input_value("input[name=t-repair_timeliness_rate]") == "92.5"
+    # both charts are drawn by the server and load as images under the CSP
+    page.wait_for_function("() => [...document.querySelectorAll('.charts img')]"
+                           ".every(i => i.complete && i.naturalWidth > 0)")

@@ -49,6 +49,13 @@ def drawing(chart: Chart, width: float = 480, height: float = 220, font: str | N
     else:
         plot.x, plot.y = 30 + 15 * z, 25 + 15 * z
         plot.width, plot.height = width - 45 - 15 * z - legend_w, height - 50 - 25 * z
+    colours = [PALETTE[i % len(PALETTE)] for i in range(len(data))]
+    if chart.kind == "line":
+        # reportlab cannot draw a line without any point: a series with no value at all is left out of the plot
+        # (its legend entry stays); with nothing to draw, a grey zero line keeps the axes
+        drawn = [i for i, v in enumerate(data) if any(x is not None for x in v)]
+        data = [data[i] for i in drawn] or [[0.0] * len(chart.categories)]
+        colours = [colours[i] for i in drawn] or [colors.lightgrey]
     plot.data = data
     plot.categoryAxis.categoryNames = names if chart.kind == "hbar" else [str(c) for c in chart.categories]
     plot.categoryAxis.labels.fontName = plot.valueAxis.labels.fontName = font
@@ -68,7 +75,7 @@ def drawing(chart: Chart, width: float = 480, height: float = 220, font: str | N
             plot.bars[i].strokeColor = None
     else:
         for i in range(len(data)):
-            plot.lines[i].strokeColor = PALETTE[i % len(PALETTE)]
+            plot.lines[i].strokeColor = colours[i]
             plot.lines[i].strokeWidth = 1.5
             plot.lines[i].symbol = makeMarker("FilledCircle", size=3 * z)  # a month between gaps still shows
     d.add(plot)
