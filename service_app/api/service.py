@@ -291,6 +291,7 @@ class KpiOut(Schema):
     complaint_response_rate = fields.Float(allow_none=True)
     repeat_repair_rate = fields.Float(allow_none=True)
     compliance_rate = fields.Float(allow_none=True)
+    station_inspection_score = fields.Float(allow_none=True)
     claim_approval_rate = fields.Float(allow_none=True)
     stock_accuracy = fields.Float(allow_none=True)
     kpis = fields.List(fields.Nested(KpiEntry), metadata={"description": "every KPI with its basis and target"})

@@ -85,6 +85,8 @@ for _k in (
         target_max=1),
     Kpi("compliance_rate", N_("Service-standard compliance"), "ratio", True, None, section="quality",
         target_max=1),
+    Kpi("station_inspection_score", N_("Station inspection score (average)"), "average", True, None,
+        dimensions=("station", "region"), unit=N_("points"), section="quality", target_max=1000),
     Kpi("claim_approval_rate", N_("Warranty claim approval rate"), "ratio", True, measures.claim_approval,
         dimensions=("technician", "station", "region"), section="stock", target_max=1),
     Kpi("stock_accuracy", N_("Stock accuracy (account, item and card agree)"), "ratio", True,
