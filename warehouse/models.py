@@ -15,9 +15,9 @@ from warehouse.warranty.models import (Claim, Customer, Extension, IntakeDispute
                                        PartWarranty, Policy, ProductModel, Unit)
 from warehouse.jobs.models import Job  # noqa: F401
 from warehouse.attachments.models import Attachment  # noqa: F401
-from warehouse.service.models import (Callback, Complaint, DueRule, Handoff, MaintenanceContract,  # noqa: F401
-                                      Payment, RefillLine, RefillRequest, Season, Station, TechnicianProfile,
-                                      Ticket, TicketEvent, TicketPart)
+from warehouse.service.models import (Callback, Complaint, DueRule, Handoff, KpiTarget,  # noqa: F401
+                                      MaintenanceContract, Payment, RefillLine, RefillRequest, Season, Station,
+                                      TechnicianProfile, Ticket, TicketEvent, TicketPart)
 from warehouse.purchasing.models import PurchaseRequest  # noqa: F401
 from warehouse.audit.models import AuditEntry  # noqa: F401
 from warehouse.accounts.models import LoginSession, LoginThrottle  # noqa: F401

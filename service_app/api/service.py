@@ -15,7 +15,7 @@ from service_app.auth.identity import api_actor, require
 from service_app.extensions import db
 from service_app.report_labels import report_labels
 from warehouse import limits
-from warehouse.service import papers, queries, rules, services as service, vans
+from warehouse.service import kpi_registry, papers, queries, rules, services as service, targets, vans
 
 blp = Blueprint("api_service", __name__, description="Field service: tickets, dispatch, visits, callbacks, KPIs")
 
@@ -223,9 +223,57 @@ class PaymentOut(Schema):
     owed = Money()
 
 
+MONTH_FIELD = dict(validate=validate.Regexp(r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$"), metadata={"example": "2025-01"})
+
+
 class KpiQuery(Schema):
-    month = Str(required=True, validate=validate.Regexp(r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$"),
-                metadata={"example": "2025-01"})
+    month = Str(required=True, **MONTH_FIELD)
+    by = Str(validate=validate.OneOf(kpi_registry.DIMENSIONS),
+             metadata={"description": "adds `breakdown`: each KPI by agent, technician, station or region"})
+
+
+class KpiKeyed(Schema):
+    key = Str(allow_none=True)
+    value = fields.Float(allow_none=True)
+    numerator = fields.Float(allow_none=True)
+    denominator = fields.Integer(allow_none=True)
+
+
+class KpiEntry(Schema):
+    name = Str()
+    kind = Str(metadata={"description": "ratio | average | median | count"})
+    unit = Str()
+    section = Str()
+    available = fields.Boolean(metadata={"description": "false until the KPI's records exist (customer care)"})
+    higher_is_better = fields.Boolean()
+    value = fields.Float(allow_none=True)
+    numerator = fields.Float(allow_none=True)
+    denominator = fields.Integer(allow_none=True)
+    target = fields.Float(allow_none=True)
+    met = fields.Boolean(allow_none=True)
+    by = fields.List(fields.Nested(KpiKeyed))
+
+
+class KpiBreakdown(Schema):
+    dimension = Str()
+    kpis = fields.List(fields.Nested(KpiEntry))
+
+
+class TargetsIn(Schema):
+    month = Str(required=True, metadata={"example": "2025-01"})
+    targets = fields.Dict(keys=Str(validate=validate.Length(max=40)), values=fields.Raw(allow_none=True),
+                          required=True, metadata={"description": "KPI name → target (a rate as a fraction 0–1, "
+                                                                  "minutes, a score), null removes it",
+                                                   "example": {"repair_timeliness_rate": 0.9}})
+
+
+class TargetsQuery(Schema):
+    month = Str(required=True, **MONTH_FIELD)
+
+
+class TargetsOut(Schema):
+    month = Str()
+    targets = fields.Dict(keys=Str(), values=fields.Float())
 
 
 class KpiOut(Schema):
@@ -240,6 +288,16 @@ class KpiOut(Schema):
     satisfied_callbacks = fields.Integer()
     customers_complaining = fields.Integer()
     customers_served = fields.Integer()
+    first_response_minutes = fields.Float(allow_none=True)
+    callback_completion_rate = fields.Float(allow_none=True)
+    complaint_response_rate = fields.Float(allow_none=True)
+    repeat_repair_rate = fields.Float(allow_none=True)
+    compliance_rate = fields.Float(allow_none=True)
+    station_inspection_score = fields.Float(allow_none=True)
+    claim_approval_rate = fields.Float(allow_none=True)
+    stock_accuracy = fields.Float(allow_none=True)
+    kpis = fields.List(fields.Nested(KpiEntry), metadata={"description": "every KPI with its basis and target"})
+    breakdown = fields.Nested(KpiBreakdown)
     inquiry_response_hours = fields.Float(allow_none=True)
 
 
@@ -586,7 +644,26 @@ def search_customers(args):
 @require("kpis.read")
 def kpis(args):
     """The month's service KPIs as fractions 0–1 (null when nothing was counted); see docs/service.md."""
-    return read(queries.kpis(db.session, month=args["month"]))
+    return read(queries.kpis(db.session, month=args["month"], by=args.get("by")))
+
+
+@blp.route("/kpis/targets", methods=["GET"])
+@blp.arguments(TargetsQuery(), location="query")
+@blp.response(200, TargetsOut)
+@require("kpis.read")
+def kpi_targets(args):
+    """The month's KPI targets."""
+    return read({"month": args["month"], "targets": targets.month_targets(db.session, month=args["month"])})
+
+
+@blp.route("/kpis/targets", methods=["POST"])
+@blp.arguments(TargetsIn())
+@blp.response(200, TargetsOut)
+@require("kpis.targets")
+def set_kpi_targets(body):
+    """Set a month's targets (a manager): a month that does not exist, an unknown KPI or a target out of its range
+    is a 400 and nothing is written."""
+    return write(lambda _key: targets.set_targets(db.session, actor=api_actor().username, **body))
 
 
 # --- configuration: stations, technicians, due rules ---------------------------------------------------------------

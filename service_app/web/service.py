@@ -9,6 +9,7 @@ import base64
 import re
 import uuid
 from datetime import date, datetime, timezone
+from decimal import Decimal, InvalidOperation
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, \
     send_from_directory, url_for
@@ -24,13 +25,15 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from service_app.error_messages import render
 from service_app.extensions import db
-from service_app.report_labels import report_labels
+from service_app.report_labels import report_labels, statement_words
 from service_app.web.common import permission_required, post
 from warehouse import limits
 from warehouse.attachments import services as attachments
 from warehouse.db import utcnow
 from warehouse.errors import DomainError
-from warehouse.service import papers, queries, rules, services as service
+from warehouse.reports import Chart
+from warehouse.reports.charts import svg
+from warehouse.service import kpi_registry, papers, queries, rules, services as service, targets
 
 bp = Blueprint("service", __name__)
 
@@ -421,12 +424,73 @@ def service_worker():
 @bp.route("/service/kpis")
 @permission_required("kpis.read")
 def kpis():
+    """The month's KPIs from the registry against the manager's targets, charts drawn on the server, a breakdown
+    by agent, technician, station or region; managers set the month's targets here."""
     month = request.args.get("month") or date.today().strftime("%Y-%m")
+    by = request.args.get("by") or None
     status, error, k = 200, None, None
     try:
-        k = queries.kpis(db.session, month=month)
+        k = queries.kpis(db.session, month=month, by=by)
     except DomainError as exc:
         status, error = render(exc)
-        month = date.today().strftime("%Y-%m")
+        month, by = date.today().strftime("%Y-%m"), None
     db.session.rollback()
-    return render_template("service/kpis.html", k=k, month=month, error=error), status
+    words = statement_words()
+    labels = {name: words.get(kpi.label, kpi.label) + (f" ({words.get(kpi.unit, kpi.unit)})" if kpi.unit else "")
+              for name, kpi in kpi_registry.REGISTRY.items()}
+    dims = {"agent": _("Agent"), "technician": _("Technician"), "station": _("Station"), "region": _("Region")}
+    return render_template("service/kpis.html", k=k, month=month, error=error, labels=labels, by=by, dims=dims,
+                           may_set=current_user.can("kpis.targets")), status
+
+
+@bp.route("/service/kpis/targets", methods=["POST"])
+@permission_required("kpis.targets")
+def kpi_targets():
+    """Set the month's targets: rates typed as percentages, other KPIs in their unit; an empty field removes one."""
+    month = request.form.get("month", "")
+    values = {}
+    for name, kpi in kpi_registry.REGISTRY.items():
+        raw = request.form.get(f"t-{name}", None)
+        if raw is None:
+            continue
+        raw = raw.strip()
+        if raw and kpi.kind == "ratio":
+            try:
+                raw = str(Decimal(raw) / 100)
+            except InvalidOperation:
+                pass  # refused by the domain as not a decimal
+        values[name] = raw or None
+    if post(lambda: targets.set_targets(db.session, month=month, targets=values, actor=current_user.username)):
+        flash(_("Targets saved."), "ok")
+    ok_month = month if targets.MONTH.match(month or "") else ""
+    return redirect(url_for("service.kpis", month=ok_month or None))
+
+
+@bp.route("/service/kpis/chart.svg")
+@permission_required("kpis.read")
+def kpi_chart():
+    """`kind=targets`: the month's rates against their targets; `kind=trend&kpi=…`: one KPI's last 12 months."""
+    month = request.args.get("month") or date.today().strftime("%Y-%m")
+    words = statement_words()
+    try:
+        if request.args.get("kind") == "trend":
+            name = request.args.get("kpi") or "repair_timeliness_rate"
+            kpi = kpi_registry.get(name)
+            points = targets.trend(db.session, name=name, month=month)
+            scale = 100 if kpi.kind == "ratio" else 1
+            drawn = Chart(words.get(kpi.label, kpi.label), [m for m, _a, _t in points],
+                          [(_("Actual"), [None if a is None else a * scale for _m, a, _t in points]),
+                           (_("Target"), [None if t is None else t * scale for _m, _a, t in points])], kind="line")
+        else:
+            card = targets.scorecard(db.session, month=month)
+            rates = [e for e in card["kpis"] if e["kind"] == "ratio" and e["available"]]
+            drawn = Chart(_("Rates against targets"),
+                          [words.get(kpi_registry.REGISTRY[e["name"]].label, e["name"]) for e in rates],
+                          [(_("Actual"), [round((e["value"] or 0) * 100, 2) for e in rates]),
+                           (_("Target"), [round((e["target"] or 0) * 100, 2) for e in rates])], kind="hbar")
+    except DomainError as exc:
+        db.session.rollback()
+        abort(render(exc)[0])
+    db.session.rollback()
+    return Response(svg(drawn, width=560, height=320, text_scale=1.6), mimetype="image/svg+xml",
+                    headers={"Cache-Control": "private, max-age=60"})

@@ -124,7 +124,7 @@ def test_agent_to_technician_on_a_tablet(page, live_server, client, auth, world,
     login(page, live_server, "boss")
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(f"{live_server}/service/kpis")
-    assert page.locator("#kpi-timeliness").count() == 1
+    assert page.locator("#kpi-repair_timeliness_rate").count() == 1
     shoot(page, "kpis")
 
 

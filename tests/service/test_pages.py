@@ -178,7 +178,7 @@ def test_technician_arrives_and_completes_with_a_part_and_signature(client, auth
 def test_kpis_page(client, auth, world):
     auth.login("manager")
     r = client.get("/service/kpis?month=2025-01")
-    assert r.status_code == 200 and b'id="kpi-timeliness"' in r.data
+    assert r.status_code == 200 and b'id="kpi-repair_timeliness_rate"' in r.data
     assert client.get("/service/kpis?month=2025-13").status_code == 400
     auth.login("service_agent", "agent")
     assert client.get("/service/kpis").status_code == 403

@@ -47,7 +47,7 @@ _ALL = (set().union(*PERMISSIONS.values()) | {"stocktake.approve", "stocktake.op
                                               "export", "warranty.write", "claims.write", "dealers.write",
                                               "printers.manage", "jobs.all", "claims.approve", "audit.read",
                                               "orders.release", "dealer_returns.decide", "vans.review",
-                                              "service.configure",
+                                              "service.configure", "kpis.targets",
                                               # exceptions only a manager decides: scrapping what a supplier
                                               # refused, closing a dealer dispute, closing a quality incident
                                               "returns.scrap", "disputes.close", "incidents.close"}) - OWN_TRADE

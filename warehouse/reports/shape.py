@@ -53,11 +53,11 @@ class Chart:
     title: str
     categories: Sequence[str]
     series: Sequence[tuple[str, Sequence[float]]]
-    kind: str = "bar"  # bar | line
+    kind: str = "bar"  # bar | line | hbar (horizontal bars: long category names, e.g. KPIs, on the left)
 
     def __post_init__(self):
-        if self.kind not in ("bar", "line"):
-            raise ValueError(f"chart kind must be bar or line, not {self.kind!r}")
+        if self.kind not in ("bar", "line", "hbar"):
+            raise ValueError(f"chart kind must be bar, line or hbar, not {self.kind!r}")
         for name, values in self.series:
             if len(values) != len(self.categories):
                 raise ValueError(f"series {name!r} has {len(values)} values for {len(self.categories)} categories")

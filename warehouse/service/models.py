@@ -266,3 +266,17 @@ class RefillLine(Base):
     qty: Mapped[int] = mapped_column(Integer)
     from_location: Mapped[str] = mapped_column(String(40))
     move_id: Mapped[int | None] = mapped_column(ForeignKey("move.id"))
+
+
+class KpiTarget(Base):
+    """A manager's target for one KPI in one month (`kpi` a name of `kpi_registry.REGISTRY`)."""
+
+    __tablename__ = "service_kpi_target"
+    __table_args__ = (UniqueConstraint("month", "kpi"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    kpi: Mapped[str] = mapped_column(String(40))
+    target: Mapped[Decimal] = mapped_column(Numeric(12, 4))
+    set_by: Mapped[str] = mapped_column(String(64))
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import and_, distinct, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from warehouse.accounts.models import User
@@ -188,44 +188,33 @@ def van_stock(session: Session, technician: str) -> dict:
             "parts": [{"part_number": pn, "name": name, "qty": qty} for pn, name, qty in rows]}
 
 
-def kpis(session: Session, *, month: str) -> dict:
-    """The first service KPIs of a month (UTC), as fractions 0–1, None when nothing was counted:
-
-    - repair_timeliness_rate: jobs whose due time falls in the month, reached (first arrival) by it / all of them;
-      a job still not reached whose due time has passed counts as late, one not yet due is not counted;
-    - satisfaction: satisfied callbacks made in the month / callbacks made in it (and the average score);
-    - complaint_rate: customers with a complaint logged in the month / customers with a job completed in it.
-    """
+def kpis(session: Session, *, month: str, by: str | None = None) -> dict:
+    """The month's service KPIs (UTC) from the KPI registry (`kpi_registry`), as CONTRACT §4 names them: rates as
+    fractions 0–1, None when nothing was counted; with each KPI's target and whether it is met (`kpis`), and with
+    `by` a breakdown by agent, technician, station or region. Definitions: docs/service.md."""
     if not isinstance(month, str) or not MONTH.match(month):
         raise ValidationError(field="month", reason="month_format")
+    from warehouse.service.targets import scorecard
+    card = scorecard(session, month=month, by=by)
+    out = {e["name"]: e["value"] for e in card["kpis"]}
+    basis = {e["name"]: e for e in card["kpis"]}
     start, end = rules.month_bounds(month)
-    now = utcnow()
-    in_month = and_(Ticket.due_at >= start, Ticket.due_at < end)
-    reached = session.scalar(select(func.count()).where(in_month, Ticket.arrived_at.is_not(None),
-                                                        Ticket.arrived_at <= Ticket.due_at))
-    counted = session.scalar(select(func.count()).where(in_month, or_(Ticket.arrived_at.is_not(None),
-                                                                      Ticket.due_at < now)))
-    cb = session.execute(select(func.count(), func.count().filter(Callback.satisfied.is_(True)),
-                                func.avg(Callback.score))
-                         .where(Callback.at >= start, Callback.at < end, Callback.purpose == "job",
-                                Callback.reached.is_(True))).one()
-    complained = session.scalar(select(func.count(distinct(Ticket.customer_id)))
-                                .where(Ticket.kind == "complaint", Ticket.customer_id.is_not(None),
-                                       Ticket.created_at >= start, Ticket.created_at < end))
-    served = session.scalar(select(func.count(distinct(Ticket.customer_id)))
-                            .where(Ticket.kind.in_(rules.FIELD_KINDS), Ticket.customer_id.is_not(None),
-                                   Ticket.completed_at >= start, Ticket.completed_at < end))
     answered = session.execute(select(Ticket.created_at, Ticket.answered_at)
                                .where(Ticket.kind.in_(("inquiry", "suggestion")), Ticket.answered_at.is_not(None),
                                       Ticket.answered_at >= start, Ticket.answered_at < end)).all()
     hours = [(a - c).total_seconds() / 3600 for c, a in answered]
-    return {"month": month,
-            "repair_timeliness_rate": rules.rate(reached, counted), "jobs_due": counted, "jobs_in_time": reached,
-            "satisfaction": rules.rate(cb[1], cb[0]), "callbacks": cb[0], "satisfied_callbacks": cb[1],
-            "satisfaction_score": round(float(cb[2]), 2) if cb[2] is not None else None,
-            "complaint_rate": rules.rate(complained, served), "customers_complaining": complained,
-            "customers_served": served,
-            "inquiry_response_hours": round(sum(hours) / len(hours), 2) if hours else None}
+    out.update({"month": month,
+                "jobs_due": basis["repair_timeliness_rate"]["denominator"],
+                "jobs_in_time": basis["repair_timeliness_rate"]["numerator"],
+                "callbacks": basis["satisfaction"]["denominator"],
+                "satisfied_callbacks": basis["satisfaction"]["numerator"],
+                "customers_complaining": basis["complaint_rate"]["numerator"],
+                "customers_served": basis["complaint_rate"]["denominator"],
+                "inquiry_response_hours": round(sum(hours) / len(hours), 2) if hours else None,
+                "kpis": card["kpis"]})
+    if "breakdown" in card:
+        out["breakdown"] = card["breakdown"]
+    return out
 
 
 def refill_view(session: Session, request_no: str) -> dict:

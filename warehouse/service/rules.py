@@ -106,3 +106,35 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
     start = datetime(year, mon, 1, tzinfo=timezone.utc)
     end = datetime(year + (mon == 12), mon % 12 + 1, 1, tzinfo=timezone.utc)
     return start, end
+
+
+def median(values) -> float | None:
+    """The middle value (the mean of the two middle ones for an even count), None for no values; 2 places."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    mid = len(ordered) // 2
+    m = ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+    return round(float(m), 2)
+
+
+def average(total, count: int) -> float | None:
+    """sum / count to 2 places, None when nothing was counted."""
+    return None if not count else round(float(total) / count, 2)
+
+
+# Repeat repairs: a repair job whose unit needs another repair job logged within this long after its completion.
+REPEAT_WINDOW = timedelta(days=30)
+REPAIR_KINDS = ("repair", "factory_repair")
+
+
+def is_repeat(completed_at: datetime, later_logged: list[datetime]) -> bool:
+    """Another repair of the same unit was logged after this job was completed and within REPEAT_WINDOW of it."""
+    return any(completed_at < t <= completed_at + REPEAT_WINDOW for t in later_logged)
+
+
+def first_response(*, contacted_at, answered_at, arrived_at):
+    """When the customer first heard back: the earliest of the contact (field jobs: call and book the visit), the
+    answer (complaints, inquiries, suggestions) and, when neither was recorded, the first arrival."""
+    times = [t for t in (contacted_at, answered_at) if t is not None]
+    return min(times) if times else arrived_at

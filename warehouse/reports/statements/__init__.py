@@ -27,7 +27,7 @@ from warehouse.reports.statements import period as periods
 from warehouse.reports.statements.words import N_, Translate, marked, translator
 
 # Modules that register statements; a new statement adds its module here.
-STATEMENT_MODULES = ("movements", "stock", "stock_plan", "quality", "stocktakes")
+STATEMENT_MODULES = ("movements", "stock", "stock_plan", "quality", "stocktakes", "service")
 
 DEPARTMENT = N_("After-sales service department")
 SIGNATURES = (N_("Prepared by"), N_("Reviewed by"), N_("Person in charge"))

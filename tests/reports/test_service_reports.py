@@ -1,0 +1,122 @@
+"""`service-weekly` and `service-monthly` (CONTRACT §7) on the report base: from the CLI (PDF text extracted and a
+page rendered, XLSX reopened, CSV with its BOM), bad input exits 2 and writes nothing, the reports page queues them
+for the customer supervisor; the KPI sections come from the registry and say which KPIs are not wired yet."""
+from __future__ import annotations
+
+import io
+import re
+from datetime import timedelta
+
+import openpyxl
+import pypdfium2
+import pytest
+from sqlalchemy import func, select
+
+from warehouse.db import utcnow
+from warehouse.jobs.models import Job
+from warehouse.service.models import Callback, Handoff, KpiTarget, Ticket
+
+NOW = utcnow()
+WEEK = f"{NOW.isocalendar().year}-W{NOW.isocalendar().week:02d}"
+MONTH = f"{NOW:%Y-%m}"
+
+
+@pytest.fixture
+def data(session):
+    """This week: 2 repairs (one reached in time, one late), 1 inquiry answered, 1 complaint open, a hand-off,
+    2 callbacks (one not satisfied); a target for repair timeliness."""
+    monday = (NOW - timedelta(days=NOW.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+    t0 = max(monday, NOW.replace(day=1, hour=0, minute=0, second=0, microsecond=0))  # in this week and month
+    t = [Ticket(ticket_no=f"TK-R-{i}", kind=kind, category="device", description="x", created_by="agent1",
+                created_at=t0, status="open", **clocks)
+         for i, (kind, clocks) in enumerate([
+             ("repair", {"assignee": "tech1", "assignee_kind": "technician", "due_at": t0 + timedelta(minutes=50),
+                         "arrived_at": t0 + timedelta(minutes=30), "completed_at": t0 + timedelta(minutes=40)}),
+             ("repair", {"assignee": "tech2", "assignee_kind": "technician", "due_at": t0 + timedelta(minutes=1),
+                         "arrived_at": t0 + timedelta(minutes=31)}),
+             ("inquiry", {"answered_at": t0 + timedelta(minutes=20)}),
+             ("complaint", {})])]
+    session.add_all(t)
+    session.flush()
+    session.add_all([Callback(ticket_id=t[0].id, satisfied=True, score=5, actor="agent1", at=t0 + timedelta(minutes=45)),
+                     Callback(ticket_id=t[0].id, satisfied=False, score=2, actor="agent1", at=t0 + timedelta(minutes=46)),
+                     Handoff(ticket_id=t[3].id, department="品质部", question="?", due_at=t0 + timedelta(days=30),
+                             created_by="agent1", created_at=t0),
+                     KpiTarget(month=MONTH, kpi="repair_timeliness_rate", target=0.9, set_by="m")])
+    session.commit()
+
+
+def pdf_text(data: bytes) -> str:
+    pdf = pypdfium2.PdfDocument(data)
+    return "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf))).replace("\r\n", "")
+
+
+def test_weekly_report_from_the_cli_in_each_format(runner, data, tmp_path, monkeypatch):
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    out = {fmt: tmp_path / f"w.{fmt}" for fmt in ("pdf", "csv", "xlsx")}
+    for fmt, path in out.items():
+        r = runner.invoke(args=["report", "service-weekly", "--week", WEEK, "-o", str(path)])
+        assert r.exit_code == 0, r.output
+    raw = out["pdf"].read_bytes()
+    text = pdf_text(raw)
+    for word in ("客服周报", "受理", "催办", "答复", "回访", "投诉", "维修及时率", "尚未提供", "首次响应"):
+        assert word in text, word
+    # repair timeliness: 1 of 2 in time → 50.00%, target 90.00% missed
+    assert "50.00%" in text and "90.00%" in text and "未达标" in text
+    page = pypdfium2.PdfDocument(raw)[0].render(scale=1).to_pil().convert("L")
+    assert page.size[0] > 500 and min(page.getdata()) < 80  # something dark is drawn: text, not a blank page
+    csv = out["csv"].read_bytes()
+    assert csv.startswith(b"\xef\xbb\xbf")
+    lines = csv.decode("utf-8-sig").splitlines()
+    assert lines[0].split(",")[:3] == ["栏目", "项目", "数量"]
+    assert any(ln.startswith("回访,回访次数,2") for ln in lines), lines
+    ws = openpyxl.load_workbook(io.BytesIO(out["xlsx"].read_bytes())).active
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=3)]
+    timeliness = next(r for r in rows if r[1] == "维修及时率（按时到场）")
+    assert float(timeliness[3]) == 0.5 and timeliness[5] == "90.00%"
+    not_satisfied = next(r for r in rows if r[1] == "不满意（已重开）")
+    assert not_satisfied[2] == 1
+
+
+def test_monthly_report_has_breakdowns_and_a_chart(runner, data, tmp_path, monkeypatch):
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    out = tmp_path / "m.pdf"
+    r = runner.invoke(args=["report", "service-monthly", "--month", MONTH, "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    text = pdf_text(out.read_bytes())
+    assert "客服月报" in text and "按技术员" in text and "tech1" in text and "指标与目标" in text
+    x = tmp_path / "m.xlsx"
+    assert runner.invoke(args=["report", "service-monthly", "--month", MONTH, "-o", str(x)]).exit_code == 0
+    rows = [[c.value for c in r] for r in openpyxl.load_workbook(x).active.iter_rows(min_row=3)]
+    tech1 = next(r for r in rows if r[0] == "按技术员" and r[1].startswith("tech1 · 维修及时率"))
+    assert float(tech1[3]) == 1.0
+
+
+@pytest.mark.parametrize("args, says", [
+    (["service-weekly", "--week", "2025-W54"], "not a valid period"),
+    (["service-weekly", "--month", "2025-01"], "week"),
+    (["service-monthly", "--month", "2025-13"], "not a valid period"),
+    (["service-monthly", "--month", "2099-01"], "has not begun"),
+    (["service-monthly"], "required"),
+    (["service-weekly", "--week", "2025-W02", "--format", "doc"], "pdf, csv, xlsx"),
+])
+def test_cli_bad_input_exits_2_and_writes_nothing(runner, tmp_path, args, says, monkeypatch):
+    monkeypatch.setenv("LANG", "C")
+    (tmp_path / "out").mkdir()
+    out = tmp_path / "out" / "x.pdf"
+    r = runner.invoke(args=["report", *args, "-o", str(out)])
+    assert r.exit_code == 2 and says in r.output, r.output
+    assert list(out.parent.iterdir()) == []
+
+
+def test_reports_page_offers_them_to_the_customer_supervisor(client, auth, session):
+    auth.login("customer_supervisor")
+    html = client.get("/reports").get_data(as_text=True)
+    assert "客服周报" in html and "客服月报" in html
+    r = client.post("/reports", data={"name": "service-weekly", "period_kind": "week", "week": WEEK,
+                                      "format": "pdf"})
+    assert r.status_code == 302 and re.search(r"/jobs/\d+", r.headers["Location"])
+    assert session.scalar(select(func.count()).select_from(Job)) == 1
+    session.rollback()
+    auth.login("finance")  # reports.read but not kpis.read
+    assert "客服周报" not in client.get("/reports").get_data(as_text=True)
