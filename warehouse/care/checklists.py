@@ -18,11 +18,11 @@ def create_checklist(session: Session, *, actor: str, code, name, target, items,
     name = text(name, "name", rules.TITLE_LEN, required=True)
     one_of(target, "target", rules.CHECKLIST_TARGETS)
     if not isinstance(items, list) or not 1 <= len(items) <= rules.MAX_ITEMS:
-        raise ValidationError(field="items", reason="out_of_range", min=1, max=rules.MAX_ITEMS)
+        raise ValidationError(field="checklist_items", reason="out_of_range", min=1, max=rules.MAX_ITEMS)
     rows = []
     for i, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            raise ValidationError(field="items", reason="required")
+            raise ValidationError(field="checklist_items", reason="required")
         rows.append(ChecklistItem(position=i, text=text(item.get("text"), "text", rules.ITEM_LEN, required=True),
                                   max_score=whole(item.get("max_score"), "max_score", low=1,
                                                   high=rules.MAX_ITEM_SCORE)))
@@ -51,7 +51,7 @@ def get_checklist(session: Session, code, *, target: str | tuple[str, ...] | Non
         raise UnknownChecklist(checklist=code)
     wanted = (target,) if isinstance(target, str) else target
     if wanted and checklist.target not in wanted:
-        raise ChecklistTarget(checklist=checklist.code, target=checklist.target, expected=", ".join(wanted))
+        raise ChecklistTarget(checklist=checklist.code)
     return checklist
 
 

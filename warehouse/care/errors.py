@@ -9,7 +9,7 @@ class UnknownKbEntry(DomainError):
 
 
 class KbState(DomainError):
-    """The step is not possible in the entry's state (params: entry, status, step)."""
+    """The step is not possible in the entry's state (reason: edit | submit | review; params: entry)."""
 
     code = "kb_state"
 
@@ -25,7 +25,7 @@ class UnknownChecklist(DomainError):
 
 
 class ChecklistTarget(DomainError):
-    """A checklist used for another kind of target (params: checklist, target, expected)."""
+    """A checklist used for another kind of target (params: checklist)."""
 
     code = "checklist_target"
 

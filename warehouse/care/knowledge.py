@@ -63,7 +63,7 @@ def update_entry(session: Session, *, entry_id: int, actor: str, **values) -> Kb
     reviewed again). An entry waiting for review cannot change (the reviewer reads what was submitted)."""
     entry = get_entry(session, entry_id)
     if entry.status == "in_review":
-        raise KbState(entry=entry.id, status=entry.status, step="edit")
+        raise KbState(entry=entry.id, reason="edit")
     merged = {f: values.get(f, getattr(entry, f)) for f in _FIELDS}
     for f, v in _clean(session, **merged).items():
         setattr(entry, f, v)
@@ -76,7 +76,7 @@ def update_entry(session: Session, *, entry_id: int, actor: str, **values) -> Kb
 def submit(session: Session, *, entry_id: int, actor: str) -> KbEntry:
     entry = get_entry(session, entry_id)
     if entry.status != "draft":
-        raise KbState(entry=entry.id, status=entry.status, step="submit")
+        raise KbState(entry=entry.id, reason="submit")
     entry.status, entry.updated_at = "in_review", utcnow()
     session.flush()
     return entry
@@ -87,7 +87,7 @@ def review(session: Session, *, entry_id: int, actor: str, publish: bool, note=N
     review it (403 own_kb_entry); returning it needs the note saying why."""
     entry = get_entry(session, entry_id)
     if entry.status != "in_review":
-        raise KbState(entry=entry.id, status=entry.status, step="review")
+        raise KbState(entry=entry.id, reason="review")
     if actor in (entry.author, entry.editor):
         raise OwnKbEntry(entry=entry.id)
     note = text(note, "note", rules.TEXT_LEN, required=not publish)
