@@ -14,6 +14,7 @@ from warehouse.care.inputs import day, one_of, text
 from warehouse.care.models import (ActionFollowUp, Checklist, ChecklistItem, CorrectiveAction, Inspection,
                                    InspectionScore, Repairman, Training)
 from warehouse.db import utcnow
+from warehouse.dealers.models import Dealer
 from warehouse.dealers.services import get_dealer
 from warehouse.errors import ValidationError
 from warehouse.service.models import Station
@@ -213,3 +214,9 @@ def stations(session: Session) -> list[dict]:
     return [{"code": s.code, "name": s.name, "region": s.region, "repairmen": n or 0}
             for s, n in session.execute(select(Station, men.c.n).outerjoin(men, men.c.station_id == Station.id)
                                         .where(Station.active.is_(True)).order_by(Station.code))]
+
+
+def dealers(session: Session) -> list[dict]:
+    """Active dealers (and offices) to choose from on an inspection."""
+    return [{"code": c, "name": n} for c, n in session.execute(
+        select(Dealer.code, Dealer.name).where(Dealer.active.is_(True)).order_by(Dealer.code).limit(1000))]
