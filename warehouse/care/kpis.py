@@ -11,8 +11,7 @@ caller divides (rules.ratio: a fraction 0–1, None on an empty denominator) and
 """
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,8 +19,9 @@ from sqlalchemy.orm import Session
 from warehouse.care import rules
 from warehouse.care.models import Inspection, ServiceCheck
 from warehouse.errors import ValidationError
+from warehouse.service.queries import MONTH
+from warehouse.service.rules import month_bounds
 
-MONTH = re.compile(r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$")
 COMPLIANCE_BY = (None, "agent", "kind", "month")
 STATION_BY = (None, "station", "region")
 
@@ -30,9 +30,7 @@ def month_range(month) -> tuple[datetime, datetime]:
     """[first instant, first instant of the next month) of 'YYYY-MM', UTC; 400 month_format otherwise."""
     if not isinstance(month, str) or not MONTH.match(month):
         raise ValidationError(field="month", reason="month_format")
-    year, mon = int(month[:4]), int(month[5:7])
-    return (datetime(year, mon, 1, tzinfo=timezone.utc),
-            datetime(year + (mon == 12), mon % 12 + 1, 1, tzinfo=timezone.utc))
+    return month_bounds(month)
 
 
 def _day(value) -> date:

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
 
 from pypinyin import Style, lazy_pinyin
+
+from warehouse.service.rules import rate
 
 # --- bounds ---------------------------------------------------------------------------------------------------------
 TITLE_LEN = 200
@@ -102,11 +103,8 @@ def title_hits(title: str, q: str) -> int:
 
 
 # --- scores ---------------------------------------------------------------------------------------------------------
-def ratio(num: int | None, den: int | None) -> float | None:
-    """num / den as a fraction 0–1 rounded half-up to 4 places; None on an empty denominator."""
-    if not den:
-        return None
-    return float((Decimal(num or 0) / Decimal(den)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
+# A rate is the field-service KPIs' one (a fraction 0–1 rounded to 4 places, None on an empty denominator).
+ratio = rate
 
 
 def compliant(score: int, pass_score: int) -> bool:
