@@ -71,10 +71,9 @@ def _int(name: str):
     raw = (request.form.get(name) or "").strip()
     if not raw:
         return None
-    try:
-        return int(raw)
-    except ValueError:
-        return raw
+    if len(raw) > 12 or not raw.lstrip("-").isdigit():
+        return raw[:20]  # not a whole number the domain could take (and never a 5,000-digit int())
+    return int(raw)
 
 
 def _day(name: str):

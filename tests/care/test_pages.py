@@ -89,3 +89,23 @@ def test_checklist_check_and_station_file_pages(client, auth, care, session):
     auth.login("service_agent", "agent1")
     assert client.get("/care/inspections").status_code == 403
     assert client.get("/care/kb").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/care/kb?q=a%00b", f"/care/kb/{2**63}", "/care/stations/ST%00A",
+                                 "/care/inspections/new?checklist=%00", f"/care/inspections/{2**63}",
+                                 "/care/checks?month=%00"])
+def test_pages_with_hostile_query_or_path_are_400(client, auth, care, url):
+    auth.login("customer_supervisor", "sup")
+    r = client.get(url)
+    assert r.status_code == 400 and "<h1>400</h1>" in r.get_data(as_text=True), url
+
+
+def test_inspection_form_with_hostile_scores_writes_nothing(client, auth, care, session):
+    from warehouse.care.models import Inspection
+
+    auth.login("customer_supervisor", "sup")
+    for bad in (str(2**63), "1" + "0" * 4999, "-1", "3.5", "\x00"):
+        r = client.post("/care/inspections/new?checklist=STN", data={
+            "target": "ST-A", "inspected_on": "2025-11-02", "score-1": bad, "score-2": "1", "score-3": "1"})
+        assert r.status_code == 400, bad
+    assert rows(session, Inspection) == 0
