@@ -75,6 +75,7 @@ ERRORS: dict[str, tuple[int, object]] = {
         "succession_loop": _l("%(part_number)s already leads back to this part: a part cannot replace itself."),
         "not_zero": _l("%(field)s must not be zero."),
         "month_format": _l("%(field)s is a month such as 2026-11."),
+        "no_words": _l("%(field)s holds no letters, digits or Chinese characters to search for."),
         "month_not_ended": _l("The month %(month)s has not ended yet."),
         "written_copy_missing": _l("Give the fax or chat reference, or attach an image of the written order first."),
         "scan_order_first": _l("Scan the order's pick list code first."),
@@ -291,6 +292,29 @@ ERRORS: dict[str, tuple[int, object]] = {
     "refill_state": (409, _l("Van refill request %(request_no)s is already %(status)s")),
     "complaint_state": (409, _l("Complaint %(ticket_no)s is closed: the step %(step)s is not possible now")),
     "complaint_no_result": (409, _l("Complaint %(ticket_no)s has no result yet: record the result before closing it")),
+    # customer care (warehouse/care/errors.py)
+    "unknown_kb_entry": (404, _l("No knowledge-base entry %(entry)s")),
+    "kb_state": (409, {
+        None: _l("Knowledge-base entry %(entry)s cannot take this step now"),
+        "edit": _l("Knowledge-base entry %(entry)s is waiting for review and cannot be changed now"),
+        "submit": _l("Knowledge-base entry %(entry)s is not a draft: only a draft is submitted for review"),
+        "review": _l("Knowledge-base entry %(entry)s is not waiting for review"),
+    }),
+    "own_kb_entry": (403, _l("You wrote knowledge-base entry %(entry)s: someone else must review it")),
+    "unknown_checklist": (404, _l("No checklist %(checklist)s")),
+    "checklist_target": (409, _l("Checklist %(checklist)s is for another kind of inspection or check")),
+    "score_out_of_range": (400, _l("Item %(item)s is scored from 0 to %(max)s: %(score)s is outside that range")),
+    "checklist_scores": (400, {
+        None: _l("The scores do not match checklist %(checklist)s"),
+        "missing": _l("Items %(items)s of checklist %(checklist)s have no score"),
+        "unknown_item": _l("Checklist %(checklist)s has no item %(item)s"),
+        "duplicate": _l("Item %(item)s of checklist %(checklist)s is scored twice"),
+    }),
+    "unknown_inspection": (404, _l("No inspection %(inspection)s")),
+    "unknown_corrective_action": (404, _l("No corrective action %(action)s")),
+    "action_closed": (409, _l("Corrective action %(action)s is already closed")),
+    "unknown_repairman": (404, _l("No repairman %(repairman)s")),
+    "unknown_service_check": (404, _l("No service check %(check)s")),
     # statements and purchasing
     "unknown_report": (404, _l("There is no report %(report)s; the reports are: %(known)s.")),
     "unknown_purchase_request": (404, _l("There is no purchase request %(request_no)s.")),
@@ -341,6 +365,16 @@ FIELDS = {"qty": _l("quantity"), "part_number": _l("part number"), "location": _
           "problem": _l("problem"), "result": _l("result"), "result_due": _l("result deadline"),
           "opinion": _l("handling opinion"), "customer_answer": _l("customer's answer"),
           "customer_accepts": _l("customer accepts"), "starts_on": _l("start date"), "ends_on": _l("end date")}
+# customer care's fields (warehouse/care)
+FIELDS.update({"title": _l("title"), "symptom": _l("symptom"), "solution": _l("solution"), "cause": _l("cause"),
+               "scores": _l("scores"), "pass_score": _l("pass score"), "max_score": _l("maximum score"),
+               "inspected_on": _l("inspection date"), "due_on": _l("due date"), "trained_on": _l("training date"),
+               "course": _l("course"), "checked_at": _l("time checked"), "comments": _l("comments"),
+               "q": _l("search words"), "qualification": _l("qualification"), "joined_on": _l("date joined"),
+               "target_kind": _l("kind of target"), "text": _l("item text"), "actions": _l("corrective actions"),
+               "checklist_items": _l("checklist items"), "description": _l("description"), "model": _l("model"),
+               "notes": _l("notes"), "target": _l("target"), "kind": _l("kind"), "phone": _l("phone"),
+               "comment": _l("comment"), "certificate_no": _l("certificate number"), "ticket_no": _l("ticket number")})
 # Order and dealer-return states (warehouse/orders/rules.py) as a sentence names them.
 STATUSES = {"held": _l("on credit hold"), "awaiting_written": _l("waiting for its written copy"),
             "released": _l("released"), "picking": _l("being picked"), "picked": _l("picked"),

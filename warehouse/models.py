@@ -19,6 +19,9 @@ from warehouse.service.models import (Callback, Complaint, DueRule, Handoff, Kpi
                                       MaintenanceContract, Payment, RefillLine, RefillRequest, Season, Station,
                                       TechnicianProfile, Ticket, TicketEvent, TicketPart)
 from warehouse.purchasing.models import PurchaseRequest  # noqa: F401
+from warehouse.care.models import (ActionFollowUp, Checklist, ChecklistItem, CorrectiveAction,  # noqa: F401
+                                   Inspection, InspectionScore, KbEntry, KbToken, Repairman, ServiceCheck,
+                                   ServiceCheckScore, Training)
 from warehouse.audit.models import AuditEntry  # noqa: F401
 from warehouse.accounts.models import LoginSession, LoginThrottle  # noqa: F401
 import warehouse.audit.audited  # noqa: F401,E402  (the audited models: one line each)

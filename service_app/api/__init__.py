@@ -27,15 +27,15 @@ api.register_converter(edge.BoundedInt, bounded_int_path)  # once: every init_ap
 
 
 def init_api(app: Flask) -> None:
-    from service_app.api import (attachments, auth, camera, catalog, dealer_returns, dealers, jobs, orders, printing,
-                                 quality, returns, scan, service, service_care, stock, stocktake, users, warranty,
-                                 warranty_imports)
+    from service_app.api import (attachments, auth, camera, care, catalog, dealer_returns, dealers, jobs, orders,
+                                 printing, quality, returns, scan, service, service_care, stock, stocktake, users,
+                                 warranty, warranty_imports)
 
     api.init_app(app, spec_kwargs={"info": {"description": "See docs/api.md for the workflows behind these calls."},
                                    "extra_plugins": [ErrorResponsesPlugin()]})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
     for module in (auth, catalog, stock, scan, camera, stocktake, printing, jobs, dealers, orders, dealer_returns,
-                   warranty, warranty_imports, returns, quality, attachments, service, service_care, users):
+                   warranty, warranty_imports, returns, quality, attachments, service, service_care, care, users):
         csrf.exempt(module.blp)  # bearer-token calls; session-cookie writes are CSRF-checked in api_actor()
         api.register_blueprint(module.blp, url_prefix="/api/v1")

@@ -10,6 +10,7 @@ from service_app.web import catalog, home, locations, scan, stock  # noqa: F401
 from service_app.web.attachments import bp as attachments_bp
 from service_app.web.claims import bp as claims_bp
 from service_app.web.audit import bp as audit_bp
+from service_app.web.care import bp as care_bp
 from service_app.web.common import bp
 from service_app.web.dealers import bp as dealers_bp
 from service_app.web.jobs import bp as jobs_bp
@@ -39,6 +40,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(audit_bp)
     app.register_blueprint(service_bp)
     app.register_blueprint(service_care_bp)
+    app.register_blueprint(care_bp)
     init_menu(app)
 
     @app.context_processor

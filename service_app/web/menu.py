@@ -30,6 +30,7 @@ class Entry:
 
 GROUPS = {
     "service": _l("Field service"),
+    "care": _l("Customer care"),
     "warranty": _l("Warranty and claims"),
     "returned": _l("Returned-parts store"),
     "quality": _l("Quality"),
@@ -52,6 +53,12 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("service_care.complaint_list", _l("Escalated complaints"), "service", args=(("escalated", "1"),)),
     Entry("service_care.seasons", _l("Season dates (reminders)"), "service"),
     Entry("service.kpis", _l("Service KPIs"), "service", menu=_l("KPIs")),
+    # Customer care: the knowledge base for agents and technicians, the supervisor's inspections and checks.
+    Entry("care.kb", _l("Knowledge base (problems and solutions)"), "care", menu=_l("Knowledge base")),
+    Entry("care.inspections_page", _l("Inspections of dealers and stations"), "care", menu=_l("Inspections")),
+    Entry("care.ranking", _l("Station ranking and files"), "care", menu=_l("Stations")),
+    Entry("care.checks", _l("Service-quality checks"), "care", menu=_l("Quality checks")),
+    Entry("care.checklists_page", _l("Checklists"), "care"),
     # Warranty first: for technicians and the returned-parts clerk this is the day's work.
     Entry("warranty.lookup", _l("Warranty check (scan a unit)"), "warranty", menu=_l("Warranty")),
     Entry("claims.assess_queue", _l("Claims to assess"), "warranty", menu=_l("Assess")),

@@ -228,7 +228,19 @@ def _ticket_page(ticket_no: str, *, status: int = 200, **forms):
         forms.setdefault("handoff_form", HandoffForm(formdata=None))
         forms.setdefault("callback_form", CallbackForm(formdata=None))
     return render_template("service/ticket.html", t=t, may_write=may_write,
-                           field=t["kind"] in rules.FIELD_KINDS, **forms), status
+                           field=t["kind"] in rules.FIELD_KINDS, kb_suggestions=_kb_suggestions(ticket_no),
+                           **forms), status
+
+
+def _kb_suggestions(ticket_no: str) -> list[dict] | None:
+    """Published knowledge-base entries for the ticket's unit and description (None: the role may not read them)."""
+    if not current_user.can("kb.read"):
+        return None
+    from warehouse.care.knowledge import suggest_for_ticket
+    try:
+        return suggest_for_ticket(db.session, ticket_no)
+    finally:
+        db.session.rollback()
 
 
 @bp.route("/service/tickets/<ticket_no>")

@@ -18,7 +18,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "shipper": _READ | {"stock.issue", "orders.read", "orders.pick", "orders.ship", "labels.print",
                         "dealer_returns.write", "dealer_returns.receive"},
     "technician": _READ | {"warranty.read", "claims.read", "claims.assess", "tickets.work", "tickets.read",
-                           "claims.photos", "returned.read"},
+                           "claims.photos", "returned.read", "kb.read", "kb.write"},
     # 售后内勤: takes orders, reads dealer accounts and chases overdue payments with finance (collection calls).
     "order_clerk": _READ | {"orders.write", "orders.read", "dealers.read", "dealers.collect", "reports.read",
                             "claims.write", "claims.read", "warranty.read", "purchasing.read", "purchasing.write",
@@ -26,12 +26,14 @@ PERMISSIONS: dict[str, set[str]] = {
     # Only finance records payments and adjustments, blocks accounts and closes months (dealers.account).
     "finance": _READ | {"orders.read", "dealers.read", "dealers.account", "dealers.collect", "reports.read",
                         "export", "purchasing.read", "returns.read"},
-    "service_agent": {"warranty.read", "tickets.write", "tickets.read", "customers.read", "complaints.write"},
+    "service_agent": {"warranty.read", "tickets.write", "tickets.read", "customers.read", "complaints.write",
+                      "kb.read", "kb.write"},
     # 客户主管: quality feedback to other departments, complaints and batch incidents, inspections and scoring of
     # dealers and stations, the files on station repairmen, service-quality checks. No stock, no money.
     "customer_supervisor": {"customers.read", "warranty.read", "claims.read", "tickets.read", "reports.read",
                             "complaints.write", "incidents.write", "inspections.write", "stations.write",
-                            "kpis.read", "quality.read", "quality.feedback"},
+                            "kpis.read", "quality.read", "quality.feedback", "inspections.read", "kb.read",
+                            "kb.write", "kb.review", "service_checks.write", "service_checks.read"},
     # 品技部: confirms the technician's assessment where the policy asks for it, investigates batch failures (so it
     # reads the failed parts in the returned-parts store and the catalog).
     "quality": _READ | {"warranty.read", "claims.read", "claims.confirm", "incidents.write", "reports.read",

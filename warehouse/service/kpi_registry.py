@@ -86,8 +86,8 @@ for _k in (
         target_max=1),
     Kpi("compliance_rate", N_("Service-standard compliance"), "ratio", True, None, section="quality",
         target_max=1),
-    Kpi("station_inspection_score", N_("Station inspection score (average)"), "average", True, None,
-        dimensions=("station", "region"), unit=N_("points"), section="quality", target_max=1000),
+    Kpi("station_inspection_score", N_("Station inspection score (points scored / possible)"), "ratio", True, None,
+        dimensions=("station", "region"), section="quality", target_max=1),
     Kpi("claim_approval_rate", N_("Warranty claim approval rate"), "ratio", True, measures.claim_approval,
         dimensions=("technician", "station", "region"), section="stock", target_max=1),
     Kpi("stock_accuracy", N_("Stock accuracy (account, item and card agree)"), "ratio", True,
@@ -104,6 +104,12 @@ plug("complaint_rate", care_kpis.complaint_rate, _CARE)
 plug("complaint_response_rate", lambda session, *, start, end, by=None: care_kpis.complaint_response_rate(
     session, start=start, end=end, now=clock.now(), by=by), _CARE)
 plug("satisfaction_score", care_kpis.satisfaction_score, _CARE)
+
+# --- service quality and inspections (warehouse/care/kpis.py)
+from warehouse.care import kpis as care_quality  # noqa: E402
+
+plug("compliance_rate", care_quality.compliance, ("agent",))
+plug("station_inspection_score", care_quality.station_scores, ("station", "region"))
 
 
 def get(name: str) -> Kpi:
