@@ -22,6 +22,10 @@ from warehouse.locations.models import Location
 from warehouse.locations.services import create_bin, ensure_virtual_locations, virtual
 
 DEMO_PASSWORD = "demo-pass-1"
+# What the user box shows for each demo user (the user name stays the role code, so the demo is easy to sign in to).
+DISPLAY_NAMES = {"admin": "王强", "manager": "李明", "new_store_clerk": "张伟", "returned_store_clerk": "刘洋",
+                 "shipper": "陈杰", "technician": "赵磊", "order_clerk": "孙丽", "finance": "周敏",
+                 "service_agent": "吴芳", "customer_supervisor": "郑华", "quality": "冯涛"}
 
 SUPPLIERS = [("S001", "格力零部件有限公司", "Gree Components Co."), ("S002", "美的压缩机厂", "Midea Compressor Works"),
              ("S003", "海信电子配件", "Hisense Electronic Parts"), ("S004", "宁波电机制造", "Ningbo Motor Mfg."),
@@ -53,7 +57,8 @@ def seed(session: Session) -> bool:
     ensure_virtual_locations(session)
     for role in ROLES:
         if session.scalar(select(User.id).where(User.username == role)) is None:
-            create_user(session, username=role, password=DEMO_PASSWORD, role=role, display_name=role)
+            create_user(session, username=role, password=DEMO_PASSWORD, role=role,
+                        display_name=DISPLAY_NAMES.get(role, role))
     if session.scalar(select(Part.id).where(Part.part_number == "KF26-CMP-01")) is not None:
         return False
     rng = random.Random(20261123)

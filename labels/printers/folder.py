@@ -39,6 +39,16 @@ class FolderPrinter:
             raise PrinterError(f"cannot write to {self.path}: {err}", retryable=True,
                                status=PrinterStatus.unreachable(str(err))) from None
 
+    def find(self, name: str) -> str | None:
+        """The file a job sent under `name` was written to (the newest, if sent twice), or None."""
+        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name)[:80]
+        try:
+            found = sorted(f for f in os.listdir(self.path)
+                           if f.endswith(f".{self.lang}") and f"-{safe}-" in f and not f.startswith("."))
+        except OSError:
+            return None
+        return os.path.join(self.path, found[-1]) if found else None
+
     def status(self) -> PrinterStatus:
         existing = os.path.abspath(self.path)
         while not os.path.exists(existing):  # the folder is created on the first job

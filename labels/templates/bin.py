@@ -6,7 +6,7 @@ from labels.fields import Fields
 from labels.layout import Barcode, Element, QRCode, barcode_fits, rows, text
 
 MARGIN = 1.5
-STORES = {"NEW": "新品库 NEW", "RETURNED": "旧件库 RETURNED"}
+STORES = {"NEW": "新件库 NEW", "RETURNED": "旧件库 RETURNED"}
 
 
 def draw(f: Fields, w: float, h: float) -> list[Element]:

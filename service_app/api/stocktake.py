@@ -1,7 +1,7 @@
 """Stocktakes, bin cards and reconciliation (CONTRACT §4: the reconciliation row and the stocktake calls are fixed).
 
 Counters (`stock.count`) never see expected quantities here: count answers carry what was counted only, and the
-reconciliation needs `stocktake.open` (manager, admin). Status names: see warehouse/reconciliation/rules.py.
+reconciliation needs `reconciliation.read` (finance, manager, admin). Status names: see warehouse/reconciliation/rules.py.
 """
 from __future__ import annotations
 
@@ -233,7 +233,7 @@ def approve(stocktake_id):
 @blp.route("/reconciliation", methods=["GET"])
 @blp.arguments(ReconQuery, location="query")
 @blp.response(200, ReconOut)
-@require("stocktake.open")
+@require("reconciliation.read")
 def reconciliation(args):
     """Account, card and physical per bin–part of a store, or of a stocktake's bins, with status, likely cause
     and the value of the difference at moving-average cost (`?status=`, `?zone=`, `?limit=&offset=`)."""

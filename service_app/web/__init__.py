@@ -15,6 +15,7 @@ from service_app.web.common import bp
 from service_app.web.dealers import bp as dealers_bp
 from service_app.web.jobs import bp as jobs_bp
 from service_app.web.menu import init_menu
+from service_app.names import init_names
 from service_app.web.orders import bp as orders_bp
 from service_app.web.printing import bp as printing_bp, printer_choices
 from service_app.web.returns import bp as returns_bp
@@ -42,6 +43,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(service_care_bp)
     app.register_blueprint(care_bp)
     init_menu(app)
+    init_names(app)
 
     @app.context_processor
     def _inject():

@@ -16,7 +16,8 @@ def parts():
     q = request.args.get("q", "").strip()[:64]
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     found = search_parts(db.session, q or None, limit=50, offset=(page - 1) * 50)
-    return render_template("web/parts.html", parts=found, q=q, page=page)
+    on_hand = queries.on_hand_by_store(db.session, [p.id for p in found])
+    return render_template("web/parts.html", parts=found, q=q, page=page, on_hand=on_hand)
 
 
 @bp.route("/parts/<part_number>")

@@ -81,14 +81,6 @@ def _choices(key: str, values) -> list[SelectChoice]:
     return [SelectChoice(v, words[v]) for v in values]
 
 
-def _local(value: str | None) -> str:
-    """An ISO time from the API shape as the page shows it: date and minutes, UTC."""
-    return value[:16].replace("T", " ") if value else "—"
-
-
-bp.add_app_template_filter(_local, "when")
-
-
 def _who() -> dict:
     return {"actor": current_user.username, "role": current_user.role}
 

@@ -161,16 +161,22 @@ def _report_args() -> dict:
     return args
 
 
+RECON_PAGE = 40  # rows per page of the reconciliation table (the exports hold every row)
+
+
 @bp.route("/reconciliation")
-@permission_required("stocktake.open")
+@permission_required("reconciliation.read")
 def reconciliation():
     args = _report_args()
-    report = reconcile(db.session, **args, limit=2000)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    report = reconcile(db.session, **args, limit=RECON_PAGE, offset=(page - 1) * RECON_PAGE)
+    shown = report["summary"].get(args["status"], 0) if args["status"] else sum(report["summary"].values())
     st = queries.get_stocktake(db.session, args["stocktake"]) if args["stocktake"] else None
     # What the approve button would post, for its confirmation (lines, units, value).
     pending = pending_approval(db.session, stocktake=st.id) \
         if st is not None and st.state == "open" and current_user.can("stocktake.approve") else None
     return render_template("stocktake/reconciliation.html", report=report, args=args, stocktake=st, pending=pending,
+                           page=page, pages=max(1, -(-shown // RECON_PAGE)), rows_total=shown,
                            statuses=STATUSES, words=_words(),
                            open_stocktakes=queries.list_stocktakes(db.session, store=report["store"]))
 
@@ -198,25 +204,25 @@ def _export(fmt: str) -> Response:
 
 
 @bp.route("/reconciliation.xlsx")
-@permission_required("stocktake.open")
+@permission_required("reconciliation.read")
 def reconciliation_xlsx():
     return _export("xlsx")
 
 
 @bp.route("/reconciliation.csv")
-@permission_required("stocktake.open")
+@permission_required("reconciliation.read")
 def reconciliation_csv():
     return _export("csv")
 
 
 @bp.route("/reconciliation.pdf")
-@permission_required("stocktake.open")
+@permission_required("reconciliation.read")
 def reconciliation_pdf():
     return _export("pdf")
 
 
 @bp.route("/reconciliation/export-job", methods=["POST"])
-@permission_required("stocktake.open")
+@permission_required("reconciliation.read")
 def reconciliation_job():
     """Export (background): the worker builds the file, this request only queues it and lands on the job page."""
     fmt = request.form.get("format", "xlsx")

@@ -46,8 +46,13 @@ def test_receive_form_prints_a_receipt_note(client, session, setup):
                                             "unit_cost": "88.5", "reference": "DN-77"})
     assert r.status_code == 302 and "/receipts/RN-" in r.headers["Location"]
     page = client.get(r.headers["Location"]).get_data(as_text=True)
-    assert "PCB-9" in page and "主控板" in page and "354.00" in page  # 4 × 88.50
+    assert "PCB-9" in page and "主控板" in page and "354.00" not in page  # a store clerk sees no costs
     assert session.scalar(select(Balance.qty)) == 4
+    make_user(session, username="money", role="finance")
+    session.commit()
+    client.post("/logout")
+    login(client, "money")
+    assert "354.00" in client.get(r.headers["Location"]).get_data(as_text=True)  # 4 × 88.50, for finance
     session.rollback()
 
 

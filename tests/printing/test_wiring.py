@@ -96,7 +96,7 @@ def test_receipt_note_prints_one_job_with_a_label_per_unit(app, client, session)
     (job,) = jobs(session)
     assert (job.template, job.labels_count) == ("part", 5)
     page = client.get("/print-queue").get_data(as_text=True)
-    assert f"<td>{job.id}" in page
+    assert f'data-job="{job.id}"' in page
 
 
 def test_scan_receive_with_station_autoprint(client, auth, session):

@@ -20,12 +20,14 @@ PERMISSIONS: dict[str, set[str]] = {
     "technician": _READ | {"warranty.read", "claims.read", "claims.assess", "tickets.work", "tickets.read",
                            "claims.photos", "returned.read", "kb.read", "kb.write"},
     # 售后内勤: takes orders, reads dealer accounts and chases overdue payments with finance (collection calls).
-    "order_clerk": _READ | {"orders.write", "orders.read", "dealers.read", "dealers.collect", "reports.read",
+    "order_clerk": _READ | {"costs.read", "orders.write", "orders.read", "dealers.read", "dealers.collect", "reports.read",
                             "claims.write", "claims.read", "warranty.read", "purchasing.read", "purchasing.write",
                             "claims.photos", "dealer_returns.write"},
     # Only finance records payments and adjustments, blocks accounts and closes months (dealers.account).
+    # Finance reads the reconciliation (its valued differences are the adjustments it books) and stock values;
+    # it neither counts nor opens stocktakes.
     "finance": _READ | {"orders.read", "dealers.read", "dealers.account", "dealers.collect", "reports.read",
-                        "export", "purchasing.read", "returns.read"},
+                        "export", "purchasing.read", "returns.read", "reconciliation.read", "costs.read"},
     "service_agent": {"warranty.read", "tickets.write", "tickets.read", "customers.read", "complaints.write",
                       "kb.read", "kb.write"},
     # 客户主管: quality feedback to other departments, complaints and batch incidents, inspections and scoring of
@@ -43,6 +45,7 @@ PERMISSIONS: dict[str, set[str]] = {
 # part and the quality department's confirmation of it. The catch-all below leaves them out, so neither the manager
 # nor the admin can assess or confirm a claim.
 OWN_TRADE = {"claims.assess", "claims.confirm"}
+# `costs.read`: unit costs, moving averages and stock values on pages (store clerks see quantities, not costs).
 # The manager approves exceptions (adjustments, stocktakes) and reads everything (`jobs.all`: every user's background
 # jobs, not only their own); admin also manages users.
 _ALL = (set().union(*PERMISSIONS.values()) | {"stocktake.approve", "stocktake.open", "users.manage", "reports.read",

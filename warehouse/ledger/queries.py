@@ -110,3 +110,18 @@ def check_ledger(session: Session) -> list[dict]:
 def document_moves(session: Session, *, doc_no: str) -> list[Move]:
     """The moves posted on one document (a receipt note's lines), in posting order."""
     return list(session.scalars(select(Move).where(Move.doc_no == doc_no).order_by(Move.id)))
+
+
+def on_hand_by_store(session: Session, part_ids: list[int]) -> dict[int, dict[str, int]]:
+    """{part id: {store: qty}} over the stock-holding locations of each store (bins and vans), for a list page."""
+    if not part_ids:
+        return {}
+    rows = session.execute(
+        select(Balance.part_id, Location.store, func.sum(Balance.qty))
+        .join(Location, Location.id == Balance.location_id)
+        .where(Balance.part_id.in_(part_ids), Location.kind.in_(STOCK_KINDS), Location.store.is_not(None))
+        .group_by(Balance.part_id, Location.store)).all()
+    out: dict[int, dict[str, int]] = {}
+    for part_id, store, qty in rows:
+        out.setdefault(part_id, {})[store] = int(qty or 0)
+    return out

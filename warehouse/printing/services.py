@@ -85,6 +85,41 @@ def _get(session: Session, job_id: int) -> PrintJob:
     return job
 
 
+# What a job's output is called when it is downloaded: the file type of each printer language.
+OUTPUT_TYPES = {"pdf": ("application/pdf", "pdf"), "zpl": ("application/octet-stream", "zpl"),
+                "tspl": ("application/octet-stream", "tspl")}
+
+
+def job_preview(session: Session, *, job_id: int) -> bytes:
+    """The job's first label as a PNG, drawn from the job's template and data at the job's resolution: what a clerk
+    checks before (or instead of) walking to the printer."""
+    job = _get(session, job_id)
+    try:
+        return labels.render(job.template, job.payload[0], fmt="png", dpi=job.dpi)
+    except labels.LabelError as err:
+        raise InvalidLabel(err, template=job.template) from None
+
+
+def job_output(session: Session, *, job_id: int) -> tuple[bytes, str, str]:
+    """(the exact bytes the printer gets, content type, file name): a PDF, or the ZPL/TSPL printer file."""
+    job = _get(session, job_id)
+    mime, ext = OUTPUT_TYPES.get(job.lang, ("application/octet-stream", job.lang))
+    return job.rendered, mime, f"job{job.id}-{job.template}.{ext}"
+
+
+def delivered_file(session: Session, *, job_id: int) -> str | None:
+    """For a job delivered to a folder printer (`file://`), the path of the file it became; else None."""
+    job = _get(session, job_id)
+    if job.state != "done" or not job.printer_url.startswith("file:"):
+        return None
+    try:
+        printer = printer_for(job.printer_url)
+    except DomainError:
+        return None
+    find = getattr(printer, "find", None)
+    return find(f"job{job.id}-{job.template}") if find else None
+
+
 def reprint(session: Session, *, job_id: int, actor: str, printer_url: str | None = None) -> PrintJob:
     """A person's decision to print a finished job's labels again: a new queued job (the same bytes, or rendered
     anew for another printer). Jobs still queued or being sent are refused: they will print anyway."""

@@ -35,7 +35,8 @@ def status(qty: int, received: int, cancelled: bool) -> str:
 
 
 def request_dict(r: PurchaseRequest, received: int) -> dict:
-    return {"request_no": r.request_no, "part_number": r.part.part_number, "name": r.part.name, "qty": r.qty,
+    return {"request_no": r.request_no, "part_number": r.part.part_number, "name": r.part.name,
+            "name_en": r.part.name_en, "qty": r.qty,
             "received": int(received), "outstanding": max(0, r.qty - int(received)) if not r.cancelled_at else 0,
             "expected_on": r.expected_on, "created_by": r.created_by, "created_at": r.created_at,
             "note": r.note, "status": status(r.qty, int(received), r.cancelled_at is not None)}
@@ -87,11 +88,11 @@ def stock_plan(session: Session, *, until: datetime, only_suggested: bool = Fals
                .where(f.c.store == "NEW").group_by(f.c.part_id))
     ledger = {p: (int(h), int(i)) for p, h, i in session.execute(usage_q)}
     ordered, back = on_order(session, until=until), backordered(session, until=until)
-    parts = session.execute(select(Part.id, Part.part_number, Part.name, Part.unit, Part.category,
+    parts = session.execute(select(Part.id, Part.part_number, Part.name, Part.name_en, Part.unit, Part.category,
                                    Part.lead_time_days, Part.reorder_point)
                             .where(Part.active.is_(True)).order_by(Part.part_number))
     out = []
-    for pid, pn, name, unit, category, lead, reorder in parts:
+    for pid, pn, name, name_en, unit, category, lead, reorder in parts:
         on_hand, issued = ledger.get(pid, (0, 0))
         o, b = ordered.get(pid, 0), back.get(pid, 0)
         if not (on_hand or issued or o or b or reorder):
@@ -101,7 +102,7 @@ def stock_plan(session: Session, *, until: datetime, only_suggested: bool = Fals
                        reorder_point=reorder or 0)
         if only_suggested and not (p["suggested"] or p["shortage"]):
             continue
-        out.append({"part_number": pn, "name": name, "unit": unit, "category": category or "", "usage": usage,
+        out.append({"part_number": pn, "name": name, "name_en": name_en, "unit": unit, "category": category or "", "usage": usage,
                     "lead_time_days": lead, "reorder_point": reorder or 0, "on_hand": on_hand, "on_order": o,
                     "backordered": b, **p})
     return out

@@ -94,11 +94,15 @@ def sheet(session: Session, st: Stocktake, *, reveal: bool, zone: str | None = N
     if zone:
         bins, lines = bins.where(Location.zone == zone), lines.where(Location.zone == zone)
     rows = session.execute(bins).all()
+    current = list(session.scalars(lines))
     out = {**stocktake_dict(st),
            "bins": [_bin_dict(r) for r in rows],
-           "lines": [line_dict(line) for line in session.scalars(lines)],
+           "lines": [line_dict(line) for line in current],
            "progress": {"bins": len(rows), "done": sum(1 for r in rows if r.done_at)}}
-    if reveal:
+    if reveal:  # beside each count, the account when it was counted and the variance (counted − account)
+        for shown, line in zip(out["lines"], current):
+            shown["account"] = line.account_at_count
+            shown["variance"] = line.physical - line.account_at_count
         expected = (select(Location.code, Part.part_number, Balance.qty)
                     .join(Balance, Balance.location_id == Location.id).join(Part, Part.id == Balance.part_id)
                     .join(StocktakeBin, StocktakeBin.location_id == Location.id)
