@@ -8,6 +8,8 @@ import collections
 import numpy as np
 import pytest
 
+from scanners import synth
+
 from .conftest import Result
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]  # the corpus is decoded once, in the first test
@@ -65,10 +67,14 @@ def test_rate_per_symbology(results):
 
 
 def test_no_wrong_reads_and_fewer_than_zxing(results, product_results, multi_results):
-    """Every code returned is one in the picture. zxing-cpp alone misread 4 (short ITF reads) here, pyzbar 16."""
-    everything = results["label"] + results["frame"] + product_results + multi_results
+    """Every code returned from a label photo or a shelf frame is the one in the picture; over every scene, at most
+    one misread per 200 photos (the issue's bar: a glare stripe across an ITF-14 on a hard product photo can make
+    both engines agree on its first 8 digits). zxing-cpp alone misread 4 (short ITF reads) here, pyzbar 16."""
+    labels_frames = results["label"] + results["frame"]
+    assert [(r.sample.name, r.got - r.truth) for r in labels_frames if r.got - r.truth] == []
+    everything = labels_frames + product_results + multi_results
     wrong = [(r.sample.name, r.got - r.truth) for r in everything if r.got - r.truth]
-    assert wrong == []
+    assert len(wrong) <= len(everything) / 200, wrong
     assert sum(len(r.baselines["zxing"] - r.truth) for r in everything) >= len(wrong)
 
 
