@@ -25,7 +25,7 @@ PERMISSIONS: dict[str, set[str]] = {
                             "claims.photos", "dealer_returns.write"},
     # Only finance records payments and adjustments, blocks accounts and closes months (dealers.account).
     "finance": _READ | {"orders.read", "dealers.read", "dealers.account", "dealers.collect", "reports.read",
-                        "export", "purchasing.read", "returns.read"},
+                        "reports.profit", "export", "purchasing.read", "returns.read"},
     "service_agent": {"warranty.read", "tickets.write", "tickets.read", "customers.read"},
     # 客户主管: quality feedback to other departments, complaints and batch incidents, inspections and scoring of
     # dealers and stations, the files on station repairmen, service-quality checks. No stock, no money.
