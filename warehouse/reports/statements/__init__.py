@@ -171,8 +171,9 @@ def filename(order: Order) -> str:
 
 
 # Trend charts a page shows on their own (as SVG): kind → (module, function, permission).
-CHARTS = {"issues": ("movements", "issues_trend", "stock.read"), "failures": ("quality", "failures_trend",
-                                                                               "claims.read")}
+CHARTS = {"issues": ("movements", "issues_trend", "stock.read"),
+          "failures": ("quality", "failures_trend", "claims.read"),
+          "profit": ("profit", "profit_trend", "reports.profit")}
 
 
 def chart(session: Session, kind: str, *, month: str, words: dict | None, today: date):
