@@ -176,9 +176,12 @@ def test_profit_for_finance_not_for_the_order_clerk(client, auth):
     auth.login("finance")
     html = client.get("/reports").get_data(as_text=True)
     assert "售后配件月利润表" in html and "订单日统计表" in html and "经销商往来对账单" in html
+    svg = client.get("/reports/charts/profit.svg?month=2024-05")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml" and "近 12 个月收入与毛利" in svg.get_data(True)
     auth.login("order_clerk")
     html = client.get("/reports").get_data(as_text=True)
     assert "售后配件月利润表" not in html and "订单日统计表" in html
     r = client.post("/reports", data={"name": "monthly-profit", "period_kind": "month", "month": "2024-05",
                                       "format": "pdf"})
     assert r.status_code == 403
+    assert client.get("/reports/charts/profit.svg").status_code == 403
