@@ -91,12 +91,12 @@ def build(url: str, moves: int, parts: int, moving: int, in_month: int) -> str:
         if d == "postgresql":
             s.execute(text("SET session_replication_role = replica"))  # no FK triggers on the bulk load
         # Moves 1 … in_month fall in May 2024 on the first `moving` parts; the rest spread over the 694 days
-        # before it on every part. Even moves receive from the supplier, odd ones ship to a dealer on order BO-n
+        # before it on every part (one a minute). Even moves receive from the supplier, odd ones ship to a dealer on order BO-n
         # (one order line: the part, the qty, a price).
         part = f"CASE WHEN n <= {in_month} THEN 1 + n % {moving} ELSE 1 + n % {parts} END"
         bin_ = f"{first_bin} + n % 50"
         when = (f"CASE WHEN n <= {in_month} THEN {at_seconds(d, '2024-05-01', 'n % 2678400')}"
-                f" ELSE {at_seconds(d, '2022-06-01', 'n % 60000000')} END")
+                f" ELSE {at_seconds(d, '2022-06-01', '(n * 60) % 60000000')} END")
         false = "false" if d == "postgresql" else "0"
         s.execute(text(
             f"INSERT INTO dealer_order (id, order_no, dealer_id, channel, credit_hold, status, total, created_by,"
