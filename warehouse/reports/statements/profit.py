@@ -17,6 +17,7 @@ Where each figure comes from (all in whole cents, each line rounded half up once
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import case, func, literal, select, union_all
@@ -119,107 +120,111 @@ def _line(section, category, code, name, qty, rev, cost) -> dict:
             "pct": (Decimal(rev - cost) / Decimal(rev)) if rev else None}
 
 
-def rows(session: Session, period: Period, t: Translate):
+@dataclass
+class Sums:
+    """One pass over the 12 months ending with the statement's month: the month's sums per (part, dealer) and every
+    month's revenue and cost (the chart), in cents; the charged repairs of the month."""
+    months: list[Period]
+    by_part_dealer: dict[tuple[int, int], list[int]]  # (part_id, dealer_id) → [qty, revenue, cost], the month
+    revenue: list[int]  # per month, oldest first (sales, returns and charged repairs)
+    cost: list[int]
+    repairs: list[dict]  # the month's charged repairs (see `charged_repairs`)
+
+
+def sums(session: Session, period: Period) -> Sums:
+    """One aggregate query (one scan of the moves, one join to the orders) for the statement and its chart: the
+    statement's month grouped by part and dealer, the 11 months before by month only."""
     no_jit(session)
-    since, until = period.start_at, period.end_at
-    repairs = charged_repairs(session, since=since, until=until)
-    s = sales_moves(since=since, until=until)
-    category = func.coalesce(Part.category, "")
-    # Summaries: one small aggregate by category × dealer, summed both ways here.
-    by_cat: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    months = months_before(period, 12)
+    last = len(months) - 1
+    month_no = case(*((Move.created_at < m.end_at, i) for i, m in enumerate(months)), else_=len(months))
+    s = sales_moves(since=months[0].start_at, until=months[-1].end_at, bucket=month_no)
+    in_month = s.c.bucket == last
+    keyed = select(s.c.bucket, case((in_month, s.c.part_id), else_=None).label("part_id"),
+                   case((in_month, s.c.dealer_id), else_=None).label("dealer_id"), s.c.qty, s.c.rev,
+                   s.c.cost).subquery("keyed")
+    q = (select(keyed.c.bucket, keyed.c.part_id, keyed.c.dealer_id, func.sum(keyed.c.qty), func.sum(keyed.c.rev),
+                func.sum(keyed.c.cost)).group_by(keyed.c.bucket, keyed.c.part_id, keyed.c.dealer_id))
+    out = Sums(months, {}, [0] * len(months), [0] * len(months), [])
+    for bucket, part_id, dealer_id, qty, rev, cost in session.execute(q):
+        out.revenue[bucket] += int(rev)
+        out.cost[bucket] += int(cost)
+        if bucket == last:
+            out.by_part_dealer[(part_id, dealer_id)] = [int(qty), int(rev), int(cost)]
+    for rep in charged_repairs(session, since=months[0].start_at, until=months[-1].end_at):
+        at = rep["at"] if rep["at"].tzinfo else rep["at"].replace(tzinfo=months[0].start_at.tzinfo)
+        i = next(n for n, m in enumerate(months) if at < m.end_at)
+        out.revenue[i] += rep["labour"] + sum(p[1] for p in rep["parts"].values())
+        out.cost[i] += sum(p[2] for p in rep["parts"].values())
+        if i == last:
+            out.repairs.append(rep)
+    return out
+
+
+def _add(acc: list[int], values) -> None:
+    for i, v in enumerate(values):
+        acc[i] += v
+
+
+def _parts(session: Session, ids) -> dict[int, tuple[str, str, str]]:
+    """{part_id: (category, part number, name)}, looked up in chunks (SQLite's limit on bound parameters)."""
+    ids, out = sorted(ids), {}
+    for i in range(0, len(ids), 900):
+        out.update({pid: (cat or "", pn, name) for pid, cat, pn, name in session.execute(
+            select(Part.id, Part.category, Part.part_number, Part.name).where(Part.id.in_(ids[i:i + 900])))})
+    return out
+
+
+def rows(session: Session, data: Sums, t: Translate):
+    """Summaries by category and by dealer, then one line per part (sorted by category and part number)."""
+    by_part: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     by_dealer: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for cat, dealer_id, qty, rev, cost in session.execute(
-            select(category, s.c.dealer_id, func.sum(s.c.qty), func.sum(s.c.rev), func.sum(s.c.cost))
-            .join(Part, Part.id == s.c.part_id).group_by(category, s.c.dealer_id)):
-        for acc in (by_cat[cat], by_dealer[dealer_id]):
-            acc[0] += int(qty)
-            acc[1] += int(rev)
-            acc[2] += int(cost)
-    repair_parts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for (part_id, dealer_id), figures in data.by_part_dealer.items():
+        _add(by_part[part_id], figures)
+        _add(by_dealer[dealer_id], figures)
     labour = 0
-    for r in repairs:
+    for r in data.repairs:
         labour += r["labour"]
-        for pid, (q, rev, cost) in r["parts"].items():
-            acc = repair_parts[pid]
-            acc[0] += q
-            acc[1] += rev
-            acc[2] += cost
-    part_info = {}
-    if repair_parts:
-        part_info = {pid: (cat or "", pn, name) for pid, cat, pn, name in session.execute(
-            select(Part.id, Part.category, Part.part_number, Part.name).where(Part.id.in_(list(repair_parts))))}
-        rep = by_dealer[REPAIR_KEY]
-        for pid, (q, rev, cost) in repair_parts.items():
-            acc = by_cat[part_info[pid][0]]
-            for i, v in enumerate((q, rev, cost)):
-                acc[i] += v
-                rep[i] += v
+        for pid, figures in r["parts"].items():
+            _add(by_part[pid], figures)
+            _add(by_dealer[REPAIR_KEY], figures)
     if labour:
         by_dealer[REPAIR_KEY][1] += labour
+    info = _parts(session, by_part)
+    by_cat: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for pid, figures in by_part.items():
+        _add(by_cat[info[pid][0]], figures)
 
     section = t(BY_CATEGORY)
     for cat in sorted(by_cat):
-        q, rev, cost = by_cat[cat]
-        yield _line(section, cat or t(UNCATEGORISED), "", "", q, rev, cost)
+        yield _line(section, cat or t(UNCATEGORISED), "", "", *by_cat[cat])
     if labour:
         yield _line(section, t(LABOUR), "", "", 0, labour, 0)
     section = t(BY_DEALER)
-    dealers = {d.id: d for d in session.scalars(select(Dealer).where(Dealer.id.in_(
-        [k for k in by_dealer if k != REPAIR_KEY])))} if by_dealer else {}
+    ids = [k for k in by_dealer if k != REPAIR_KEY]
+    dealers = {d.id: d for d in session.scalars(select(Dealer).where(Dealer.id.in_(ids)))} if ids else {}
     for key in sorted(by_dealer, key=lambda k: (k == REPAIR_KEY, dealers[k].code if k in dealers else "")):
-        q, rev, cost = by_dealer[key]
         if key == REPAIR_KEY:
-            yield _line(section, "", "", t(REPAIRS), q, rev, cost)
+            yield _line(section, "", "", t(REPAIRS), *by_dealer[key])
         else:
-            yield _line(section, "", dealers[key].code, dealers[key].name, q, rev, cost)
-
-    # One line per part, streamed from SQL; the charged-repair parts are merged in by (category, part number).
+            yield _line(section, "", dealers[key].code, dealers[key].name, *by_dealer[key])
     section = t(BY_PART)
-    pending = sorted(((info[0], info[1], info[2], pid) for pid, info in part_info.items()), reverse=True)
-    agg = select(s.c.part_id, func.sum(s.c.qty).label("qty"), func.sum(s.c.rev).label("rev"),
-                 func.sum(s.c.cost).label("cost")).group_by(s.c.part_id).subquery("per_part")
-    q = (select(category.label("category"), Part.part_number, Part.name, Part.id, agg.c.qty, agg.c.rev, agg.c.cost)
-         .select_from(agg).join(Part, Part.id == agg.c.part_id).order_by(category, Part.part_number))
-    done: set[int] = set()  # repair parts already printed (merged into their sales line, or on their own)
-    for cat, pn, name, pid, qty, rev, cost in session.execute(
-            q.execution_options(stream_results=True, yield_per=2000)):
-        while pending and (pending[-1][0], pending[-1][1]) < (cat, pn):
-            pcat, ppn, pname, ppid = pending.pop()
-            if ppid not in done:
-                done.add(ppid)
-                yield _line(section, pcat or t(UNCATEGORISED), ppn, pname, *repair_parts[ppid])
-        qty, rev, cost = int(qty), int(rev), int(cost)
-        if pid in repair_parts and pid not in done:
-            done.add(pid)
-            extra = repair_parts[pid]
-            qty, rev, cost = qty + extra[0], rev + extra[1], cost + extra[2]
-        yield _line(section, cat or t(UNCATEGORISED), pn, name, qty, rev, cost)
-    for pcat, ppn, pname, ppid in reversed(pending):
-        if ppid not in done:
-            yield _line(section, pcat or t(UNCATEGORISED), ppn, pname, *repair_parts[ppid])
+    for pid in sorted(by_part, key=lambda p: (info[p][0], info[p][1])):
+        cat, pn, name = info[pid]
+        yield _line(section, cat or t(UNCATEGORISED), pn, name, *by_part[pid])
     if labour:
         yield _line(section, t(LABOUR), "", "", 0, labour, 0)
+
+
+def chart(data: Sums, t: Translate) -> Chart:
+    return Chart(t(CHART_TITLE), [m.label for m in data.months],
+                 [(t(CAPTIONS["revenue"]), [float(_money(v)) for v in data.revenue]),
+                  (t(CAPTIONS["margin"]), [float(_money(r - c)) for r, c in zip(data.revenue, data.cost)])])
 
 
 def profit_trend(session: Session, period: Period, t: Translate) -> Chart:
     """Revenue and gross margin (dealer sales, returns and charged repairs) in the 12 months ending with the period."""
-    months = months_before(period, 12)
-    month_no = case(*((Move.created_at < m.end_at, i) for i, m in enumerate(months)), else_=len(months))
-    s = sales_moves(since=months[0].start_at, until=months[-1].end_at, bucket=month_no)
-    rev, cost = [0] * len(months), [0] * len(months)
-    no_jit(session)
-    for bucket, r, c in session.execute(select(s.c.bucket, func.sum(s.c.rev), func.sum(s.c.cost))
-                                        .group_by(s.c.bucket)):
-        rev[bucket] += int(r)
-        cost[bucket] += int(c)
-    for rep in charged_repairs(session, since=months[0].start_at, until=months[-1].end_at):
-        at = rep["at"] if rep["at"].tzinfo else rep["at"].replace(tzinfo=months[0].start_at.tzinfo)
-        i = next(n for n, m in enumerate(months) if at < m.end_at)
-        rev[i] += rep["labour"] + sum(p[1] for p in rep["parts"].values())
-        cost[i] += sum(p[2] for p in rep["parts"].values())
-    return Chart(t(CHART_TITLE), [m.label for m in months],
-                 [(t(CAPTIONS["revenue"]), [float(_money(v)) for v in rev]),
-                  (t(CAPTIONS["margin"]), [float(_money(r - c)) for r, c in zip(rev, cost)])])
+    return chart(sums(session, period), t)
 
 
 def columns(t: Translate) -> list[Column]:
@@ -231,6 +236,7 @@ def columns(t: Translate) -> list[Column]:
 
 @statement("monthly-profit", title=TITLE, periods=("month",), permission="reports.profit")
 def monthly_profit(session: Session, *, period: Period, t: Translate) -> Report:
-    return Report(title=t(TITLE), period=period.label, columns=columns(t), rows=rows(session, period, t),
-                  group_by="section", totals=False, signatures=True, notes=[t(NOTE)],
-                  charts=[profit_trend(session, period, t)], sheet_name=period.label)
+    data = sums(session, period)
+    return Report(title=t(TITLE), period=period.label, columns=columns(t), rows=rows(session, data, t),
+                  group_by="section", totals=False, signatures=True, notes=[t(NOTE)], charts=[chart(data, t)],
+                  sheet_name=period.label)
