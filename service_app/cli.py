@@ -229,6 +229,7 @@ def register_cli(app: Flask) -> None:
         try:
             order = statements.prepare(name=name, fmt=fmt, period={"month": month, "week": week, "day": day},
                                        options=options, today=today)
+            statements.check(db.session, order, today=today)
             with force_locale(cli_locale()):
                 words = statement_words()
             target = Path(output)

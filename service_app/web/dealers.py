@@ -12,11 +12,13 @@ from wtforms import DateField, RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
 from service_app.extensions import db
-from service_app.report_labels import report_labels
+from service_app.report_labels import statement_words
 from service_app.web.common import permission_required, post
 from warehouse import limits
+from warehouse.db import utcnow
 from warehouse.dealers import accounts, queries, services as dealers, statements
 from warehouse.reports import render
+from warehouse.reports import statements as reports
 
 bp = Blueprint("dealers", __name__)
 
@@ -179,31 +181,17 @@ def statement_answer(code, month):
     return redirect(url_for("dealers.account", code=code))
 
 
-def statement_words() -> tuple[dict[str, str], dict[str, str], object, list[str]]:
-    """The statement's captions: it goes to the outlet in Chinese whatever the screen's language."""
-    with force_locale("zh_CN"):
-        words = {"title": _("Dealer account statement"), "department": _("After-sales service department"),
-                 "statement_no": _("Statement no."), "dealer": _("Dealer"), "invoice_title": _("Invoice title"),
-                 "opening": _("Opening balance"), "closing": _("Closing balance"), "date": _("Date"),
-                 "kind": _("Kind"), "source": _("Document"), "note": _("Note"), "debit": _("Debit"),
-                 "credit": _("Credit side"), "balance": _("Balance"),
-                 "slip_title": _("Confirmation slip (sign, stamp and return)"),
-                 "slip_text": _("{dealer}: at the end of {month} our books show a balance of {closing} "
-                                "(positive: owed by you; negative: owed to you)."),
-                 "slip_confirm": _("□ Confirmed: the balance above is correct."),
-                 "slip_dispute": _("□ Not correct: by our books the balance is ________ ; differences listed "
-                                   "overleaf.")}
-        return words, kind_words(), report_labels(), [_("Outlet's signature and stamp"), _("Date")]
-
-
 @bp.route("/dealers/<code>/statements/<month>.pdf")
 @permission_required("dealers.read")
 def statement_pdf(code, month):
+    """The month's statement: the `dealer-statement` report of the report base, always in Chinese (it goes to the
+    outlet whatever the screen's language)."""
     dealer = dealers.get_dealer(db.session, code)
-    data = statements.statement_data(db.session, dealer=dealer, month=month)
-    words, kinds, labels, signs = statement_words()
-    report = statements.statement_report(data, statements.get_statement(db.session, dealer=dealer, month=month),
-                                         words=words, kinds=kinds, labels=labels, printed_by=current_user.username,
-                                         signatures=signs)
+    today = utcnow().date()
+    order = reports.prepare(name="dealer-statement", fmt="pdf", period={"month": month},
+                            options={"dealer": dealer.code}, today=today)
+    with force_locale("zh_CN"):
+        words = statement_words()
+    report = reports.build(db.session, order, words=words, printed_by=current_user.username, today=today)
     return Response(render(report, "pdf"), mimetype="application/pdf",
                     headers={"Content-Disposition": f"inline; filename=statement-{dealer.code}-{month}.pdf"})

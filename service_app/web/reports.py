@@ -55,8 +55,7 @@ def queue():
         period = {kind: f.get(kind)} if kind else {}
         order = statements.prepare(name=st.name, fmt=f.get("format", ""), period=period,
                                    options={k: f.get(k) for k in st.options}, today=today)
-        if order.options.get("stocktake"):  # a stocktake that does not exist fails here, not in the worker
-            statements.build(db.session, order, words=None, printed_by="", today=today)
+        statements.check(db.session, order, today=today)  # e.g. an unknown dealer: refused here, not in the worker
     except DomainError as exc:
         db.session.rollback()
         status, message = render(exc)

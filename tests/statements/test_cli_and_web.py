@@ -51,19 +51,35 @@ def test_cli_writes_each_format(runner, data, tmp_path, fmt, monkeypatch):
         assert total[0] == "合计" and total[-2:] == [6, 75]
 
 
+@pytest.fixture
+def dealer(app, session):
+    from warehouse.dealers.services import create_dealer
+    create_dealer(session, code="D001", name="华东经销商")
+    session.commit()
+
+
 @pytest.mark.parametrize("args, says", [
     (["monthly-movements", "--month", "2024-13"], "not a valid period"),
     (["monthly-movements", "--month", "2099-01"], "has not begun"),
     (["monthly-movements", "--day", "2024-05-01"], "month"),
     (["monthly-movements", "--month", "2024-05", "--week", "2024-W20"], "one period"),
     (["monthly-movements"], "required"),
-    (["monthly-profit", "--month", "2024-05"], "no report monthly-profit"),
+    (["no-such-report", "--month", "2024-05"], "no report no-such-report"),
+    (["monthly-profit", "--month", "2099-01"], "has not begun"),
+    (["monthly-profit", "--month", "2024-00"], "not a valid period"),
+    (["monthly-profit", "--month", "2024-05", "--format", "docx"], "pdf, csv, xlsx"),
+    (["daily-orders", "--day", "2024-02-30"], "not a valid period"),
+    (["daily-orders", "--month", "2024-05"], "day"),
+    (["dealer-statement", "--month", "2024-05", "--dealer", "D999"], "D999"),
+    (["dealer-statement", "--month", "2024-05"], "dealer"),
+    (["dealer-statement", "--month", f"{date.today():%Y-%m}", "--dealer", "D001"], "has not ended"),
+    (["repair-stock", "--month", "2099-12"], "has not begun"),
     (["stock", "--day", "2024-02-30"], "not a valid period"),
     (["stock", "--month", "2024-05", "--format", "doc"], "pdf, csv, xlsx"),
     (["stocktake-variance", "--stocktake", "77"], "77"),
     (["stock", "--month", "2024-05", "--dealer", "D9"], "does not take"),
 ])
-def test_cli_bad_input_exits_2(runner, data, tmp_path, args, says, monkeypatch):
+def test_cli_bad_input_exits_2(runner, data, dealer, tmp_path, args, says, monkeypatch):
     monkeypatch.setenv("LANG", "C")
     (tmp_path / "out").mkdir()
     out = tmp_path / "out" / "x.pdf"
@@ -102,8 +118,13 @@ def test_page_queues_a_job_the_worker_writes_it(app, client, auth, session, data
     {"name": "monthly-movements", "period_kind": "month", "month": "2024-05", "format": "doc"},
     {"name": "nope", "period_kind": "month", "month": "2024-05", "format": "pdf"},
     {"name": "stocktake-variance", "stocktake": "9999", "format": "pdf"},
+    {"name": "dealer-statement", "period_kind": "month", "month": "2024-05", "dealer": "D999", "format": "pdf"},
+    {"name": "dealer-statement", "period_kind": "month", "month": "2024-05", "format": "pdf"},
+    {"name": "monthly-profit", "period_kind": "month", "month": "2099-01", "format": "pdf"},
+    {"name": "monthly-profit", "period_kind": "month", "month": "2024-05", "format": "docx"},
+    {"name": "daily-orders", "period_kind": "day", "day": "2024-13-01", "format": "csv"},
 ])
-def test_page_bad_input_is_4xx_and_queues_nothing(client, auth, session, form):
+def test_page_bad_input_is_4xx_and_queues_nothing(client, auth, session, form, dealer):
     auth.login("manager")
     r = client.post("/reports", data=form)
     assert 400 <= r.status_code < 500
@@ -132,3 +153,35 @@ def test_stock_plan_page_creates_requests(client, auth, session, data):
     assert ">7<" in html.replace(" ", "")
     client.post(f"/stock-plan/requests/{no}/cancel")
     assert "已取消" in client.get("/stock-plan").get_data(as_text=True)
+
+
+def test_cli_new_statements_in_chinese(runner, tmp_path, monkeypatch, session):
+    from tests.statements.sales_data import build as build_data
+    build_data(session)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    for args, title, figure in ((["monthly-profit", "--month", "2024-05"], "售后配件月利润表", "156.40"),
+                                (["daily-orders", "--day", "2024-05-06"], "订单日统计表", "139.55"),
+                                (["dealer-statement", "--month", "2024-05", "--dealer", "D001"], "经销商往来对账单",
+                                 "64.50"),
+                                (["repair-stock", "--month", "2024-05"], "月度维修库存记录", "15.83")):
+        out = tmp_path / f"{args[0]}.pdf"
+        r = runner.invoke(args=["report", *args, "-o", str(out)])
+        assert r.exit_code == 0, r.output
+        pdf = pypdfium2.PdfDocument(out.read_bytes())
+        text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf))).replace("\r\n", "")
+        assert title in text and figure in text, (args[0], text[:300])
+
+
+def test_profit_for_finance_not_for_the_order_clerk(client, auth):
+    auth.login("finance")
+    html = client.get("/reports").get_data(as_text=True)
+    assert "售后配件月利润表" in html and "订单日统计表" in html and "经销商往来对账单" in html
+    svg = client.get("/reports/charts/profit.svg?month=2024-05")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml" and "近 12 个月收入与毛利" in svg.get_data(True)
+    auth.login("order_clerk")
+    html = client.get("/reports").get_data(as_text=True)
+    assert "售后配件月利润表" not in html and "订单日统计表" in html
+    r = client.post("/reports", data={"name": "monthly-profit", "period_kind": "month", "month": "2024-05",
+                                      "format": "pdf"})
+    assert r.status_code == 403
+    assert client.get("/reports/charts/profit.svg").status_code == 403

@@ -27,9 +27,10 @@ PERMISSIONS: dict[str, set[str]] = {
     # Finance reads the reconciliation (its valued differences are the adjustments it books) and stock values;
     # it neither counts nor opens stocktakes.
     "finance": _READ | {"orders.read", "dealers.read", "dealers.account", "dealers.collect", "reports.read",
-                        "export", "purchasing.read", "returns.read", "reconciliation.read", "costs.read"},
-    "service_agent": {"warranty.read", "tickets.write", "tickets.read", "customers.read", "complaints.write",
-                      "kb.read", "kb.write"},
+                        "reports.profit", "export", "purchasing.read", "returns.read", "reconciliation.read",
+                        "costs.read"},
+    "service_agent": {"warranty.read", "tickets.write", "tickets.read", "customers.read",
+                      "complaints.write", "kb.read", "kb.write"},
     # 客户主管: quality feedback to other departments, complaints and batch incidents, inspections and scoring of
     # dealers and stations, the files on station repairmen, service-quality checks. No stock, no money.
     "customer_supervisor": {"customers.read", "warranty.read", "claims.read", "tickets.read", "reports.read",

@@ -149,7 +149,7 @@ def data_dict(data: StatementData, st: Statement | None) -> dict:
 
 
 def statement_report(data: StatementData, st: Statement | None, *, words: dict[str, str], kinds: dict[str, str],
-                     labels: Labels, printed_by: str = "", signatures=()) -> Report:
+                     labels: Labels | None = None, printed_by: str = "", signatures=()) -> Report:
     """The statement as a report (PDF/XLSX/CSV): the opening balance as the first line, the month's lines with a
     running balance, the closing balance, and the confirmation slip the outlet signs and sends back. `words` and
     `kinds` are the captions, in the language of the paper (the shell passes them; statements go out in Chinese)."""
@@ -173,7 +173,7 @@ def statement_report(data: StatementData, st: Statement | None, *, words: dict[s
                            Column("debit", words["debit"], "money", total=False),
                            Column("credit", words["credit"], "money", total=False),
                            Column("balance", words["balance"], "money", total=False)],
-                  rows=rows, notes=notes, closing=slip, signatures=signatures, labels=labels,
+                  rows=rows, notes=notes, closing=slip, signatures=signatures, labels=labels or Labels(),
                   sheet_name=data.month)
 
 

@@ -27,7 +27,8 @@ from warehouse.reports.statements import period as periods
 from warehouse.reports.statements.words import N_, Translate, marked, translator
 
 # Modules that register statements; a new statement adds its module here.
-STATEMENT_MODULES = ("movements", "stock", "stock_plan", "quality", "stocktakes", "service")
+STATEMENT_MODULES = ("movements", "stock", "stock_plan", "quality", "stocktakes", "service", "profit", "orders",
+                     "dealer_statement", "repair_stock")
 
 DEPARTMENT = N_("After-sales service department")
 SIGNATURES = (N_("Prepared by"), N_("Reviewed by"), N_("Person in charge"))
@@ -48,15 +49,18 @@ class Statement:
     permission: str  # needed beyond reports.read
     options: tuple[str, ...] = ()  # extra options it requires (e.g. "stocktake")
     formats: tuple[str, ...] = FORMATS
+    # check(session, *, period, **options): refuses (a DomainError) what only the database can tell — an unknown
+    # dealer, a month with no statement yet — so the reports page answers 4xx instead of queuing a job that fails
+    check: Callable[..., None] | None = None
 
 
 _REGISTRY: dict[str, Statement] = {}
 
 
 def statement(name: str, *, title: str, periods: tuple[str, ...], permission: str = "stock.read",
-              options: tuple[str, ...] = ()):
+              options: tuple[str, ...] = (), check: Callable[..., None] | None = None):
     def deco(fn):
-        _REGISTRY[name] = Statement(name, title, fn, periods, permission, options)
+        _REGISTRY[name] = Statement(name, title, fn, periods, permission, options, check=check)
         return fn
     return deco
 
@@ -127,6 +131,14 @@ def prepare(*, name: str, fmt: str, period: dict[str, str | None], options: dict
     return Order(name, fmt, kind, value, {k: options[k] for k in st.options})
 
 
+def check(session: Session, order: Order, *, today: date) -> None:
+    """The statement's own check of a prepared order against the database (nothing when it has none)."""
+    st = get(order.name)
+    if st.check is not None:
+        period = periods.parse(order.period_kind, order.period_value, today=today) if order.period_kind else None
+        st.check(session, period=period, **order.options)
+
+
 def labels(t: Translate) -> Labels:
     return Labels(period=t("Period"), printed_at=t("Printed at"), printed_by=t("Printed by"),
                   page=t("Page {page} of {pages}"), subtotal=t("Subtotal"), total=t("Total"),
@@ -159,8 +171,9 @@ def filename(order: Order) -> str:
 
 
 # Trend charts a page shows on their own (as SVG): kind → (module, function, permission).
-CHARTS = {"issues": ("movements", "issues_trend", "stock.read"), "failures": ("quality", "failures_trend",
-                                                                               "claims.read")}
+CHARTS = {"issues": ("movements", "issues_trend", "stock.read"),
+          "failures": ("quality", "failures_trend", "claims.read"),
+          "profit": ("profit", "profit_trend", "reports.profit")}
 
 
 def chart(session: Session, kind: str, *, month: str, words: dict | None, today: date):

@@ -77,7 +77,11 @@ def variance_rows(session: Session, st: Stocktake, t: Translate):
                "difference": diff, "value": value, "counter": counter, "state": t(STATES.get(state, state))}
 
 
-@statement("stocktake-variance", title=VARIANCE, periods=(), options=("stocktake",))
+def _check(session: Session, *, period: Period | None, stocktake) -> None:
+    _stocktake(session, stocktake)
+
+
+@statement("stocktake-variance", title=VARIANCE, periods=(), options=("stocktake",), check=_check)
 def stocktake_variance(session: Session, *, period: Period | None, t: Translate, stocktake) -> Report:
     st = _stocktake(session, stocktake)
     kinds = {"account": "qty", "physical": "qty", "difference": "qty", "value": "money"}
