@@ -292,15 +292,13 @@ def callback(ticket_no):
     return redirect(url_for("service.ticket", ticket_no=ticket_no))
 
 
-@bp.route("/service/tickets/<ticket_no>/receipt.pdf")
-@permission_required("tickets.read")
-def receipt(ticket_no):
-    """The charged-repair receipt (收费维修单（收据）), in Chinese whatever the screen's language."""
+def _paper(ticket_no: str, make, name: str):
+    """A Chinese paper of the ticket (whatever the screen's language); a refusal is flashed on the ticket page."""
     with force_locale("zh_CN"):
         labels = report_labels()
     try:
-        data = papers.receipt_pdf(db.session, ticket_no=ticket_no, printed_by=current_user.username, labels=labels,
-                                  can_read_customers=current_user.can("customers.read"))
+        data = make(db.session, ticket_no=ticket_no, printed_by=current_user.username, labels=labels,
+                    can_read_customers=current_user.can("customers.read"))
     except DomainError as exc:
         db.session.rollback()
         status, message = render(exc)
@@ -308,7 +306,21 @@ def receipt(ticket_no):
         return redirect(url_for("service.ticket", ticket_no=ticket_no)) if status != 404 else abort(404)
     db.session.rollback()
     return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="receipt-{ticket_no.strip().upper()}.pdf"'})
+        "Content-Disposition": f'inline; filename="{name}-{ticket_no.strip().upper()}.pdf"'})
+
+
+@bp.route("/service/tickets/<ticket_no>/receipt.pdf")
+@permission_required("tickets.read")
+def receipt(ticket_no):
+    """The charged-repair receipt (收费维修单（收据）), in Chinese whatever the screen's language."""
+    return _paper(ticket_no, papers.receipt_pdf, "receipt")
+
+
+@bp.route("/service/tickets/<ticket_no>/completion-notice.pdf")
+@permission_required("tickets.read")
+def completion_notice(ticket_no):
+    """The completion notice (完工通知单) of a completed job, in Chinese whatever the screen's language."""
+    return _paper(ticket_no, papers.completion_pdf, "completion")
 
 
 # --- the dispatch board ------------------------------------------------------------------------------------------
