@@ -288,6 +288,7 @@ ERRORS: dict[str, tuple[int, object]] = {
     "job_open": (409, _l("Ticket %(ticket_no)s is not completed yet (%(status)s): call back after completion")),
     "warranty_job": (409, _l("Ticket %(ticket_no)s is covered by the warranty: nothing is charged")),
     "no_quote": (409, _l("Ticket %(ticket_no)s has no accepted quote")),
+    "not_completed": (409, _l("Ticket %(ticket_no)s is not completed yet (%(status)s): the completion notice is printed once the job is completed")),
     "unknown_refill": (404, _l("No van refill request %(request_no)s")),
     "refill_state": (409, _l("Van refill request %(request_no)s is already %(status)s")),
     "complaint_state": (409, _l("Complaint %(ticket_no)s is closed: the step %(step)s is not possible now")),

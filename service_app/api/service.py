@@ -610,6 +610,24 @@ def receipt(ticket_no):
         "Content-Disposition": f'inline; filename="receipt-{ticket_no.strip().upper()}.pdf"'})
 
 
+
+@blp.route("/tickets/<ticket_no>/completion-notice.pdf", methods=["GET"])
+@blp.doc(responses={"200": {"description": "the completion notice (完工通知单), A4, Chinese",
+                            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}})
+@require("tickets.read")
+def completion_notice(ticket_no):
+    """The completion notice of a finished job: customer, unit and warranty status, problem, diagnosis, parts used,
+    failed parts collected, labour, arrival and completion times, the customer's signature. Once the job is
+    completed (409 not_completed before); for the technician holding the job and the roles that read customers."""
+    actor = api_actor()
+    with force_locale("zh_CN"):
+        labels = report_labels()
+    data = papers.completion_pdf(db.session, ticket_no=ticket_no, printed_by=actor.username, labels=labels,
+                                 can_read_customers=actor.can("customers.read"))
+    db.session.rollback()
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="completion-{ticket_no.strip().upper()}.pdf"'})
+
 # --- the board, my jobs, customers, KPIs ------------------------------------------------------------------------------
 
 @blp.route("/service/board", methods=["GET"])

@@ -134,6 +134,11 @@ class HandoffForm(FlaskForm):
     due_at = DateTimeLocalField(_l("Answer due (UTC)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
 
 
+class HandoffAnswerForm(FlaskForm):
+    handoff_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=2**31 - 1)])
+    answer = TextAreaField(_l("The department's answer"), validators=[DataRequired(), Length(max=service.TEXT_LEN)])
+
+
 class CallbackForm(FlaskForm):
     satisfied = RadioField(_l("Customer satisfied?"), choices=[SelectChoice("yes", _l("Satisfied")),
                                                                SelectChoice("no", _l("Not satisfied: reopen"))],
@@ -219,6 +224,10 @@ def _ticket_page(ticket_no: str, *, status: int = 200, **forms):
         forms["dispatch_form"].assignee.choices = _assignee_choices()
         forms.setdefault("handoff_form", HandoffForm(formdata=None))
         forms.setdefault("callback_form", CallbackForm(formdata=None))
+        forms.setdefault("answer_form", HandoffAnswerForm(formdata=None))
+        if t["kind"] in rules.FIELD_KINDS and t["status"] in ("open", "dispatched", "arrived", "reopened"):
+            forms["suggestions"] = queries.dispatch_suggestions(db.session, ticket_no)
+            db.session.rollback()
     return render_template("service/ticket.html", t=t, may_write=may_write,
                            field=t["kind"] in rules.FIELD_KINDS, kb_suggestions=_kb_suggestions(ticket_no),
                            **forms), status
@@ -275,6 +284,22 @@ def handoff(ticket_no):
     return redirect(url_for("service.ticket", ticket_no=ticket_no))
 
 
+@bp.route("/service/tickets/<ticket_no>/handoff-answer", methods=["POST"])
+@permission_required("tickets.write")
+def handoff_answer(ticket_no):
+    """The department's answer to a hand-off, recorded on the ticket (to be passed on to the customer)."""
+    form = HandoffAnswerForm()
+    if not form.validate_on_submit():
+        _bad_form()
+        return _ticket_page(ticket_no, status=400, answer_form=form)
+    done = post(lambda: service.answer_handoff(db.session, ticket_no=ticket_no, handoff_id=form.handoff_id.data,
+                                               text=form.answer.data, actor=current_user.username).department)
+    if done is None:
+        return _ticket_page(ticket_no, status=409, answer_form=form)
+    flash(_("Answer from %(dept)s recorded.", dept=done), "ok")
+    return redirect(url_for("service.ticket", ticket_no=ticket_no, _anchor="handoffs"))
+
+
 @bp.route("/service/tickets/<ticket_no>/callback", methods=["POST"])
 @permission_required("tickets.write")
 def callback(ticket_no):
@@ -292,15 +317,13 @@ def callback(ticket_no):
     return redirect(url_for("service.ticket", ticket_no=ticket_no))
 
 
-@bp.route("/service/tickets/<ticket_no>/receipt.pdf")
-@permission_required("tickets.read")
-def receipt(ticket_no):
-    """The charged-repair receipt (收费维修单（收据）), in Chinese whatever the screen's language."""
+def _paper(ticket_no: str, make, name: str):
+    """A Chinese paper of the ticket (whatever the screen's language); a refusal is flashed on the ticket page."""
     with force_locale("zh_CN"):
         labels = report_labels()
     try:
-        data = papers.receipt_pdf(db.session, ticket_no=ticket_no, printed_by=current_user.username, labels=labels,
-                                  can_read_customers=current_user.can("customers.read"))
+        data = make(db.session, ticket_no=ticket_no, printed_by=current_user.username, labels=labels,
+                    can_read_customers=current_user.can("customers.read"))
     except DomainError as exc:
         db.session.rollback()
         status, message = render(exc)
@@ -308,7 +331,21 @@ def receipt(ticket_no):
         return redirect(url_for("service.ticket", ticket_no=ticket_no)) if status != 404 else abort(404)
     db.session.rollback()
     return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="receipt-{ticket_no.strip().upper()}.pdf"'})
+        "Content-Disposition": f'inline; filename="{name}-{ticket_no.strip().upper()}.pdf"'})
+
+
+@bp.route("/service/tickets/<ticket_no>/receipt.pdf")
+@permission_required("tickets.read")
+def receipt(ticket_no):
+    """The charged-repair receipt (收费维修单（收据）), in Chinese whatever the screen's language."""
+    return _paper(ticket_no, papers.receipt_pdf, "receipt")
+
+
+@bp.route("/service/tickets/<ticket_no>/completion-notice.pdf")
+@permission_required("tickets.read")
+def completion_notice(ticket_no):
+    """The completion notice (完工通知单) of a completed job, in Chinese whatever the screen's language."""
+    return _paper(ticket_no, papers.completion_pdf, "completion")
 
 
 # --- the dispatch board ------------------------------------------------------------------------------------------
@@ -316,10 +353,20 @@ def receipt(ticket_no):
 @bp.route("/service/board")
 @permission_required("tickets.write")
 def board():
+    """The board's lists, and beside them one technician's day (`?technician=&day=YYYY-MM-DD`, default today)."""
     b = queries.board(db.session)
+    technicians = queries.assignees(db.session)["technicians"]
+    tech = request.args.get("technician") or ""
+    tech = tech if tech in technicians else None
+    try:
+        day = date.fromisoformat(request.args.get("day") or "") if request.args.get("day") else utcnow().date()
+    except (ValueError, TypeError):
+        day = utcnow().date()
+    day_jobs = queries.technician_day(db.session, tech, day) if tech else None
     db.session.rollback()
     lists = {f: [j for j in b["jobs"] if j["flag"] == f] for f in ("late", "due_soon", "contact_late")}
-    return render_template("service/board.html", b=b, lists=lists)
+    return render_template("service/board.html", b=b, lists=lists, technicians=technicians, tech=tech, day=day,
+                           day_jobs=day_jobs)
 
 
 # --- the technician's tablet page ------------------------------------------------------------------------------

@@ -145,6 +145,13 @@ def write_pdf(report: Report, out: BinaryIO) -> None:
     if report.closing:  # e.g. a confirmation slip: kept on one page with the sign-off lines below it
         closing_style = ParagraphStyle("closing", fontName=font, fontSize=10, leading=16, wordWrap="CJK")
         end += [Spacer(1, 8 * mm)] + [Paragraph(_escape(line), closing_style) for line in report.closing]
+    for caption, data in report.images:  # e.g. the signature drawn on the tablet, at most 70 × 30 mm
+        from io import BytesIO
+
+        from reportlab.platypus import Image
+        image_style = ParagraphStyle("image", fontName=font, fontSize=10, leading=16, wordWrap="CJK")
+        end += [Spacer(1, 4 * mm), Paragraph(_escape(caption), image_style),
+                Image(BytesIO(data), width=70 * mm, height=30 * mm, kind="proportional", hAlign="LEFT")]
     if report.signatures:
         end += [Spacer(1, 10 * mm)] + _signatures(report.signatures, font, avail)
     if end:

@@ -69,7 +69,8 @@ class Report:
     hold more than a few hundred rows in memory); it is read once. With `group_by` the rows must arrive sorted by
     that key: a subtotal line follows each group. `signatures` are the sign-off captions at the end of the PDF
     (e.g. 制表 / 审核 / 负责人); `notes` are lines printed under the header (PDF) or after the table (XLSX);
-    `closing` are lines printed after the table, just before the sign-off (a confirmation slip to sign)."""
+    `closing` are lines printed after the table, just before the sign-off (a confirmation slip to sign); `images`
+    are pictures printed after them, each under its caption (a customer's signature drawn on a tablet)."""
     title: str
     columns: Sequence[Column]
     rows: Iterable[Mapping | Sequence]
@@ -87,6 +88,7 @@ class Report:
     labels: Labels = field(default_factory=Labels)
     sheet_name: str = "report"
     charts: Sequence[Chart] = ()
+    images: Sequence[tuple[str, bytes]] = ()  # (caption, PNG/JPEG bytes) printed with the closing lines (PDF only)
 
     def __post_init__(self):
         keys = [c.key for c in self.columns]

@@ -66,3 +66,9 @@ class ComplaintNoResult(DomainError):
     """Closing a complaint that has no result (处理结果) yet."""
 
     code = "complaint_no_result"
+
+
+class NotCompleted(DomainError):
+    """A paper of the finished job (the completion notice) asked for before the job is completed."""
+
+    code = "not_completed"

@@ -111,3 +111,80 @@ def receipt_pdf(session: Session, *, ticket_no: str, printed_by: str, labels: La
                 can_read_customers: bool) -> bytes:
     return render(receipt_report(session, ticket_no=ticket_no, printed_by=printed_by, labels=labels,
                                  can_read_customers=can_read_customers), "pdf")
+
+
+# --- the completion notice ------------------------------------------------------------------------------------------
+
+NOTICE_TITLE = "完工通知单"
+NOTICE_SIGNATURES = ("客户签字", "维修技术员")
+KIND_WORDS = {"repair": "维修", "installation": "安装调试", "maintenance": "保养", "factory_repair": "来厂维修",
+              "complaint": "投诉", "inquiry": "咨询", "suggestion": "建议"}
+COMPLETED = ("completed", "closed")
+
+
+def _signature_image(session: Session, ticket_no: str) -> bytes | None:
+    """The customer's confirmation drawn on the tablet at completion (the web page and the tablet attach it as
+    `signature-<no>.png`), the latest one; None when none was attached."""
+    from warehouse.attachments.models import Attachment
+    return session.scalar(select(Attachment.data).where(
+        Attachment.owner_kind == "ticket", Attachment.owner_key == ticket_no,
+        Attachment.filename == f"signature-{ticket_no}.png").order_by(Attachment.id.desc()).limit(1))
+
+
+def completion_report(session: Session, *, ticket_no: str, printed_by: str, labels: Labels,
+                      can_read_customers: bool) -> Report:
+    """The completion notice (完工通知单) of a finished job: customer, unit and warranty status, the problem, the
+    diagnosis and work done, the parts used and the failed parts collected (with their claims), the labour, the
+    arrival and completion times, and the customer's signature (drawn on the tablet, else a line to sign).
+    Only once the job is completed (`not_completed`); names the customer, so the receipt's rule applies."""
+    from warehouse.catalog.models import Part
+    from warehouse.service.errors import NotCompleted
+    from warehouse.service.models import TicketPart
+    from warehouse.warranty.models import Claim
+    t: Ticket = get_ticket(session, ticket_no)
+    if not may_see_customer(t, username=printed_by, can_read_customers=can_read_customers):
+        raise Forbidden(reason="not_assignee", ticket_no=t.ticket_no)
+    if t.status not in COMPLETED or t.completed_at is None:
+        raise NotCompleted(ticket_no=t.ticket_no, status=t.status)
+    customer = session.get(Customer, t.customer_id) if t.customer_id else None
+    unit = session.get(Unit, t.unit_id) if t.unit_id else None
+    rows = [{"item": 0, "what": "更换配件", "code": pn, "name": name or "", "qty": tp.qty, "ref": tp.location or ""}
+            for tp, pn, name in session.execute(select(TicketPart, Part.part_number, Part.name)
+                                                .join(Part, Part.id == TicketPart.part_id)
+                                                .where(TicketPart.ticket_id == t.id).order_by(TicketPart.id))]
+    claim_nos = [no for e in t.events if e.kind == "completed" for no in ((e.data or {}).get("claims") or [])]
+    if claim_nos:
+        for c, pn, name in session.execute(select(Claim, Part.part_number, Part.name)
+                                           .join(Part, Part.id == Claim.part_id)
+                                           .where(Claim.claim_no.in_(claim_nos)).order_by(Claim.id)):
+            rows.append({"item": 0, "what": "回收旧件", "code": pn, "name": name or "", "qty": c.qty,
+                         "ref": f"索赔单 {c.claim_no}"})
+    for i, row in enumerate(rows, 1):
+        row["item"] = i
+    notes = [f"维修单号：{t.ticket_no}    类别：{KIND_WORDS.get(t.kind, t.kind)}    受理时间：{_when(t.created_at)}",
+             f"客户：{customer.name if customer else '—'}    电话：{(customer.phone if customer else None) or '—'}",
+             f"地址：{(customer.address if customer else None) or '—'}",
+             f"机组：{unit.serial if unit else '—'}  {unit.model if unit else ''}    保修状态："
+             f"{WARRANTY_WORDS.get(t.warranty_status, t.warranty_status)}",
+             f"故障描述：{t.description}",
+             f"故障诊断：{t.diagnosis or '—'}    故障原因：{CAUSE_WORDS.get(t.cause, t.cause)}",
+             f"维修技术员：{t.assignee or '—'}    到达时间：{_when(t.arrived_at)}    完工时间：{_when(t.completed_at)}"]
+    done = t.diagnosis or "—"
+    closing = [f"处理结果（维修内容）：{done}；更换配件 {sum(1 for r in rows if r['what'] == '更换配件')} 项，"
+               f"回收旧件 {len(claim_nos)} 项",
+               f"工时：{t.labour_hours:.2f} 小时",
+               "客户确认：以上维修已完成，设备运行正常。"]
+    signature = _signature_image(session, t.ticket_no)
+    return Report(
+        title=NOTICE_TITLE, department=DEPARTMENT, printed_by=printed_by, notes=notes,
+        columns=[Column("item", "序号", width=4), Column("what", "类别", width=8), Column("code", "配件号"),
+                 Column("name", "名称", width=20), Column("qty", "数量", width=6), Column("ref", "来源/索赔单")],
+        rows=rows, closing=closing, images=[("客户签字（平板签名）：", signature)] if signature else (),
+        signatures=NOTICE_SIGNATURES[1:] if signature else NOTICE_SIGNATURES, labels=labels, landscape=False,
+        sheet_name="完工通知单")
+
+
+def completion_pdf(session: Session, *, ticket_no: str, printed_by: str, labels: Labels,
+                   can_read_customers: bool) -> bytes:
+    return render(completion_report(session, ticket_no=ticket_no, printed_by=printed_by, labels=labels,
+                                    can_read_customers=can_read_customers), "pdf")

@@ -3,7 +3,7 @@ customer search as the agent types, a van's stock, and the KPIs of a month."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -153,6 +153,38 @@ def load(session: Session) -> list[dict]:
             "region": profiles[a].region if k == "technician" and a in profiles else None,
             "skills": profiles[a].skills if k == "technician" and a in profiles else None} for k, a, n in rows]
     return sorted(out, key=lambda r: (r["open_jobs"], r["assignee"]))
+
+
+def dispatch_suggestions(session: Session, ticket_no: str, *, limit: int = 5) -> list[dict]:
+    """Who the job should go to, best first (rules.rank_candidates): every active technician (with their profile's
+    region and skills) and active station, by region match, skills match and current load."""
+    ticket = get_ticket(session, ticket_no)
+    who = assignees(session)
+    open_jobs = {(r["assignee_kind"], r["assignee"]): r["open_jobs"] for r in load(session)}
+    profiles = {p.username: p for p in session.scalars(select(TechnicianProfile))}
+    candidates = [{"assignee_kind": "technician", "assignee": u, "open_jobs": open_jobs.get(("technician", u), 0),
+                   "region": profiles[u].region if u in profiles else None,
+                   "skills": profiles[u].skills if u in profiles else None} for u in who["technicians"]]
+    candidates += [{"assignee_kind": "station", "assignee": s["code"], "name": s["name"], "region": s["region"],
+                    "skills": None, "open_jobs": open_jobs.get(("station", s["code"]), 0)} for s in who["stations"]]
+    unit = session.get(Unit, ticket.unit_id) if ticket.unit_id else None
+    ranked = rules.rank_candidates(candidates, region=ticket.region, kind=ticket.kind,
+                                   model=unit.model if unit else None)
+    return [c for c in ranked if not (c["assignee_kind"] == ticket.assignee_kind
+                                      and c["assignee"] == ticket.assignee)][:limit]
+
+
+def technician_day(session: Session, technician: str, day: date) -> list[dict]:
+    """A technician's jobs for a day (UTC): field jobs assigned to them whose due time to reach the site falls on
+    that day, whatever their state, ordered by the due time; each with its flag (rules.day_flag)."""
+    start = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+    now = utcnow()
+    q = select(Ticket).where(Ticket.assignee_kind == "technician", Ticket.assignee == technician,
+                             Ticket.kind.in_(rules.FIELD_KINDS), Ticket.due_at >= start,
+                             Ticket.due_at < start + timedelta(days=1)).order_by(Ticket.due_at, Ticket.id)
+    return [ticket_summary(t, now=now) | {"flag": rules.day_flag(
+        status=t.status, due_at=t.due_at, arrived_at=t.arrived_at, contact_by=t.contact_by,
+        contacted=t.contacted_at is not None, now=now)} for t in session.scalars(q)]
 
 
 def search_customers(session: Session, q: str, *, limit: int = SEARCH_LIMIT) -> list[dict]:

@@ -138,3 +138,42 @@ def first_response(*, contacted_at, answered_at, arrived_at):
     answer (complaints, inquiries, suggestions) and, when neither was recorded, the first arrival."""
     times = [t for t in (contacted_at, answered_at) if t is not None]
     return min(times) if times else arrived_at
+
+
+# --- dispatch suggestions ------------------------------------------------------------------------------------------
+
+# A technician or station with this many open jobs is "full": suggested only after everyone who is not.
+FULL_LOAD = 6
+
+
+def skill_tokens(skills: str | None) -> set[str]:
+    """A profile's skills ("repair, installation, KFR-35GW", also with 、 or ，) as lower-case tokens."""
+    text = (skills or "").replace("、", ",").replace("，", ",").replace(";", ",")
+    return {s.strip().lower() for s in text.split(",") if s.strip()}
+
+
+def rank_candidates(candidates: list[dict], *, region: str | None, kind: str, model: str | None) -> list[dict]:
+    """Dispatch suggestions, best first. Each candidate is {assignee_kind, assignee, region, skills, open_jobs};
+    each comes back with `region_match`, `skills_match` and `full`. The order: not full before full (a full
+    candidate has FULL_LOAD or more open jobs), then same region as the job before another, then a skill for the
+    job's kind or the unit's model before none (a station counts as skilled: it repairs what it is authorised
+    for), then the fewest open jobs, then technicians before stations, then the name. A job without a region
+    matches nobody's region (region plays no part)."""
+    want = {kind.lower()} | ({model.lower()} if model else set())
+    out = []
+    for c in candidates:
+        region_match = bool(region) and (c.get("region") or "").strip().lower() == region.strip().lower()
+        skills_match = c["assignee_kind"] == "station" or bool(skill_tokens(c.get("skills")) & want)
+        out.append(c | {"region_match": region_match, "skills_match": skills_match,
+                        "full": c["open_jobs"] >= FULL_LOAD})
+    return sorted(out, key=lambda c: (c["full"], not c["region_match"], not c["skills_match"], c["open_jobs"],
+                                      c["assignee_kind"] != "technician", c["assignee"]))
+
+
+def day_flag(*, status: str, due_at: datetime | None, arrived_at: datetime | None, contact_by: datetime | None,
+             contacted: bool, now: datetime) -> str | None:
+    """A job on a technician's day: the board's flag while not reached; once reached, `late` if it was reached
+    after its due time (the day view shows what went late, not only what is late now)."""
+    if arrived_at is not None and due_at is not None and status not in ("dispatched", "reopened", "open"):
+        return "late" if arrived_at > due_at else None
+    return board_flag(status=status, due_at=due_at, contact_by=contact_by, contacted=contacted, now=now)
