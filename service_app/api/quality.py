@@ -104,9 +104,32 @@ class PartLot(Schema):
     last = Str()
 
 
+class IncidentClaim(Schema):
+    claim_no = Str()
+    status = Str()
+    cause = Str(allow_none=True)
+    lot = Str(allow_none=True, metadata={"description": "the failed part's lot, when known"})
+    in_named_lot = fields.Boolean(metadata={"description": "the lot is one the incident names"})
+    qty = fields.Integer()
+    created_at = Str()
+    serial = Str()
+    model = Str()
+    dealer = Str()
+
+
+class ClaimLot(Schema):
+    lot = Str()
+    claims = fields.Integer()
+    qty = fields.Integer()
+
+
 class IncidentFull(IncidentOut):
-    affected_units = fields.List(fields.Nested(AffectedUnit))
+    affected_units = fields.List(fields.Nested(AffectedUnit), metadata={
+        "description": "units of the model and sale period; when the incident names lots, those known to carry one "
+                       "(fitted in a repair that recorded it, or named on a claim)"})
+    claims = fields.List(fields.Nested(IncidentClaim), metadata={"description": "the part's claims in the scope"})
     part_lots = fields.List(fields.Nested(PartLot), metadata={"description": "the part's lots received on record"})
+    claim_lots = fields.List(fields.Nested(ClaimLot), metadata={"description": "the lots the part's claims name"})
 
 
 class IncidentQuery(Schema):

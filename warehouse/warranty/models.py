@@ -118,6 +118,8 @@ class Claim(Base):
     assessed_at: Mapped[datetime | None] = mapped_column()
     confirmed_by: Mapped[str | None] = mapped_column(String(64))
     confirmed_at: Mapped[datetime | None] = mapped_column()
+    # the supplier's lot of the failed part when known: given with the claim, or carried from the repair that fitted it
+    lot: Mapped[str | None] = mapped_column(String(40))
     intake_doc_no: Mapped[str | None] = mapped_column(String(32))
     intake_qty: Mapped[int | None] = mapped_column(Integer)
     intake_location: Mapped[str | None] = mapped_column(String(40))

@@ -303,9 +303,23 @@ def _labour_rate(session: Session, model: str) -> Decimal:
     return Decimal("0")
 
 
+def fitted_lot(session: Session, *, unit_id: int, part_id: int) -> str | None:
+    """The supplier's lot of the part last fitted to this unit in a completed repair (field service records the lot
+    of each part it issues to a job), or None: the part that fails now is most likely that one."""
+    from warehouse.service.models import Ticket, TicketPart
+
+    return session.scalar(select(TicketPart.lot).join(Ticket, Ticket.id == TicketPart.ticket_id)
+                          .where(Ticket.unit_id == unit_id, TicketPart.part_id == part_id,
+                                 Ticket.completed_at.is_not(None), TicketPart.lot.is_not(None))
+                          .order_by(Ticket.completed_at.desc(), TicketPart.id.desc()).limit(1))
+
+
 def file_claim(session: Session, *, serial: str, dealer: str, part_number: str, qty: int, failure: str,
-               actor: str, labour_hours="0", label_printer: str | None = None) -> Claim:
-    """Record a dealer's claim; its `returned_part` tag goes to the print queue when a printer is given."""
+               actor: str, labour_hours="0", label_printer: str | None = None, lot: str | None = None,
+               derive_lot: bool = True) -> Claim:
+    """Record a dealer's claim; its `returned_part` tag goes to the print queue when a printer is given. `lot`: the
+    supplier's lot read off the failed part; when not given, the lot of the part fitted to the unit in our last
+    repair, if one was recorded (`fitted_lot`)."""
     unit = get_unit(session, serial)
     dlr = get_dealer(session, dealer)
     part = _part(session, part_number)
@@ -316,12 +330,15 @@ def file_claim(session: Session, *, serial: str, dealer: str, part_number: str, 
     if len(failure) > 2000:
         raise ValidationError(field="failure", reason="too_long", max=2000)
     hours = _decimal(labour_hours, "labour_hours", MAX_HOURS)
+    lot = ledger.check_lot(lot)
+    if lot is None and derive_lot:
+        lot = fitted_lot(session, unit_id=unit.id, part_id=part.id)
     status, _policy = status_of(session, unit, part=part)
     amount = rules.claim_amount(dealer_price=Decimal(part.dealer_price), qty=qty, labour_hours=hours,
                                 labour_rate=_labour_rate(session, unit.model))
     claim = Claim(claim_no=day_number(session, "CL"), unit_id=unit.id, dealer_id=dlr.id, part_id=part.id, qty=qty,
                   failure=failure, labour_hours=hours, warranty_status=status.status, amount=amount,
-                  fits_model=fits(session, part_id=part.id, model=unit.model), created_by=actor)
+                  fits_model=fits(session, part_id=part.id, model=unit.model), lot=lot, created_by=actor)
     session.add(claim)
     session.flush()
     if label_printer:
