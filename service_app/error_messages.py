@@ -326,13 +326,18 @@ FIELDS = {"qty": _l("quantity"), "part_number": _l("part number"), "location": _
           "restocking_charge": _l("restocking charge"), "condition": _l("condition"), "decision": _l("decision"),
           "month": _l("month"), "week": _l("week"), "day": _l("day"),
           "period": _l("period"), "format": _l("format"), "dealer": _l("dealer"), "lines": _l("lines"),
-          "expected_on": _l("expected date"), "note": _l("note"), "lead_time_days": _l("lead time")}
+          "expected_on": _l("expected date"), "note": _l("note"), "lead_time_days": _l("lead time"),
+          "lot": _l("lot number"), "accepted_qty": _l("accepted quantity"), "recovered": _l("amount credited"),
+          "supplier": _l("supplier"), "title": _l("title"),
+          "failure": _l("failure description")}
 # Order and dealer-return states (warehouse/orders/rules.py) as a sentence names them.
 STATUSES = {"held": _l("on credit hold"), "awaiting_written": _l("waiting for its written copy"),
             "released": _l("released"), "picking": _l("being picked"), "picked": _l("picked"),
             "shipped": _l("shipped"), "backorder": _l("a backorder"), "cancelled": _l("cancelled"),
             "awaiting_receipt": _l("waiting to be received"), "negotiating": _l("under negotiation"),
-            "received": _l("received"), "scrapped": _l("scrapped")}
+            "received": _l("received"), "scrapped": _l("scrapped"),
+            # supplier return batches and quality incidents (warehouse/warranty)
+            "open": _l("open"), "closed": _l("closed"), "empty": _l("empty"), "undecided": _l("without a decision")}
 _WORDS = {"store": STORES, "role": ROLES, "field": FIELDS, "fields": FIELDS, "status": STATUSES}
 
 

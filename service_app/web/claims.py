@@ -73,6 +73,7 @@ class ClaimForm(FlaskForm):
     labour_hours = DecimalField(_l("Labour hours"), places=2, default=Decimal("0"),
                                 validators=[Optional(), NumberRange(min=0, max=warranty.MAX_HOURS)])
     failure = TextAreaField(_l("Failure description"), validators=[DataRequired(), Length(max=2000)])
+    lot = StringField(_l("Lot on the failed part (if legible)"), validators=[Optional(), Length(max=limits.LOT_LEN)])
     photo = FileField(_l("Photo of the failed part (optional)"))
 
 
@@ -157,7 +158,8 @@ def new():
                 claim = warranty.file_claim(
                     db.session, serial=form.serial.data, dealer=form.dealer.data.strip().upper(),
                     part_number=form.part_number.data.strip(), qty=form.qty.data, failure=form.failure.data,
-                    labour_hours=str(form.labour_hours.data or 0), actor=who_["actor"], label_printer=url)
+                    labour_hours=str(form.labour_hours.data or 0), actor=who_["actor"], label_printer=url,
+                    lot=(form.lot.data or "").strip() or None)
                 _photo(form.photo, claim.claim_no, who_)
                 return claim.claim_no, claim.warranty_status
 
