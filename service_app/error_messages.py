@@ -329,7 +329,7 @@ FIELDS = {"qty": _l("quantity"), "part_number": _l("part number"), "location": _
           "expected_on": _l("expected date"), "note": _l("note"), "lead_time_days": _l("lead time"),
           "lot": _l("lot number"), "accepted_qty": _l("accepted quantity"), "recovered": _l("amount credited"),
           "supplier": _l("supplier"), "title": _l("title"),
-          "failure": _l("failure description")}
+          "failure": _l("failure description"), "resolution": _l("outcome agreed")}
 # Order and dealer-return states (warehouse/orders/rules.py) as a sentence names them.
 STATUSES = {"held": _l("on credit hold"), "awaiting_written": _l("waiting for its written copy"),
             "released": _l("released"), "picking": _l("being picked"), "picked": _l("picked"),

@@ -56,6 +56,8 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("claims.to_confirm", _l("Claims waiting for confirmation"), "warranty", menu=_l("To confirm")),
     Entry("claims.to_decide", _l("Rejections waiting for approval"), "warranty"),
     Entry("web.intake_scan", _l("Take in returned parts (scan)"), "returned", menu=_l("Intake")),
+    Entry("returned.store", _l("What the returned-parts store holds"), "returned", menu=_l("Returned store")),
+    Entry("returned.disputes_list", _l("Intake disputes with dealers"), "returned"),
     Entry("supplier_returns.batches", _l("Return batches to suppliers"), "returned", menu=_l("Supplier returns")),
     Entry("supplier_returns.recovery", _l("Recovery from suppliers"), "returned"),
     Entry("warranty.alerts", _l("Batch-quality alerts"), "quality", menu=_l("Alerts")),

@@ -201,3 +201,46 @@ def test_menu_entries(client, session, w):
     login(client, "quality")
     html = client.get("/").get_data(as_text=True)
     assert 'href="/quality/incidents"' in html and 'href="/supplier-returns"' not in html
+
+
+def test_store_listing_filters_and_disputes_closed_by_a_manager(client, session, w):
+    taken_in(session)
+    taken_in(session, part_number="FAN-1")
+    short = world.claim(session, qty=2, assess="approve")
+    warranty.intake(session, claim_no=short, location="R-A01-01", actor="returned_store_clerk", qty=1)
+    session.commit()
+    login(client, "returned_store_clerk")
+    html = client.get("/returned/store").get_data(as_text=True)
+    assert html.count('data-claim="') == 3
+    links_open(client, html)
+    assert client.get("/returned/store?supplier=S2").get_data(as_text=True).count('data-claim="') == 1
+    assert client.get("/returned/store?cause=wear").get_data(as_text=True).count('data-claim="') == 0
+    assert client.get("/returned/store?cause=nonsense").get_data(as_text=True).count('data-claim="') == 3
+    html = client.get("/returned/disputes").get_data(as_text=True)
+    assert 'data-status="open"' in html and "close-dispute" not in html  # a manager closes
+    links_open(client, html)
+    no = re.search(r'id="d-([^"]+)"', html).group(1)
+    assert client.post(f"/returned/disputes/{no}/close", data={"resolution": "x"}).status_code == 403
+    login(client, "manager")
+    html = client.post(f"/returned/disputes/{no}/close", data={"resolution": ""},
+                       follow_redirects=True).get_data(as_text=True)
+    assert flashes(html) == ["error"] and 'data-status="open"' in html
+    html = client.post(f"/returned/disputes/{no}/close", data={"resolution": "经销商补寄 1 件"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert flashes(html) == ["ok"] and 'data-status="closed"' in html and "经销商补寄 1 件" in html
+    for role in ("service_agent", "order_clerk", "finance"):
+        login(client, role)
+        assert client.get("/returned/store").status_code == 403, role
+
+
+def test_home_shows_the_alerts_to_the_roles_that_handle_them(client, session, w):
+    for _ in range(3):
+        world.claim(session, assess="approve")
+    for role in ("quality", "customer_supervisor", "manager"):
+        login(client, role)
+        html = client.get("/").get_data(as_text=True)
+        assert 'id="quality-alerts"' in html and "CMP-1" in html, role
+        assert client.get("/quality/alerts").status_code == 200
+    for role in ("returned_store_clerk", "technician"):
+        login(client, role)
+        assert 'id="quality-alerts"' not in client.get("/").get_data(as_text=True), role
