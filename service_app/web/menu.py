@@ -55,6 +55,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("claims.claims", _l("Warranty claims"), "warranty", menu=_l("Claims")),
     Entry("claims.to_confirm", _l("Claims waiting for confirmation"), "warranty", menu=_l("To confirm")),
     Entry("claims.to_decide", _l("Rejections waiting for approval"), "warranty"),
+    Entry("warranty.import_file", _l("Import sold units and the compatibility list"), "warranty"),
     Entry("web.intake_scan", _l("Take in returned parts (scan)"), "returned", menu=_l("Intake")),
     Entry("returned.store", _l("What the returned-parts store holds"), "returned", menu=_l("Returned store")),
     Entry("returned.disputes_list", _l("Intake disputes with dealers"), "returned"),

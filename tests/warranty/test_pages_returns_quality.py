@@ -244,3 +244,33 @@ def test_home_shows_the_alerts_to_the_roles_that_handle_them(client, session, w)
     for role in ("returned_store_clerk", "technician"):
         login(client, role)
         assert 'id="quality-alerts"' not in client.get("/").get_data(as_text=True), role
+
+
+def test_import_page_checks_then_queues_the_import(client, session, w):
+    import io
+
+    from warehouse.jobs.models import Job
+    from warehouse.warranty.models import Unit
+
+    csv = ("序列号,机型,销售日期,经销商\nSN-NEW-1,KFR-35GW,2026-01-05,D001\n,KFR-35GW,2026-01-07,\n"
+           "SN-NEW-2,KFR-35GW,2026-01-08,NOPE\n").encode("utf-8-sig")
+    units = select(func.count()).select_from(Unit)
+    before = one(session, units)
+    login(client, "manager")
+    assert client.get("/warranty/import").status_code == 200
+    r = client.post("/warranty/import", data={"what": "units", "dry_run": "1",
+                                              "file": (io.BytesIO(csv), "units.csv")},
+                    content_type="multipart/form-data")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and html.count("<tr><td class=\"num\">") == 2
+    assert "经销商不存在" in html and one(session, units) == before
+    r = client.post("/warranty/import", data={"what": "units", "file": (io.BytesIO(b"\x00\x01binary"), "u.csv")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 400 and one(session, select(func.count()).select_from(Job)) == 0
+    r = client.post("/warranty/import", data={"what": "units", "file": (io.BytesIO(csv), "units.csv")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 302 and "/jobs/" in r.headers["Location"]
+    assert one(session, select(Job.kind)) == "unit_import"
+    assert client.get(r.headers["Location"]).status_code == 200  # the job's page shows its progress
+    login(client, "quality")
+    assert client.get("/warranty/import").status_code == 403
