@@ -163,6 +163,7 @@ ERRORS: dict[str, tuple[int, object]] = {
         "customer": _l("There is no customer %(customer)s."),
         "handoff": _l("There is no hand-off %(handoff)s on this ticket."),
         "dispute": _l("There is no intake dispute %(dispute_no)s."),
+        "intake_receipt": _l("There is no intake receipt %(doc_no)s."),
     }),
     "unknown_user": (404, _l("There is no user %(username)s.")),
     "unknown_part": (404, _l("Unknown part %(part_number)s.")),
@@ -201,6 +202,7 @@ ERRORS: dict[str, tuple[int, object]] = {
         "job_sending": _l("Print job %(job_id)s is being sent right now."),
         "not_taken_in": _l("The part of claim %(claim_no)s has not been taken into the returned-parts store."),
         "already_in_batch": _l("Claim %(claim_no)s is already in a return batch."),
+        "intake_confirmed": _l("Intake receipt %(doc_no)s was already confirmed by %(confirmed_by)s."),
         "nothing_to_scrap": _l("Nothing of claim %(claim_no)s is left to scrap."),
     }),
     "already_exists": (409, {
@@ -329,7 +331,8 @@ FIELDS = {"qty": _l("quantity"), "part_number": _l("part number"), "location": _
           "expected_on": _l("expected date"), "note": _l("note"), "lead_time_days": _l("lead time"),
           "lot": _l("lot number"), "accepted_qty": _l("accepted quantity"), "recovered": _l("amount credited"),
           "supplier": _l("supplier"), "title": _l("title"),
-          "failure": _l("failure description"), "resolution": _l("outcome agreed")}
+          "failure": _l("failure description"), "resolution": _l("outcome agreed"),
+          "confirmed_by": _l("who confirmed at the dealer")}
 # Order and dealer-return states (warehouse/orders/rules.py) as a sentence names them.
 STATUSES = {"held": _l("on credit hold"), "awaiting_written": _l("waiting for its written copy"),
             "released": _l("released"), "picking": _l("being picked"), "picked": _l("picked"),

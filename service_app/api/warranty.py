@@ -135,6 +135,8 @@ class ClaimOut(Schema):
     fits_model = fields.Boolean(allow_none=True, metadata={
         "description": "false: the part is not on the unit's model's compatibility list (flag it); null: no list"})
     lot = Str(allow_none=True, metadata={"description": "the failed part's supplier lot, when known"})
+    dealer_confirmed_by = Str(allow_none=True, metadata={"description": "who at the dealer confirmed the intake"})
+    dealer_confirmed_at = Str(allow_none=True)
     created_at = Str()
 
 

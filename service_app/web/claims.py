@@ -287,3 +287,17 @@ def intake_receipt(doc_no):
     if receipt is None:
         abort(404, _("There is no intake receipt %(doc_no)s.", doc_no=doc_no[:40]))
     return render_template("claims/intake_receipt.html", r=receipt)
+
+
+@bp.route("/returned/receipts/<doc_no>/confirmation", methods=["POST"])
+@permission_required("returned.intake")
+def confirm_receipt(doc_no):
+    """The dealer confirmed the receipt (by phone or on the signed copy): who at the dealer."""
+    if not FlaskForm().validate_on_submit():  # the CSRF token only
+        abort(400)
+    who_ = (request.form.get("confirmed_by") or "")[:200]
+    done = post(lambda: warranty.confirm_intake(db.session, doc_no=doc_no, confirmed_by=who_,
+                                                actor=_who()["actor"]).intake_doc_no)
+    if done is not None:
+        flash(_("The dealer's confirmation of %(no)s is recorded.", no=done), "ok")
+    return redirect(url_for("claims.intake_receipt", doc_no=doc_no[:40]))

@@ -274,3 +274,24 @@ def test_import_page_checks_then_queues_the_import(client, session, w):
     assert client.get(r.headers["Location"]).status_code == 200  # the job's page shows its progress
     login(client, "quality")
     assert client.get("/warranty/import").status_code == 403
+
+
+def test_intake_receipt_records_the_dealers_confirmation(client, session, w):
+    from warehouse.warranty.models import Claim
+
+    no = taken_in(session)
+    doc = one(session, select(Claim.intake_doc_no).where(Claim.claim_no == no))
+    login(client, "technician")  # reads the receipt, records nothing
+    html = client.get(f"/returned/receipts/{doc}").get_data(as_text=True)
+    assert 'id="confirm-form"' not in html
+    assert client.post(f"/returned/receipts/{doc}/confirmation", data={"confirmed_by": "x"}).status_code == 403
+    login(client, "returned_store_clerk")
+    html = client.get(f"/returned/receipts/{doc}").get_data(as_text=True)
+    assert 'id="confirm-form"' in html
+    html = client.post(f"/returned/receipts/{doc}/confirmation", data={"confirmed_by": ""},
+                       follow_redirects=True).get_data(as_text=True)
+    assert flashes(html) == ["error"] and one(session, select(Claim.dealer_confirmed_by)) is None
+    html = client.post(f"/returned/receipts/{doc}/confirmation", data={"confirmed_by": "王经理"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert flashes(html) == ["ok"] and 'id="dealer-confirmed"' in html and "王经理" in html
+    assert 'id="confirm-form"' not in html

@@ -13,7 +13,7 @@ from warehouse.catalog.services import money
 from warehouse.db import utcnow
 from warehouse.dealers.services import counterparty_code, get_dealer, post_entry
 from warehouse.documents.services import day_number, open_document
-from warehouse.errors import AlreadyExists, DomainError, NotAssessed, UnknownUnit, ValidationError
+from warehouse.errors import AlreadyExists, Conflict, DomainError, NotAssessed, NotFound, UnknownUnit, ValidationError
 from warehouse.ledger import services as ledger
 from warehouse.printing import services as printing
 from warehouse.warranty import rules
@@ -470,4 +470,23 @@ def ready_for_intake(session: Session, *, claim_no: str) -> Claim:
         raise ClaimRejected(claim_no=claim.claim_no)
     if claim.intake_doc_no is not None:
         raise AlreadyTakenIn(claim_no=claim.claim_no, doc_no=claim.intake_doc_no)
+    return claim
+
+
+def confirm_intake(session: Session, *, doc_no: str, confirmed_by: str, actor: str) -> Claim:
+    """Record the dealer's confirmation of an intake receipt (every receipt is confirmed with the dealer): who at the
+    dealer confirmed it, once. A shortfall or an abnormal return is settled through its dispute, not here."""
+    doc_no = doc_no.strip().upper() if isinstance(doc_no, str) else ""
+    claim = session.scalar(select(Claim).where(Claim.intake_doc_no == doc_no).with_for_update()) if doc_no else None
+    if claim is None:
+        raise NotFound(reason="intake_receipt", doc_no=doc_no[:40])
+    who = confirmed_by.strip() if isinstance(confirmed_by, str) else ""
+    if not who:
+        raise ValidationError(field="confirmed_by", reason="required")
+    if len(who) > 64:
+        raise ValidationError(field="confirmed_by", reason="too_long", max=64)
+    if claim.dealer_confirmed_at is not None:
+        raise Conflict(reason="intake_confirmed", doc_no=doc_no, confirmed_by=claim.dealer_confirmed_by)
+    claim.dealer_confirmed_by, claim.dealer_confirmed_at = who, utcnow()
+    session.flush()
     return claim
