@@ -95,6 +95,7 @@ class AffectedUnit(Schema):
     dealer = Str(allow_none=True)
     customer = Str(metadata={"description": "only for roles with customers.read"})
     phone = Str(metadata={"description": "only for roles with customers.read"})
+    named_lot = fields.Boolean(metadata={"description": "known to carry one of the lots the incident names"})
 
 
 class PartLot(Schema):
@@ -125,8 +126,8 @@ class ClaimLot(Schema):
 
 class IncidentFull(IncidentOut):
     affected_units = fields.List(fields.Nested(AffectedUnit), metadata={
-        "description": "units of the model and sale period; when the incident names lots, those known to carry one "
-                       "(fitted in a repair that recorded it, or named on a claim)"})
+        "description": "units of the model and sale period; when the incident names lots, minus the units known to "
+                       "carry only other lots of the part (a lot is known when a repair recorded it or a claim named it)"})
     claims = fields.List(fields.Nested(IncidentClaim), metadata={"description": "the part's claims in the scope"})
     part_lots = fields.List(fields.Nested(PartLot), metadata={"description": "the part's lots received on record"})
     claim_lots = fields.List(fields.Nested(ClaimLot), metadata={"description": "the lots the part's claims name"})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from warehouse.catalog.models import Part, Supplier
@@ -144,23 +144,30 @@ def _lots(inc: QualityIncident) -> list[str]:
     return inc.lots.split(",") if inc.lots else []
 
 
-def units_with_lots(part_id: int, lots: list[str]):
-    """Ids of the units known to carry one of these lots of the part: fitted in a repair that recorded the lot, or
-    named on a claim for the part."""
+def units_with_lots(part_id: int, lots: list[str] | None):
+    """Ids of the units known to carry one of these lots of the part (None: any recorded lot): fitted in a repair
+    that recorded the lot, or named on a claim for the part."""
     from warehouse.service.models import Ticket, TicketPart
 
     fitted = (select(Ticket.unit_id).join(TicketPart, TicketPart.ticket_id == Ticket.id)
-              .where(TicketPart.part_id == part_id, TicketPart.lot.in_(lots), Ticket.unit_id.is_not(None)))
-    claimed = select(Claim.unit_id).where(Claim.part_id == part_id, Claim.lot.in_(lots))
+              .where(TicketPart.part_id == part_id, Ticket.unit_id.is_not(None),
+                     TicketPart.lot.is_not(None) if lots is None else TicketPart.lot.in_(lots)))
+    claimed = select(Claim.unit_id).where(Claim.part_id == part_id,
+                                          Claim.lot.is_not(None) if lots is None else Claim.lot.in_(lots))
     return fitted.union(claimed)
 
 
 def affected_units(session: Session, inc: QualityIncident, *, with_customers: bool, limit: int = 5000) -> list[dict]:
     """Units that may carry the part: the incident's model (else every model the part has failed on), sold in the
-    incident's period; when the incident names lots, only the units known to carry one of them (`units_with_lots`)."""
+    incident's period. When the incident names lots, the lot is applied where it is known: a unit known to carry a
+    named lot is in (`named_lot`), one known to carry only other lots of the part is out, one whose lot was never
+    recorded stays in (it may carry a named lot)."""
     q = select(Unit, Customer).outerjoin(Customer, Customer.id == Unit.customer_id)
+    named = set()
     if _lots(inc):
-        q = q.where(Unit.id.in_(units_with_lots(inc.part_id, _lots(inc))))
+        named = set(session.scalars(units_with_lots(inc.part_id, _lots(inc))))
+        recorded = units_with_lots(inc.part_id, None)
+        q = q.where(or_(Unit.id.in_(named), Unit.id.not_in(recorded)))
     if inc.model:
         q = q.where(Unit.model == inc.model)
     else:
@@ -173,7 +180,7 @@ def affected_units(session: Session, inc: QualityIncident, *, with_customers: bo
     rows = []
     for unit, cust in session.execute(q.order_by(Unit.sold_on, Unit.serial).limit(limit)):
         row = {"serial": unit.serial, "model": unit.model, "sold_on": unit.sold_on.isoformat(),
-               "dealer": unit.dealer_code}
+               "dealer": unit.dealer_code, "named_lot": unit.id in named}
         if with_customers and cust is not None:
             row.update(customer=cust.name, phone=cust.phone)
         rows.append(row)
