@@ -167,6 +167,7 @@ ERRORS: dict[str, tuple[int, object]] = {
         "responsible": _l("%(username)s is not an active user who handles complaints."),
         "complaint": _l("Ticket %(ticket_no)s is not a complaint."),
         "dispute": _l("There is no intake dispute %(dispute_no)s."),
+        "intake_receipt": _l("There is no intake receipt %(doc_no)s."),
     }),
     "unknown_user": (404, _l("There is no user %(username)s.")),
     "unknown_part": (404, _l("Unknown part %(part_number)s.")),
@@ -205,6 +206,7 @@ ERRORS: dict[str, tuple[int, object]] = {
         "job_sending": _l("Print job %(job_id)s is being sent right now."),
         "not_taken_in": _l("The part of claim %(claim_no)s has not been taken into the returned-parts store."),
         "already_in_batch": _l("Claim %(claim_no)s is already in a return batch."),
+        "intake_confirmed": _l("Intake receipt %(doc_no)s was already confirmed by %(confirmed_by)s."),
         "nothing_to_scrap": _l("Nothing of claim %(claim_no)s is left to scrap."),
         "call_not_due": _l("No call for unit %(serial)s is due on %(due_on)s today."),
         "call_done": _l("The call for unit %(serial)s due on %(due_on)s was already made."),
@@ -376,12 +378,18 @@ FIELDS.update({"title": _l("title"), "symptom": _l("symptom"), "solution": _l("s
                "checklist_items": _l("checklist items"), "description": _l("description"), "model": _l("model"),
                "notes": _l("notes"), "target": _l("target"), "kind": _l("kind"), "phone": _l("phone"),
                "comment": _l("comment"), "certificate_no": _l("certificate number"), "ticket_no": _l("ticket number")})
+FIELDS.update({"lot": _l("lot number"), "accepted_qty": _l("accepted quantity"), "recovered": _l("amount credited"),
+          "supplier": _l("supplier"), "title": _l("title"),
+          "failure": _l("failure description"), "resolution": _l("outcome agreed"),
+          "confirmed_by": _l("who confirmed at the dealer")})
 # Order and dealer-return states (warehouse/orders/rules.py) as a sentence names them.
 STATUSES = {"held": _l("on credit hold"), "awaiting_written": _l("waiting for its written copy"),
             "released": _l("released"), "picking": _l("being picked"), "picked": _l("picked"),
             "shipped": _l("shipped"), "backorder": _l("a backorder"), "cancelled": _l("cancelled"),
             "awaiting_receipt": _l("waiting to be received"), "negotiating": _l("under negotiation"),
-            "received": _l("received"), "scrapped": _l("scrapped")}
+            "received": _l("received"), "scrapped": _l("scrapped"),
+            # supplier return batches and quality incidents (warehouse/warranty)
+            "open": _l("open"), "closed": _l("closed"), "empty": _l("empty"), "undecided": _l("without a decision")}
 _WORDS = {"store": STORES, "role": ROLES, "field": FIELDS, "fields": FIELDS, "status": STATUSES}
 
 

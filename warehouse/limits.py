@@ -34,6 +34,7 @@ REFERENCE_LEN = 100  # a supplier's delivery note, an order reference
 DOCUMENT_LEN = 32  # our document numbers (RN-20250101-0001)
 DEVICE_LEN = 64  # the scanner or station a move came from
 NOTE_LEN = 200  # reasons and notes
+LOT_LEN = 20  # a supplier's lot (batch) number: GS1 AI (10) holds at most 20 characters
 USERNAME_LEN = 64
 PASSWORD_LEN = 200
 SCAN_CODE_LEN = 512  # raw scanned text (GS1 element strings are long)

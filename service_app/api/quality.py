@@ -95,6 +95,7 @@ class AffectedUnit(Schema):
     dealer = Str(allow_none=True)
     customer = Str(metadata={"description": "only for roles with customers.read"})
     phone = Str(metadata={"description": "only for roles with customers.read"})
+    named_lot = fields.Boolean(metadata={"description": "known to carry one of the lots the incident names"})
 
 
 class PartLot(Schema):
@@ -104,9 +105,32 @@ class PartLot(Schema):
     last = Str()
 
 
+class IncidentClaim(Schema):
+    claim_no = Str()
+    status = Str()
+    cause = Str(allow_none=True)
+    lot = Str(allow_none=True, metadata={"description": "the failed part's lot, when known"})
+    in_named_lot = fields.Boolean(metadata={"description": "the lot is one the incident names"})
+    qty = fields.Integer()
+    created_at = Str()
+    serial = Str()
+    model = Str()
+    dealer = Str()
+
+
+class ClaimLot(Schema):
+    lot = Str()
+    claims = fields.Integer()
+    qty = fields.Integer()
+
+
 class IncidentFull(IncidentOut):
-    affected_units = fields.List(fields.Nested(AffectedUnit))
+    affected_units = fields.List(fields.Nested(AffectedUnit), metadata={
+        "description": "units of the model and sale period; when the incident names lots, minus the units known to "
+                       "carry only other lots of the part (a lot is known when a repair recorded it or a claim named it)"})
+    claims = fields.List(fields.Nested(IncidentClaim), metadata={"description": "the part's claims in the scope"})
     part_lots = fields.List(fields.Nested(PartLot), metadata={"description": "the part's lots received on record"})
+    claim_lots = fields.List(fields.Nested(ClaimLot), metadata={"description": "the lots the part's claims name"})
 
 
 class IncidentQuery(Schema):

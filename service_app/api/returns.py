@@ -11,7 +11,7 @@ from service_app.api.common import read, write
 from service_app.auth.identity import api_actor, require
 from service_app.extensions import db
 from service_app.report_labels import report_labels
-from warehouse.warranty import disputes, papers, queries, returns, rules
+from warehouse.warranty import disputes, papers, queries, returns, rules, services as warranty
 
 blp = Blueprint("api_returns", __name__, description="Returned-parts store: contents, disputes, supplier returns")
 
@@ -77,6 +77,18 @@ class DisputeList(Schema):
 class DisputeClose(Schema):
     resolution = Str(required=True, validate=validate.Length(min=1, max=2000),
                      metadata={"description": "what was agreed with the dealer"})
+
+
+class ConfirmIn(Schema):
+    confirmed_by = Str(required=True, validate=validate.Length(min=1, max=64),
+                       metadata={"description": "who at the dealer confirmed the receipt"})
+
+
+class ConfirmOut(Schema):
+    doc_no = Str()
+    claim_no = Str()
+    dealer_confirmed_by = Str()
+    dealer_confirmed_at = Str()
 
 
 class BatchIn(Schema):
@@ -192,6 +204,22 @@ def close_dispute(body, dispute_no):
         row = disputes.close_dispute(db.session, dispute_no=dispute_no, resolution=body["resolution"],
                                      actor=api_actor().username)
         return disputes.dispute_view(db.session, row.dispute_no)
+
+    return write(run)
+
+
+@blp.route("/returned/receipts/<doc_no>/confirmation", methods=["POST"])
+@blp.arguments(ConfirmIn())
+@blp.response(200, ConfirmOut)
+@require("returned.intake")
+def confirm_receipt(body, doc_no):
+    """Record the dealer's confirmation of an intake receipt (once; a second answers 409)."""
+    def run(_key):
+        claim = warranty.confirm_intake(db.session, doc_no=doc_no, confirmed_by=body["confirmed_by"],
+                                        actor=api_actor().username)
+        return {"doc_no": claim.intake_doc_no, "claim_no": claim.claim_no,
+                "dealer_confirmed_by": claim.dealer_confirmed_by,
+                "dealer_confirmed_at": claim.dealer_confirmed_at.isoformat()}
 
     return write(run)
 

@@ -150,12 +150,16 @@ class Arrive(Schema):
 class PartLine(Schema):
     part_number = PartNumber()
     qty = Qty()
+    lot = Text(limits.LOT_LEN, metadata={"description": "the supplier's lot on the part's label (GS1 AI 10), "
+                                                       "carried to claims on the unit later"})
 
 
 class FailedPart(Schema):
     part_number = PartNumber()
     qty = Qty(load_default=1, required=False)
     failure = Text(2000)
+    lot = Text(limits.LOT_LEN, metadata={"description": "the lot read off the failed part; default: the lot "
+                                                       "recorded when it was fitted"})
 
 
 class Complete(Schema):

@@ -11,6 +11,7 @@ from marshmallow import Schema, fields, validate
 from service_app.api.common import log_read, read, write
 from service_app.auth.identity import api_actor, require
 from service_app.extensions import db
+from warehouse import limits
 from warehouse.warranty import queries, rules, services as warranty
 
 blp = Blueprint("api_warranty", __name__, description="Warranty: units, policies, status, claims, intake")
@@ -103,6 +104,9 @@ class ClaimCreate(Schema):
     failure = Str(required=True, validate=validate.Length(min=1, max=2000))
     labour_hours = Str(load_default="0", metadata={"description": "decimal hours", "example": "1.50"})
     print_tag = fields.Boolean(load_default=True, metadata={"description": "queue the returned-part tag"})
+    lot = Str(allow_none=True, validate=validate.Length(max=limits.LOT_LEN), metadata={
+        "description": "the supplier's lot read off the failed part; default: the lot of the part fitted to the unit "
+                       "in our last repair, when recorded"})
 
 
 class ClaimNo(Schema):
@@ -130,6 +134,9 @@ class ClaimOut(Schema):
     intake_location = Str(allow_none=True)
     fits_model = fields.Boolean(allow_none=True, metadata={
         "description": "false: the part is not on the unit's model's compatibility list (flag it); null: no list"})
+    lot = Str(allow_none=True, metadata={"description": "the failed part's supplier lot, when known"})
+    dealer_confirmed_by = Str(allow_none=True, metadata={"description": "who at the dealer confirmed the intake"})
+    dealer_confirmed_at = Str(allow_none=True)
     created_at = Str()
 
 

@@ -18,11 +18,14 @@ from service_app.web.menu import init_menu
 from service_app.names import init_names
 from service_app.web.orders import bp as orders_bp
 from service_app.web.printing import bp as printing_bp, printer_choices
+from service_app.web.quality import bp as quality_bp
+from service_app.web.returned import bp as returned_bp
 from service_app.web.returns import bp as returns_bp
 from service_app.web.reports import bp as reports_bp
 from service_app.web.service import bp as service_bp
 from service_app.web.service_care import bp as service_care_bp
 from service_app.web.stocktake import bp as stocktake_bp
+from service_app.web.supplier_returns import bp as supplier_returns_bp
 from service_app.web.warranty import bp as warranty_bp
 
 
@@ -42,6 +45,9 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(service_bp)
     app.register_blueprint(service_care_bp)
     app.register_blueprint(care_bp)
+    app.register_blueprint(supplier_returns_bp)
+    app.register_blueprint(quality_bp)
+    app.register_blueprint(returned_bp)
     init_menu(app)
     init_names(app)
 

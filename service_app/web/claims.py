@@ -73,6 +73,7 @@ class ClaimForm(FlaskForm):
     labour_hours = DecimalField(_l("Labour hours"), places=2, default=Decimal("0"),
                                 validators=[Optional(), NumberRange(min=0, max=warranty.MAX_HOURS)])
     failure = TextAreaField(_l("Failure description"), validators=[DataRequired(), Length(max=2000)])
+    lot = StringField(_l("Lot on the failed part (if legible)"), validators=[Optional(), Length(max=limits.LOT_LEN)])
     photo = FileField(_l("Photo of the failed part (optional)"))
 
 
@@ -157,7 +158,8 @@ def new():
                 claim = warranty.file_claim(
                     db.session, serial=form.serial.data, dealer=form.dealer.data.strip().upper(),
                     part_number=form.part_number.data.strip(), qty=form.qty.data, failure=form.failure.data,
-                    labour_hours=str(form.labour_hours.data or 0), actor=who_["actor"], label_printer=url)
+                    labour_hours=str(form.labour_hours.data or 0), actor=who_["actor"], label_printer=url,
+                    lot=(form.lot.data or "").strip() or None)
                 _photo(form.photo, claim.claim_no, who_)
                 return claim.claim_no, claim.warranty_status
 
@@ -285,3 +287,17 @@ def intake_receipt(doc_no):
     if receipt is None:
         abort(404, _("There is no intake receipt %(doc_no)s.", doc_no=doc_no[:40]))
     return render_template("claims/intake_receipt.html", r=receipt)
+
+
+@bp.route("/returned/receipts/<doc_no>/confirmation", methods=["POST"])
+@permission_required("returned.intake")
+def confirm_receipt(doc_no):
+    """The dealer confirmed the receipt (by phone or on the signed copy): who at the dealer."""
+    if not FlaskForm().validate_on_submit():  # the CSRF token only
+        abort(400)
+    who_ = (request.form.get("confirmed_by") or "")[:200]
+    done = post(lambda: warranty.confirm_intake(db.session, doc_no=doc_no, confirmed_by=who_,
+                                                actor=_who()["actor"]).intake_doc_no)
+    if done is not None:
+        flash(_("The dealer's confirmation of %(no)s is recorded.", no=done), "ok")
+    return redirect(url_for("claims.intake_receipt", doc_no=doc_no[:40]))

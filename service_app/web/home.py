@@ -1,5 +1,7 @@
 """The home page: the work waiting for the signed-in user (figures from `warehouse.worklist`, each shown only to a
-role whose permissions cover it, each linking to the page where the work is done), then the tiles of web/menu.py."""
+role whose permissions cover it, each linking to the page where the work is done), for the roles that handle
+batch-quality problems (managers, the customer supervisor, quality) the parts failing faster than usual, then the
+tiles of web/menu.py."""
 from __future__ import annotations
 
 from flask import render_template, url_for
@@ -13,6 +15,7 @@ from service_app.web.menu import may
 from warehouse import worklist
 from warehouse.accounts.roles import STORE_OF_ROLE
 from warehouse.db import utcnow
+from warehouse.warranty import quality
 
 
 def _tile(key: str, label: str, value, *, detail: str = "", endpoint: str | None = None, alert: bool = False,
@@ -106,4 +109,5 @@ def work_tiles(user) -> list[dict]:
 @bp.route("/")
 @login_required
 def home():
-    return render_template("web/home.html", work=work_tiles(current_user))
+    alerts = quality.alerts(db.session) if may("warranty.alerts") else []
+    return render_template("web/home.html", work=work_tiles(current_user), alerts=alerts)

@@ -400,20 +400,21 @@ def arrive(ticket_no):
 
 
 def _part_lines() -> list[dict] | None:
-    """The parts used, as typed or scanned: (part number, quantity) pairs; None when a line is malformed."""
+    """The parts used, as typed or scanned: (part number, quantity, lot) lines; None when a line is malformed."""
     numbers = request.form.getlist("part_number")[:MAX_PART_LINES + 1]
     qtys = request.form.getlist("qty")[:MAX_PART_LINES + 1]
-    if len(numbers) > MAX_PART_LINES or len(numbers) != len(qtys):
+    lots = request.form.getlist("lot")[:MAX_PART_LINES + 1] or [""] * len(numbers)
+    if len(numbers) > MAX_PART_LINES or len(numbers) != len(qtys) or len(lots) != len(numbers):
         return None
     lines = []
-    for pn, qty in zip(numbers, qtys):
+    for pn, qty, lot in zip(numbers, qtys, lots):
         pn = pn.strip()
         if not pn and not qty.strip():
             continue
         if not pn or len(pn) > limits.PART_NUMBER_LEN or not qty.strip().isdigit() \
                 or not 1 <= int(qty) <= limits.MAX_QTY:
             return None
-        lines.append({"part_number": pn, "qty": int(qty)})
+        lines.append({"part_number": pn, "qty": int(qty), "lot": lot.strip() or None})
     return lines
 
 

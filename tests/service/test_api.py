@@ -380,3 +380,55 @@ def test_a_van_is_scanned_counted_and_reconciled_like_a_bin(client, auth, world)
         [("V-TECH1", 3, 2, "account_physical")]
     everything = client.get("/api/v1/reconciliation?store=NEW", headers=manager).json["rows"]
     assert {x["location"] for x in everything} == {"N-A01-01", "V-TECH1"}
+
+
+def test_the_lot_of_a_part_fitted_is_carried_to_the_claim_when_it_fails_and_to_the_incident(client, auth, world,
+                                                                                              session):
+    """Issue to a repair with the supplier's lot read off the label: the move and the job record it; when that part
+    fails on the same unit later, the claim carries the lot (a dealer's claim too), and a quality incident naming
+    the lot finds the unit and the claim."""
+    refill(client, auth, "tech1", [("CMP-1", 2)])
+    tech = auth.headers("technician", "tech1")
+    no = dispatched(client, auth)
+    assert client.post(f"{T}/{no}/arrive", json={"at": iso(utcnow())}, headers=tech).status_code == 200
+    r = client.post(f"{T}/{no}/complete", json={"at": iso(utcnow() + timedelta(seconds=1)), "parts_used": [
+        {"part_number": "CMP-1", "qty": 1, "lot": " L2405A "}]}, headers=tech)
+    assert r.status_code == 200 and r.json["parts_used"][0]["lot"] == "L2405A", r.json
+    move = session.scalar(select(Move).where(Move.doc_no == no, Move.doc_type == "service"))
+    assert move.lot == "L2405A"
+    session.rollback()
+    # a lot longer than a GS1 lot is refused, nothing written
+    no2 = dispatched(client, auth)
+    assert client.post(f"{T}/{no2}/arrive", json={"at": iso(utcnow())}, headers=tech).status_code == 200
+    before = counts(session)
+    r = client.post(f"{T}/{no2}/complete", json={"at": iso(utcnow() + timedelta(seconds=1)), "parts_used": [
+        {"part_number": "CMP-1", "qty": 1, "lot": "X" * 21}]}, headers=tech)
+    assert r.status_code == 400 and counts(session) == before
+    # the same compressor fails again: collected on the next job, which fits a new one of another lot
+    r = client.post(f"{T}/{no2}/complete", json={"at": iso(utcnow() + timedelta(seconds=2)), "parts_used": [
+        {"part_number": "CMP-1", "qty": 1, "lot": "L2409B"}], "failed_parts": [{"part_number": "CMP-1", "failure": "又烧了"}]},
+        headers=tech)
+    assert r.status_code == 200, r.json
+    claim_no = session.scalar(select(Claim.claim_no).order_by(Claim.id.desc()))
+    session.rollback()
+    admin = auth.headers("admin")
+    assert client.get(f"/api/v1/claims/{claim_no}", headers=admin).json["lot"] == "L2405A"  # not this visit's lot
+    # a later claim for the unit's compressor: the lot fitted last (L2409B) unless the claim reads one off it
+    r = client.post("/api/v1/claims", json={"serial": "SN-0001", "dealer": "SVC", "part_number": "CMP-1", "qty": 1,
+                                            "failure": "不启动", "print_tag": False}, headers=admin)
+    assert r.status_code == 201, r.json  # SVC: field service's own dealer account, made by the claim above
+    assert client.get(f"/api/v1/claims/{r.json['claim_no']}", headers=admin).json["lot"] == "L2409B"
+    # an incident naming lot L2405A: the unit that carried it, and the claim behind it
+    r = client.post("/api/v1/quality/incidents", json={"part_number": "CMP-1", "title": "压缩机批量烧毁",
+                                                        "lots": ["L2405A"]}, headers=admin)
+    assert r.status_code == 201, r.json
+    view = client.get(f"/api/v1/quality/incidents/{r.json['incident_no']}", headers=admin).json
+    # the lot applies where known: SN-0001 carries it; SN-0002's compressor lot was never recorded, so it stays in
+    assert {u["serial"]: u["named_lot"] for u in view["affected_units"]} == {"SN-0001": True, "SN-0002": False}
+    named = [c["claim_no"] for c in view["claims"] if c["in_named_lot"]]
+    assert named == [claim_no]
+    assert {x["lot"]: x["claims"] for x in view["claim_lots"]} == {"L2405A": 1, "L2409B": 1}
+    r = client.post("/api/v1/quality/incidents", json={"part_number": "CMP-1", "title": "别的批次",
+                                                        "lots": ["L0000"]}, headers=admin)
+    units = client.get(f"/api/v1/quality/incidents/{r.json['incident_no']}", headers=admin).json["affected_units"]
+    assert [u["serial"] for u in units] == ["SN-0002"]  # SN-0001 is known to carry other lots only

@@ -352,3 +352,26 @@ def test_who_may_do_what(client, auth, ready, role, method, path, allowed):
     body = next((b for k, b in bodies.items() if k in path), None)
     r = getattr(client, method)(path.format(c=c), json=body, headers=auth.headers(role))
     assert (r.status_code != 403) == allowed, (r.status_code, r.json if r.is_json else r.data[:100])
+
+
+def test_dealer_confirms_the_intake_receipt_once(client, auth, ready, session):
+    rc = auth.headers("returned_store_clerk")
+    c = approved(client, auth)
+    doc = client.post("/api/v1/returned/intake", json={"claim_no": c, "location": "R-A01-01"}, headers=rc).json[
+        "doc_no"]
+    url = f"/api/v1/returned/receipts/{doc}/confirmation"
+    assert client.post(url, json={"confirmed_by": "王经理"}, headers=auth.headers("technician")).status_code == 403
+    for body in ({}, {"confirmed_by": ""}, {"confirmed_by": "x" * 65}, {"confirmed_by": 5}):
+        r = client.post(url, json=body, headers=rc)
+        assert r.status_code == 400 and r.json["error"]["code"] == "invalid_input", body
+    r = client.post(url, json={"confirmed_by": "   "}, headers=rc)
+    assert r.status_code == 400 and r.json["error"]["details"]["field"] == "confirmed_by"
+    assert client.get(f"/api/v1/claims/{c}", headers=rc).json["dealer_confirmed_by"] is None
+    r = client.post("/api/v1/returned/receipts/RI-NOPE/confirmation", json={"confirmed_by": "王经理"}, headers=rc)
+    assert r.status_code == 404 and r.json["error"]["code"] == "not_found"
+    r = client.post(url, json={"confirmed_by": " 王经理 "}, headers=rc)
+    assert r.status_code == 200 and r.json["dealer_confirmed_by"] == "王经理" and r.json["claim_no"] == c
+    r = client.post(url, json={"confirmed_by": "李四"}, headers=rc)
+    assert r.status_code == 409 and r.json["error"]["code"] == "conflict" and "王经理" in r.json["error"]["message"]
+    view = client.get(f"/api/v1/claims/{c}", headers=rc).json
+    assert view["dealer_confirmed_by"] == "王经理" and view["dealer_confirmed_at"]

@@ -19,7 +19,7 @@ from warehouse.errors import (AlreadyReversed, Conflict, Forbidden, Insufficient
                               UnknownPart, ValidationError, WrongStore)
 from warehouse.ledger.cost import round_cost, sql_moving_average, sql_value_less, sql_value_plus
 from warehouse.ledger.models import Balance, Move, Valuation
-from warehouse.limits import MAX_QTY
+from warehouse.limits import LOT_LEN, MAX_QTY
 from warehouse.locations.models import COUNTED_KINDS, STOCK_KINDS, Location
 from warehouse.locations.services import VIRTUAL, virtual
 
@@ -318,6 +318,19 @@ def receive(session: Session, *, part_number: str, location: str, qty: int, acto
     return _posted(move, part, loc)
 
 
+def check_lot(lot) -> str | None:
+    """A supplier's lot given by a person (typed, or read off the part's label): trimmed, None when empty; longer
+    than a GS1 lot (AI 10, 20 characters) or not text is refused."""
+    if lot is None:
+        return None
+    if not isinstance(lot, str):
+        raise ValidationError(field="lot", reason="not_text")
+    lot = lot.strip()
+    if len(lot) > LOT_LEN:
+        raise ValidationError(field="lot", reason="too_long", max=LOT_LEN)
+    return lot or None
+
+
 def _lot(lot) -> str | None:
     """A GS1 lot is at most 20 characters; anything else from a label is not kept rather than refused (the receipt
     matters more than the lot)."""
@@ -327,9 +340,9 @@ def _lot(lot) -> str | None:
 def issue(session: Session, *, part_number: str, location: str, qty: int, actor: str, to: str = "@CUSTOMER",
           reference: str | None = None, document: str | None = None, doc_type: str = "issue",
           device: str | None = None, idempotency_key: str | None = None, role: str | None = None,
-          part: PartRef | None = None) -> Posted:
-    """Issue parts out of a bin to a counterparty (customer by default; a dealer, a technician, scrap). `part` as
-    for `receive`."""
+          part: PartRef | None = None, lot: str | None = None) -> Posted:
+    """Issue parts out of a bin to a counterparty (customer by default; a dealer, a technician, scrap). `part` and
+    `lot` (the supplier's lot on the label scanned, carried on to the repair) as for `receive`."""
     check_qty(qty)
     part, loc = _part_and_bin(session, part_number, location, role, part)
     if (replay := _replay(session, idempotency_key, part, loc)) is not None:
@@ -340,7 +353,7 @@ def issue(session: Session, *, part_number: str, location: str, qty: int, actor:
     # A plain issue carries the caller's document (order, ticket, claim number) rather than a numbered issue
     # note: a per-issue day sequence would make every issue in the building queue on one counter row.
     move = post_move(session, part=part, qty=qty, src=loc, dst=dst, doc_type=doc_type, doc_no=document, actor=actor,
-                     device=device, idempotency_key=idempotency_key, note=reference)
+                     device=device, idempotency_key=idempotency_key, note=reference, lot=_lot(lot))
     return _posted(move, part, loc)
 
 

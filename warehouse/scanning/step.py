@@ -49,9 +49,10 @@ def scan_step(session: Session, *, code: str, mode: str, actor: str, location: s
     pn = found.data["part_number"]
     # The part as resolved above: the ledger does not look it up again.
     key = dict(part=found.part, actor=actor, device=device, idempotency_key=idempotency_key, role=role)
+    # The supplier's lot when the label is a GS1 string carrying AI 10: kept on the move (a receipt, or an issue to a
+    # repair, so the lot follows the part), no extra statement.
+    lot = (found.data.get("gs1") or {}).get("lot")
     if mode == "receive":
-        # The supplier's lot when the label is a GS1 string carrying AI 10: kept on the move, no extra statement.
-        lot = (found.data.get("gs1") or {}).get("lot")
         posted = ledger.receive(session, part_number=pn, location=location, qty=qty, document=document, lot=lot,
                                 **key)
         if label_printer:  # the station prints a label for every unit received, in the same transaction
@@ -60,7 +61,7 @@ def scan_step(session: Session, *, code: str, mode: str, actor: str, location: s
                                                      name_en=found.data["name_en"], location=posted.location)])
             return {**found.data, "mode": mode, **posted.as_dict(), "print_job": job.id}
     elif mode == "issue":
-        posted = ledger.issue(session, part_number=pn, location=location, qty=qty, **key)
+        posted = ledger.issue(session, part_number=pn, location=location, qty=qty, lot=lot, **key)
     elif mode == "transfer":
         if not to_location:
             raise ValidationError(field="to_location", reason="required")

@@ -124,6 +124,7 @@ class TicketPart(Base):
     location: Mapped[str | None] = mapped_column(String(40))
     move_id: Mapped[int | None] = mapped_column(ForeignKey("move.id"))
     claim_no: Mapped[str | None] = mapped_column(String(32))  # the failed part collected for it
+    lot: Mapped[str | None] = mapped_column(String(40))  # the supplier's lot of the part fitted, when known
 
 
 class Callback(Base):

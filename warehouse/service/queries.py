@@ -87,7 +87,8 @@ def ticket_view(session: Session, ticket_no: str, *, username: str, can_read_cus
                     "accepted_at": _iso(ticket.quote_accepted_at),
                     "owed": f"{ticket.quote_total - ticket.paid:.2f}"},
                 "paid": f"{ticket.paid:.2f}"})
-    out["parts_used"] = [{"part_number": pn, "qty": tp.qty, "location": tp.location, "move_id": tp.move_id}
+    out["parts_used"] = [{"part_number": pn, "qty": tp.qty, "location": tp.location, "move_id": tp.move_id,
+                          "lot": tp.lot}
                          for tp, pn in session.execute(select(TicketPart, Part.part_number)
                                                        .join(Part, Part.id == TicketPart.part_id)
                                                        .where(TicketPart.ticket_id == ticket.id)

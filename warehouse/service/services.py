@@ -28,7 +28,7 @@ from warehouse.service.models import (Callback, DueRule, Handoff, Payment, Stati
                                       TicketEvent, TicketPart)
 from warehouse.service.vans import technician_user, van_of
 from warehouse.warranty.models import Customer, LabourRate, ProductModel, Unit
-from warehouse.warranty.services import file_claim, get_unit, normalise_serial, status_of
+from warehouse.warranty.services import file_claim, fitted_lot, get_unit, normalise_serial, status_of
 
 DESCRIPTION_LEN = 4000
 TEXT_LEN = 2000
@@ -346,22 +346,32 @@ def complete(session: Session, *, ticket_no: str, at: datetime, actor: str, part
     ticket.cause = cause or ticket.cause
     if labour_hours is not None:
         ticket.labour_hours = _hours(labour_hours)
+    # The lots of the parts that fail now are those fitted before this visit: read them before this visit's parts
+    # are recorded (a failed line may also give the lot read off the part itself).
+    prior_lots = {}
+    if failed_parts and ticket.unit_id is not None:
+        for line in failed_parts:
+            pn = (line or {}).get("part_number")
+            if isinstance(pn, str) and pn not in prior_lots:
+                prior_lots[pn] = fitted_lot(session, unit_id=ticket.unit_id,
+                                            part_id=ledger.part_ref(session, pn).id)
     used = []
     van = ledger.loc_ref(session, van_of(session, ticket.assignee).code) \
         if ticket.assignee_kind == "technician" else None
     for i, line in enumerate(parts_used or []):
         part = ledger.part_ref(session, (line or {}).get("part_number"))
         qty = ledger.check_qty((line or {}).get("qty"))
+        lot = ledger.check_lot((line or {}).get("lot"))  # read off the part's label: carried to later claims
         move_id = None
         if van is not None:
             move = ledger.post_move(session, part=part, qty=qty, src=van, dst=ledger.loc_ref(session, "@CUSTOMER"),
                                     doc_type="service", doc_no=ticket.ticket_no, actor=actor, device=device,
                                     idempotency_key=_move_key(idempotency_key, i),
-                                    at=at)
+                                    at=at, lot=lot)
             move_id = move.id
-        used.append({"part_number": part.part_number, "qty": qty})
+        used.append({"part_number": part.part_number, "qty": qty, **({"lot": lot} if lot else {})})
         session.add(TicketPart(ticket_id=ticket.id, part_id=part.id, qty=qty,
-                               location=van.code if van else ticket.assignee, move_id=move_id))
+                               location=van.code if van else ticket.assignee, move_id=move_id, lot=lot))
     claims = []
     if failed_parts:
         if ticket.unit_id is None:
@@ -372,7 +382,8 @@ def complete(session: Session, *, ticket_no: str, at: datetime, actor: str, part
             line = line or {}
             claim = file_claim(session, serial=serial, dealer=dealer, part_number=line.get("part_number"),
                                qty=line.get("qty", 1), failure=line.get("failure") or ticket.diagnosis or "",
-                               actor=actor, labour_hours=str(ticket.labour_hours), label_printer=label_printer)
+                               actor=actor, labour_hours=str(ticket.labour_hours), label_printer=label_printer,
+                               lot=line.get("lot") or prior_lots.get(line.get("part_number")), derive_lot=False)
             claims.append(claim.claim_no)
     ticket.completed_at = at
     ticket.status = "completed"

@@ -118,10 +118,15 @@ class Claim(Base):
     assessed_at: Mapped[datetime | None] = mapped_column()
     confirmed_by: Mapped[str | None] = mapped_column(String(64))
     confirmed_at: Mapped[datetime | None] = mapped_column()
+    # the supplier's lot of the failed part when known: given with the claim, or carried from the repair that fitted it
+    lot: Mapped[str | None] = mapped_column(String(40))
     intake_doc_no: Mapped[str | None] = mapped_column(String(32))
     intake_qty: Mapped[int | None] = mapped_column(Integer)
     intake_location: Mapped[str | None] = mapped_column(String(40))
     intake_at: Mapped[datetime | None] = mapped_column()
+    # the dealer's confirmation of the intake receipt (每张入库单须与经销商确认): who at the dealer, when recorded
+    dealer_confirmed_by: Mapped[str | None] = mapped_column(String(64))
+    dealer_confirmed_at: Mapped[datetime | None] = mapped_column()
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 

@@ -19,6 +19,7 @@ from warehouse.warranty.returns import get_batch
 
 DEPARTMENT = "售后服务部"
 SIGNATURES = ("制表", "审核", "负责人")
+BATCH_WORDS = {"open": "待发运", "shipped": "已发运", "closed": "已结清"}
 CAUSE_WORDS = {"quality": "质量", "human": "人为", "wear": "磨损", "installation": "安装", None: "未鉴定", "": "未鉴定"}
 
 
@@ -32,7 +33,7 @@ def return_note(session: Session, *, batch_no: str, printed_by: str, labels: Lab
              "accepted_qty": ln.accepted_qty, "recovered": ln.recovered} for ln in batch.lines]
     report = Report(
         title="旧件退货单", period=batch.batch_no, department=DEPARTMENT, printed_by=printed_by,
-        notes=[f"供应商：{sup.code} {sup.name}", f"状态：{batch.status}"],
+        notes=[f"供应商：{sup.code} {sup.name}", f"状态：{BATCH_WORDS.get(batch.status, batch.status)}"],
         columns=[Column("claim_no", "索赔单号"), Column("part_number", "配件号"), Column("name", "名称", width=24),
                  Column("location", "货位"), Column("qty", "数量", "qty"), Column("claimed", "索赔金额", "money"),
                  Column("accepted_qty", "接受数量", "qty"), Column("recovered", "返还金额", "money")],

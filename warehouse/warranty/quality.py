@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from warehouse.catalog.models import Part, Supplier
@@ -140,10 +140,34 @@ def get_incident(session: Session, incident_no: str) -> QualityIncident:
     return inc
 
 
+def _lots(inc: QualityIncident) -> list[str]:
+    return inc.lots.split(",") if inc.lots else []
+
+
+def units_with_lots(part_id: int, lots: list[str] | None):
+    """Ids of the units known to carry one of these lots of the part (None: any recorded lot): fitted in a repair
+    that recorded the lot, or named on a claim for the part."""
+    from warehouse.service.models import Ticket, TicketPart
+
+    fitted = (select(Ticket.unit_id).join(TicketPart, TicketPart.ticket_id == Ticket.id)
+              .where(TicketPart.part_id == part_id, Ticket.unit_id.is_not(None),
+                     TicketPart.lot.is_not(None) if lots is None else TicketPart.lot.in_(lots)))
+    claimed = select(Claim.unit_id).where(Claim.part_id == part_id,
+                                          Claim.lot.is_not(None) if lots is None else Claim.lot.in_(lots))
+    return fitted.union(claimed)
+
+
 def affected_units(session: Session, inc: QualityIncident, *, with_customers: bool, limit: int = 5000) -> list[dict]:
     """Units that may carry the part: the incident's model (else every model the part has failed on), sold in the
-    incident's period."""
+    incident's period. When the incident names lots, the lot is applied where it is known: a unit known to carry a
+    named lot is in (`named_lot`), one known to carry only other lots of the part is out, one whose lot was never
+    recorded stays in (it may carry a named lot)."""
     q = select(Unit, Customer).outerjoin(Customer, Customer.id == Unit.customer_id)
+    named = set()
+    if _lots(inc):
+        named = set(session.scalars(units_with_lots(inc.part_id, _lots(inc))))
+        recorded = units_with_lots(inc.part_id, None)
+        q = q.where(or_(Unit.id.in_(named), Unit.id.not_in(recorded)))
     if inc.model:
         q = q.where(Unit.model == inc.model)
     else:
@@ -156,7 +180,7 @@ def affected_units(session: Session, inc: QualityIncident, *, with_customers: bo
     rows = []
     for unit, cust in session.execute(q.order_by(Unit.sold_on, Unit.serial).limit(limit)):
         row = {"serial": unit.serial, "model": unit.model, "sold_on": unit.sold_on.isoformat(),
-               "dealer": unit.dealer_code}
+               "dealer": unit.dealer_code, "named_lot": unit.id in named}
         if with_customers and cust is not None:
             row.update(customer=cust.name, phone=cust.phone)
         rows.append(row)
@@ -198,12 +222,45 @@ def lots_of(session: Session, *, part_id: int, limit: int = 200) -> list[dict]:
             for lot, n, a, b in session.execute(q)]
 
 
+def incident_claims(session: Session, inc: QualityIncident, *, limit: int = 500) -> list[dict]:
+    """The claims behind an incident: the part's claims on units of its model and sale period, newest first, each
+    with the failed part's lot when known and whether that lot is one the incident names."""
+    from warehouse.dealers.models import Dealer
+
+    q = (select(Claim.claim_no, Claim.status, Claim.cause, Claim.lot, Claim.qty, Claim.created_at, Unit.serial,
+                Unit.model, Dealer.code)
+         .join(Unit, Unit.id == Claim.unit_id).join(Dealer, Dealer.id == Claim.dealer_id)
+         .where(Claim.part_id == inc.part_id))
+    if inc.model:
+        q = q.where(Unit.model == inc.model)
+    if inc.sold_from:
+        q = q.where(Unit.sold_on >= inc.sold_from)
+    if inc.sold_to:
+        q = q.where(Unit.sold_on <= inc.sold_to)
+    named = set(_lots(inc))
+    return [{"claim_no": no, "status": st, "cause": cause, "lot": lot, "in_named_lot": lot in named, "qty": qty,
+             "created_at": at.isoformat(), "serial": serial, "model": model, "dealer": dealer}
+            for no, st, cause, lot, qty, at, serial, model, dealer
+            in session.execute(q.order_by(Claim.id.desc()).limit(limit))]
+
+
+def claim_lots(session: Session, *, part_id: int) -> list[dict]:
+    """The lots the part's claims name (given with the claim or carried from the repair that fitted the part), with
+    how many claims each: where the failures concentrate."""
+    q = (select(Claim.lot, func.count(), func.sum(Claim.qty)).where(Claim.part_id == part_id, Claim.lot.is_not(None))
+         .group_by(Claim.lot).order_by(func.count().desc(), Claim.lot))
+    return [{"lot": lot, "claims": n, "qty": int(qty or 0)} for lot, n, qty in session.execute(q)]
+
+
 def incident_view(session: Session, incident_no: str, *, with_customers: bool, units_limit: int = 5000) -> dict:
-    """An incident with its affected units (customers only for roles that may read them) and the part's lots."""
+    """An incident with its affected units (customers only for roles that may read them), the claims behind it, the
+    part's lots received and the lots its claims name."""
     inc = get_incident(session, incident_no)
     return {**incident_dict(session, inc),
             "affected_units": affected_units(session, inc, with_customers=with_customers, limit=units_limit),
-            "part_lots": lots_of(session, part_id=inc.part_id)}
+            "claims": incident_claims(session, inc),
+            "part_lots": lots_of(session, part_id=inc.part_id),
+            "claim_lots": claim_lots(session, part_id=inc.part_id)}
 
 
 def incident_dict(session: Session, inc: QualityIncident) -> dict:

@@ -21,7 +21,9 @@ def claim_dict(claim: Claim, part_number: str, dealer: str) -> dict:
             "cause": claim.cause, "decision": claim.decision, "notes": claim.notes,
             "assessed_by": claim.assessed_by, "confirmed_by": claim.confirmed_by,
             "intake_doc_no": claim.intake_doc_no, "intake_qty": claim.intake_qty,
-            "intake_location": claim.intake_location, "fits_model": claim.fits_model,
+            "intake_location": claim.intake_location, "fits_model": claim.fits_model, "lot": claim.lot,
+            "dealer_confirmed_by": claim.dealer_confirmed_by,
+            "dealer_confirmed_at": claim.dealer_confirmed_at.isoformat() if claim.dealer_confirmed_at else None,
             "created_at": claim.created_at.isoformat()}
 
 

@@ -17,7 +17,7 @@ from warehouse.documents.services import day_number
 from warehouse.errors import Conflict, DomainError, NotFound, ValidationError
 from warehouse.ledger import services as ledger
 from warehouse.locations.services import virtual
-from warehouse.warranty.models import ReturnBatch, ReturnLine
+from warehouse.warranty.models import Claim, ReturnBatch, ReturnLine
 from warehouse.warranty.services import get_claim
 
 
@@ -190,3 +190,15 @@ def list_batches(session: Session, *, status: str | None = None, supplier: str |
                     "created_at": batch.created_at.isoformat(),
                     "shipped_at": batch.shipped_at.isoformat() if batch.shipped_at else None})
     return out
+
+
+def waiting_by_supplier(session: Session) -> list[dict]:
+    """Suppliers whose failed parts wait in the returned-parts store (taken in, in no return batch yet): the
+    clerk opens a batch for one of them. Parts of no supplier are left out (they cannot go back)."""
+    in_batch = select(ReturnLine.claim_no)
+    q = (select(Supplier.code, Supplier.name, func.count(Claim.id), func.sum(Claim.intake_qty))
+         .join(Part, Part.supplier_id == Supplier.id).join(Claim, Claim.part_id == Part.id)
+         .where(Claim.intake_doc_no.is_not(None), Claim.intake_qty > 0, Claim.claim_no.not_in(in_batch))
+         .group_by(Supplier.code, Supplier.name).order_by(Supplier.code))
+    return [{"supplier": code, "name": name, "claims": n, "qty": int(qty or 0)}
+            for code, name, n, qty in session.execute(q)]

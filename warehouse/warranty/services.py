@@ -13,7 +13,7 @@ from warehouse.catalog.services import money
 from warehouse.db import utcnow
 from warehouse.dealers.services import counterparty_code, get_dealer, post_entry
 from warehouse.documents.services import day_number, open_document
-from warehouse.errors import AlreadyExists, DomainError, NotAssessed, UnknownUnit, ValidationError
+from warehouse.errors import AlreadyExists, Conflict, DomainError, NotAssessed, NotFound, UnknownUnit, ValidationError
 from warehouse.ledger import services as ledger
 from warehouse.printing import services as printing
 from warehouse.warranty import rules
@@ -303,9 +303,23 @@ def _labour_rate(session: Session, model: str) -> Decimal:
     return Decimal("0")
 
 
+def fitted_lot(session: Session, *, unit_id: int, part_id: int) -> str | None:
+    """The supplier's lot of the part last fitted to this unit in a completed repair (field service records the lot
+    of each part it issues to a job), or None: the part that fails now is most likely that one."""
+    from warehouse.service.models import Ticket, TicketPart
+
+    return session.scalar(select(TicketPart.lot).join(Ticket, Ticket.id == TicketPart.ticket_id)
+                          .where(Ticket.unit_id == unit_id, TicketPart.part_id == part_id,
+                                 Ticket.completed_at.is_not(None), TicketPart.lot.is_not(None))
+                          .order_by(Ticket.completed_at.desc(), TicketPart.id.desc()).limit(1))
+
+
 def file_claim(session: Session, *, serial: str, dealer: str, part_number: str, qty: int, failure: str,
-               actor: str, labour_hours="0", label_printer: str | None = None) -> Claim:
-    """Record a dealer's claim; its `returned_part` tag goes to the print queue when a printer is given."""
+               actor: str, labour_hours="0", label_printer: str | None = None, lot: str | None = None,
+               derive_lot: bool = True) -> Claim:
+    """Record a dealer's claim; its `returned_part` tag goes to the print queue when a printer is given. `lot`: the
+    supplier's lot read off the failed part; when not given, the lot of the part fitted to the unit in our last
+    repair, if one was recorded (`fitted_lot`)."""
     unit = get_unit(session, serial)
     dlr = get_dealer(session, dealer)
     part = _part(session, part_number)
@@ -316,12 +330,15 @@ def file_claim(session: Session, *, serial: str, dealer: str, part_number: str, 
     if len(failure) > 2000:
         raise ValidationError(field="failure", reason="too_long", max=2000)
     hours = _decimal(labour_hours, "labour_hours", MAX_HOURS)
+    lot = ledger.check_lot(lot)
+    if lot is None and derive_lot:
+        lot = fitted_lot(session, unit_id=unit.id, part_id=part.id)
     status, _policy = status_of(session, unit, part=part)
     amount = rules.claim_amount(dealer_price=Decimal(part.dealer_price), qty=qty, labour_hours=hours,
                                 labour_rate=_labour_rate(session, unit.model))
     claim = Claim(claim_no=day_number(session, "CL"), unit_id=unit.id, dealer_id=dlr.id, part_id=part.id, qty=qty,
                   failure=failure, labour_hours=hours, warranty_status=status.status, amount=amount,
-                  fits_model=fits(session, part_id=part.id, model=unit.model), created_by=actor)
+                  fits_model=fits(session, part_id=part.id, model=unit.model), lot=lot, created_by=actor)
     session.add(claim)
     session.flush()
     if label_printer:
@@ -453,4 +470,23 @@ def ready_for_intake(session: Session, *, claim_no: str) -> Claim:
         raise ClaimRejected(claim_no=claim.claim_no)
     if claim.intake_doc_no is not None:
         raise AlreadyTakenIn(claim_no=claim.claim_no, doc_no=claim.intake_doc_no)
+    return claim
+
+
+def confirm_intake(session: Session, *, doc_no: str, confirmed_by: str, actor: str) -> Claim:
+    """Record the dealer's confirmation of an intake receipt (every receipt is confirmed with the dealer): who at the
+    dealer confirmed it, once. A shortfall or an abnormal return is settled through its dispute, not here."""
+    doc_no = doc_no.strip().upper() if isinstance(doc_no, str) else ""
+    claim = session.scalar(select(Claim).where(Claim.intake_doc_no == doc_no).with_for_update()) if doc_no else None
+    if claim is None:
+        raise NotFound(reason="intake_receipt", doc_no=doc_no[:40])
+    who = confirmed_by.strip() if isinstance(confirmed_by, str) else ""
+    if not who:
+        raise ValidationError(field="confirmed_by", reason="required")
+    if len(who) > 64:
+        raise ValidationError(field="confirmed_by", reason="too_long", max=64)
+    if claim.dealer_confirmed_at is not None:
+        raise Conflict(reason="intake_confirmed", doc_no=doc_no, confirmed_by=claim.dealer_confirmed_by)
+    claim.dealer_confirmed_by, claim.dealer_confirmed_at = who, utcnow()
+    session.flush()
     return claim
