@@ -13,8 +13,8 @@
 So a frame whose code reads straight away costs the detector plus a few small crops, and the time a miss may cost
 is capped by `budget_ms`. Every read goes through `validate` (check digits, allowed ITF lengths, zbar QR
 encodings). A read is only *tentative*, and counts once a second pass or the other engine reads the same text,
-when it rests on a few scan lines, when it is ITF of a length other than 14 (then both engines must agree), or
-when it is an EAN/UPC number
+when it rests on a few scan lines, when it is ITF of a length other than 14 (then both engines must agree, or
+two passes that each rest on many lines), or when it is an EAN/UPC number
 read off a heavily processed crop (threshold, sharpen, CLAHE, upscale: they make bars, and can make a wrong
 number with a valid check digit). Overlapping reads that disagree keep the one more scan lines agreed on.
 """
@@ -29,9 +29,10 @@ import numpy as np
 from scanners import engines, preprocess, roi
 from scanners.images import load_gray
 from scanners.symbol import SYMBOLOGIES, Symbol
-from scanners.validate import GTIN_SYMBOLOGIES, accepted_text, is_weak
+from scanners.validate import GTIN_SYMBOLOGIES, accepted_text, is_weak, support
 
 DEFAULT_BUDGET_MS = 120.0
+STRONG_SUPPORT = 16  # scan lines (zbar) or outline pixels (zxing) for one engine's short ITF to count in two passes
 _WORK_MAX_SIDE = 2400  # larger photos are detected on a downscaled copy; crops still come from full resolution
 
 
@@ -99,6 +100,7 @@ class _Run:
         self.deadline = time.thread_time() + budget_ms / 1000
         self.found: list[Symbol] = []
         self.tentative: dict[tuple[str, str], Symbol] = {}
+        self.support: dict[tuple[str, str], float] = {}  # how many scan lines the first tentative read rested on
 
     def expired(self) -> bool:
         return time.thread_time() > self.deadline
@@ -116,12 +118,16 @@ class _Run:
             key = (sym.symbology, sym.text)
             if is_weak(read) or (heavy and read.symbology in GTIN_SYMBOLOGIES):
                 first = self.tentative.setdefault(key, sym)
-                # Not confirmed yet: a second pass or the other engine must agree. Short ITF needs the other
-                # engine: zbar alone read the same short digits off stripes, and off a long ITF's first half, in
-                # two passes (zxing is stricter about quiet zones).
+                self.support.setdefault(key, support(read))
+                # Not confirmed yet: a second pass or the other engine must agree. Short ITF from one engine needs
+                # two passes that each rest on many scan lines: zbar read the same short digits off stripes, and off
+                # a long ITF's first half, in two passes where one of them rested on a single line.
                 short_itf = sym.symbology == "itf" and len(sym.text) != engines.ITF_14
-                if first.engine == sym.engine and (short_itf or first.pass_name == sym.pass_name):
-                    continue
+                if first.engine == sym.engine:
+                    if first.pass_name == sym.pass_name:
+                        continue
+                    if short_itf and min(self.support[key], support(read)) < STRONG_SUPPORT:
+                        continue
                 sym = first
             new |= self._merge(sym)
         return new
@@ -233,6 +239,19 @@ def _full_frame(run: _Run, work: np.ndarray, scale: float, everything: bool) -> 
         run.keep(engines.zbar_read(work, zbar_wanted, itf=run.itf), to_image, "full")
 
 
+def _second_scale(run: _Run, work: np.ndarray, scale: float) -> None:
+    """A short ITF that one engine read on many lines in a single pass is read again at another scale: the same
+    digits at two scales confirm it (stripes and a truncated read rarely survive the change of scale)."""
+    pending = [k for k in run.tentative if k[0] == "itf" and len(k[1]) != engines.ITF_14
+               and run.support.get(k, 0) >= STRONG_SUPPORT and all((f.symbology, f.text) != k for f in run.found)]
+    if not pending or run.expired():
+        return
+    zoom = 0.7
+    small = cv2.resize(work, None, fx=zoom, fy=zoom, interpolation=cv2.INTER_AREA)
+    run.keep(engines.zbar_read(small, ("itf",), itf=run.itf), lambda p: np.asarray(p) / (scale * zoom), "full@0.7")
+    run.keep(engines.zxing_read(small, ("itf",), rotate=True), lambda p: np.asarray(p) / (scale * zoom), "full@0.7")
+
+
 def decode(image, *, symbologies=None, budget_ms=None, itf_lengths=None) -> list[Symbol]:
     """The codes in `image`. `itf_lengths`: the allowed ITF lengths (a handheld scanner's setting; default even
     lengths 6-14; "6,14" or a list of ints)."""
@@ -248,4 +267,6 @@ def decode(image, *, symbologies=None, budget_ms=None, itf_lengths=None) -> list
     if not run.expired():
         _full_frame(run, work, scale, everything=not run.found or bool(_open(run, targets)))
     _escalate(run, targets)
+    if "itf" in run.linear:
+        _second_scale(run, work, scale)
     return list(run.found)

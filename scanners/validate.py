@@ -30,17 +30,22 @@ _GS1_AIM = {"code128": "]C1", "datamatrix": "]d2", "qrcode": "]Q3"}
 GTIN_SYMBOLOGIES = tuple(_GTIN_LENGTHS)
 
 
+def support(read: Read) -> float:
+    """How many scan lines a 1D read rests on: zbar's count of agreeing lines, or the short side of zxing's outline."""
+    if read.engine == "zbar":
+        return float(read.lines)
+    if len(read.polygon) < 3:
+        return 0.0
+    (_, _), (w, h), _ = cv2.minAreaRect(np.asarray(read.polygon, np.float32))
+    return float(min(w, h))
+
+
 def is_weak(read: Read) -> bool:
     if read.symbology not in LINEAR:
         return False
     if read.symbology == "itf" and len(read.text) != ITF_14:
         return True
-    if read.engine == "zbar":
-        return read.lines < MIN_LINES
-    if len(read.polygon) < 3:
-        return True
-    (_, _), (w, h), _ = cv2.minAreaRect(np.asarray(read.polygon, np.float32))
-    return min(w, h) < MIN_LINES
+    return support(read) < MIN_LINES
 
 
 def accepted_text(read: Read, itf_lengths: tuple[int, ...] = ITF_LENGTHS) -> str | None:
