@@ -41,3 +41,17 @@ def complaint_words() -> dict:
             "severity": {"normal": _("Normal"), "serious": _("Serious")},
             "escalation": {"serious": _("Serious complaint"), "response_late": _("No response within 24 hours"),
                            "result_late": _("Result deadline missed")}}
+
+
+def care_page_words() -> dict:
+    """Knowledge-base states, inspection targets and check kinds, corrective-action states."""
+    return {
+        "kb_status": {"draft": _("Draft"), "in_review": _("Waiting for review"), "published": _("Published")},
+        "target": {"dealer": _("Dealer"), "station": _("Repair station"), "call": _("Call"), "visit": _("Visit")},
+        "action": {"open": _("Open"), "closed": _("Closed")},
+    }
+
+
+def care_words() -> dict:
+    """Every word above for the care pages (the template global `care_words()`; the keys do not overlap)."""
+    return {"purpose": purpose_words(), "season": season_words(), **complaint_words(), **care_page_words()}

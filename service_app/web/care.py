@@ -21,19 +21,6 @@ from warehouse.errors import DomainError, ValidationError
 bp = Blueprint("care", __name__)
 
 
-def _words() -> dict:
-    return {
-        "kb_status": {"draft": _("Draft"), "in_review": _("Waiting for review"), "published": _("Published")},
-        "target": {"dealer": _("Dealer"), "station": _("Repair station"), "call": _("Call"), "visit": _("Visit")},
-        "action": {"open": _("Open"), "closed": _("Closed")},
-    }
-
-
-@bp.app_template_global()
-def care_words() -> dict:
-    return _words()
-
-
 @bp.app_template_filter("care_day")
 def _care_day(value) -> str:
     """An ISO date or time as the reader's locale writes a date."""
