@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from tests.service.test_care_api import completed_job
 from tests.service.test_browser import login
+from tests.web.test_names_browser import PAGE_TEXT, faults
 from warehouse.service import clock
 from warehouse.service.models import Ticket
 
@@ -136,17 +137,17 @@ def test_a_complaint_logged_and_handled_on_its_pages(page, live_server, client, 
     page.wait_for_selector(".flash.ok")
     c = session.scalars(select(Complaint)).one()
     t = session.get(Ticket, c.ticket_id)
-    session.rollback()
-    assert (c.severity, c.problem, c.responsible, t.created_by) == ("serious", "外机噪音", "agent", "sup")
-    no = t.ticket_no
+    logged, no = (c.severity, c.problem, c.responsible, t.created_by), t.ticket_no
+    session.rollback()  # (no read transaction left open: the page's writes would wait for it)
+    assert logged == ("serious", "外机噪音", "agent", "sup")
     assert page.url.endswith(f"/service/complaints/{no}")
-    assert page.locator("#responsible").inner_text() == "agent"
+    assert page.locator("#complaint-responsible").inner_text() == "agent"
     assert page.locator(".escalation").inner_text() == "严重投诉"  # serious: the manager sees it at once
 
     page.select_option("#assign-form select[name=responsible]", "sup")
     with page.expect_navigation():
         page.click("#assign-form button")
-    assert page.locator("#responsible").inner_text() == "sup"
+    assert page.locator("#complaint-responsible").inner_text() == "sup"
     page.fill("#opinion-form textarea", "上门更换减震垫")
     with page.expect_navigation():
         page.click("#opinion-form button")
@@ -158,6 +159,7 @@ def test_a_complaint_logged_and_handled_on_its_pages(page, live_server, client, 
     with page.expect_navigation():
         page.click("#incident-form button")
     assert page.locator("#incident-no").inner_text() == incident
+    assert faults(page.evaluate(PAGE_TEXT), "zh") == set()  # names, not keys (tests/web/test_names_browser.py)
     shots(page, "complaint_handled")
 
     page.fill("#close-form textarea[name=customer_answer]", "满意")
@@ -172,6 +174,6 @@ def test_a_complaint_logged_and_handled_on_its_pages(page, live_server, client, 
         page.click("dialog#confirm-dialog[open] #confirm-yes")
     assert page.locator("#complaint-status").get_attribute("data-status") == "closed"
     c = session.scalars(select(Complaint)).one()
-    assert (c.responsible, c.opinion, c.result, c.customer_answer, c.customer_accepts, c.incident_no) == (
-        "sup", "上门更换减震垫", "已更换减震垫，噪音消除", "满意", True, incident)
+    closed = (c.responsible, c.opinion, c.result, c.customer_answer, c.customer_accepts, c.incident_no)
     session.rollback()
+    assert closed == ("sup", "上门更换减震垫", "已更换减震垫，噪音消除", "满意", True, incident)
