@@ -4,10 +4,9 @@ and ranking, and service-quality checks with the compliance rate per agent. Writ
 `warehouse.care` use cases the API calls too; a refusal is flashed and nothing is written."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -19,29 +18,6 @@ from warehouse.db import utcnow
 from warehouse.errors import DomainError, ValidationError
 
 bp = Blueprint("care", __name__)
-
-
-def _words() -> dict:
-    return {
-        "kb_status": {"draft": _("Draft"), "in_review": _("Waiting for review"), "published": _("Published")},
-        "target": {"dealer": _("Dealer"), "station": _("Repair station"), "call": _("Call"), "visit": _("Visit")},
-        "action": {"open": _("Open"), "closed": _("Closed")},
-    }
-
-
-@bp.app_template_global()
-def care_words() -> dict:
-    return _words()
-
-
-@bp.app_template_filter("care_day")
-def _care_day(value) -> str:
-    """An ISO date or time as the reader's locale writes a date."""
-    if not value:
-        return "—"
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
-    return format_datetime(value, "short") if isinstance(value, datetime) else format_date(value, "medium")
 
 
 class Csrf(FlaskForm):

@@ -15,7 +15,7 @@ from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from service_app.care_words import complaint_words, purpose_words, season_words, talk_text
+from service_app.care_words import care_words, complaint_words, season_words, talk_text
 from service_app.extensions import db
 from service_app.web.common import permission_required, post
 from warehouse.errors import DomainError
@@ -24,9 +24,7 @@ from warehouse.service import callbacks, clock, complaints
 bp = Blueprint("service_care", __name__)
 
 
-@bp.app_template_global()
-def care_words() -> dict:
-    return {"purpose": purpose_words(), "season": season_words(), **complaint_words()}
+bp.add_app_template_global(care_words)  # the one `care_words()` of the care pages (service/ and care/)
 
 
 class CallForm(FlaskForm):
@@ -58,6 +56,43 @@ class CloseForm(FlaskForm):
     customer_accepts = RadioField(_l("Customer accepts the result?"),
                                   choices=[SelectChoice("yes", _l("Accepts")), SelectChoice("no", _l("Does not accept"))],
                                   validators=[Optional()])
+
+
+class ComplaintForm(FlaskForm):
+    """A complaint logged from the page: the same fields as `POST /api/v1/complaints`."""
+    customer_id = IntegerField(validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
+    customer_name = StringField(_l("New customer's name"), validators=[Optional(), Length(max=200)])
+    customer_phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
+    customer_address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    serial = StringField(_l("Unit serial / VIN"), validators=[Optional(), Length(max=40)])
+    severity = SelectField(_l("Severity"), default="normal", validators=[DataRequired()])
+    problem = StringField(_l("Problem (short: repeat and batch complaints are found by it)"),
+                          validators=[Optional(), Length(max=complaints.PROBLEM_LEN)])
+    responsible = SelectField(_l("Person responsible"), validators=[DataRequired()])
+    description = TextAreaField(_l("Description"), validators=[DataRequired(), Length(max=4000)])
+
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self.severity.choices = [SelectChoice(s, complaint_words()["severity"][s]) for s in complaints.SEVERITIES]
+        self.responsible.choices = _responsible_choices()
+
+
+class AssignForm(FlaskForm):
+    responsible = SelectField(_l("Person responsible"), validators=[DataRequired()])
+
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self.responsible.choices = _responsible_choices()
+
+
+class IncidentForm(FlaskForm):
+    incident_no = StringField(_l("Quality incident number"), validators=[DataRequired(), Length(max=32)])
+
+
+def _responsible_choices() -> list[SelectChoice]:
+    who = complaints.responsible_candidates(db.session)
+    db.session.rollback()
+    return [SelectChoice(u, u) for u in who]
 
 
 class SeasonForm(FlaskForm):
@@ -131,6 +166,36 @@ def complaint_list():
                            now=clock.now())
 
 
+@bp.route("/service/complaints/new", methods=["GET", "POST"])
+@permission_required("complaints.write")
+def complaint_new():
+    form = ComplaintForm()
+    if request.method == "GET":
+        form.responsible.data = current_user.username
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            if form.customer_id.data:
+                customer = form.customer_id.data
+            elif (form.customer_name.data or "").strip():
+                customer = {"name": form.customer_name.data, "phone": form.customer_phone.data or None,
+                            "address": form.customer_address.data or None}
+            else:
+                customer = None  # the unit's registered customer, if any
+            done = post(lambda: complaints.ticket_no_of(db.session, complaints.log_complaint(
+                db.session, actor=current_user.username, description=form.description.data,
+                responsible=form.responsible.data, severity=form.severity.data, problem=form.problem.data or None,
+                serial=(form.serial.data or "").strip() or None, customer=customer)))
+            if done is not None:
+                flash(_("Complaint %(no)s logged.", no=done), "ok")
+                return redirect(url_for("service_care.complaint", ticket_no=done))
+            status = 409
+        else:
+            flash(_("Check the marked fields."), "error")
+            status = 400
+    return render_template("service/complaint_new.html", form=form), status
+
+
 def _complaint_page(ticket_no: str, status: int = 200):
     try:
         c = complaints.complaint_view(db.session, ticket_no, with_customer=current_user.can("customers.read"))
@@ -138,8 +203,11 @@ def _complaint_page(ticket_no: str, status: int = 200):
         abort(404)
     finally:
         db.session.rollback()
+    assign_form = AssignForm(formdata=None)
+    assign_form.responsible.data = c["responsible"]
     return render_template("service/complaint.html", c=c, text_form=TextForm(formdata=None),
-                           close_form=CloseForm(formdata=None)), status
+                           close_form=CloseForm(formdata=None), assign_form=assign_form,
+                           incident_form=IncidentForm(formdata=None)), status
 
 
 @bp.route("/service/complaints/<ticket_no>")
@@ -164,6 +232,20 @@ def complaint_step(ticket_no, step):
             db.session, ticket_no=ticket_no, actor=current_user.username, result=form.result.data or None,
             customer_answer=form.customer_answer.data or None,
             customer_accepts={"yes": True, "no": False}.get(form.customer_accepts.data))
+    elif step == "assign":
+        form = AssignForm()
+        if not form.validate_on_submit():
+            flash(_("Check the marked fields."), "error")
+            return _complaint_page(ticket_no, 400)
+        action = lambda: complaints.assign(  # noqa: E731
+            db.session, ticket_no=ticket_no, actor=current_user.username, responsible=form.responsible.data)
+    elif step == "incident":
+        form = IncidentForm()
+        if not form.validate_on_submit():
+            flash(_("Check the marked fields."), "error")
+            return _complaint_page(ticket_no, 400)
+        action = lambda: complaints.link_incident(  # noqa: E731
+            db.session, ticket_no=ticket_no, actor=current_user.username, incident_no=form.incident_no.data.strip())
     elif step in _STEPS:
         form = TextForm()
         if not form.validate_on_submit():

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from tests.service.test_care_api import completed_job
 from tests.service.test_browser import login
+from tests.web.test_names_browser import PAGE_TEXT, faults
 from warehouse.service import clock
 from warehouse.service.models import Ticket
 
@@ -93,14 +94,86 @@ def test_an_agents_day(page, live_server, client, auth, world, session):
         row.locator("a").click()
     page.wait_for_selector("#escalated-at")
     shots(page, "complaint")
-    # closing without a result is refused on the page too
+    # closing asks first; without a result it is refused on the page too
+    page.click("#close-btn")
+    page.wait_for_selector("dialog#confirm-dialog[open]")
     with page.expect_navigation():
-        page.click("#close-btn")
+        page.click("#confirm-yes")
     page.wait_for_selector(".flash.error")
+    assert "结果" in page.locator(".flash.error").inner_text()
     assert page.locator("#complaint-status").get_attribute("data-status") == "open"
     page.fill("#close-form textarea[name=result]", "已向客户道歉，师傅已培训")
     page.check("#close-form input[name=customer_accepts][value=yes]")
+    page.click("#close-btn")
     with page.expect_navigation():
-        page.click("#close-btn")
+        page.click("dialog#confirm-dialog[open] #confirm-yes")
     page.wait_for_selector(".flash.ok")
     assert page.locator("#complaint-status").get_attribute("data-status") == "closed"
+
+
+def test_a_complaint_logged_and_handled_on_its_pages(page, live_server, client, auth, world, session):
+    """The supervisor logs a serious complaint from the page (severity, problem, person responsible), reassigns it,
+    records the handling opinion and the result, links a quality incident; cancelling the close leaves it open,
+    confirming closes it with the customer's answer."""
+    from warehouse.service.models import Complaint
+    auth.headers("service_agent", "agent")
+    sup = auth.headers("customer_supervisor", "sup")
+    r = client.post("/api/v1/quality/incidents", json={"part_number": "FAN-1", "title": "外机噪音",
+                                                       "model": "KFR-35GW"}, headers=auth.headers("manager"))
+    assert r.status_code == 201, r.json
+    incident = r.json["incident_no"]
+    login(page, live_server, "sup")
+    page.goto(f"{live_server}/service/complaints")
+    with page.expect_navigation():
+        page.click("#new-complaint")
+    page.fill("input[name=customer_name]", "王五")
+    page.fill("input[name=customer_phone]", "13700000003")
+    page.select_option("select[name=severity]", "serious")
+    page.select_option("select[name=responsible]", "agent")
+    page.fill("#problem", "外机噪音")
+    page.fill("#description", "新装空调外机噪音大，邻居投诉")
+    with page.expect_navigation():
+        page.click("#log-complaint")
+    page.wait_for_selector(".flash.ok")
+    c = session.scalars(select(Complaint)).one()
+    t = session.get(Ticket, c.ticket_id)
+    logged, no = (c.severity, c.problem, c.responsible, t.created_by), t.ticket_no
+    session.rollback()  # (no read transaction left open: the page's writes would wait for it)
+    assert logged == ("serious", "外机噪音", "agent", "sup")
+    assert page.url.endswith(f"/service/complaints/{no}")
+    assert page.locator("#complaint-responsible").inner_text() == "agent"
+    assert page.locator(".escalation").inner_text() == "严重投诉"  # serious: the manager sees it at once
+
+    page.select_option("#assign-form select[name=responsible]", "sup")
+    with page.expect_navigation():
+        page.click("#assign-form button")
+    assert page.locator("#complaint-responsible").inner_text() == "sup"
+    page.fill("#opinion-form textarea", "上门更换减震垫")
+    with page.expect_navigation():
+        page.click("#opinion-form button")
+    page.fill("#result-form textarea", "已更换减震垫，噪音消除")
+    with page.expect_navigation():
+        page.click("#result-form button")
+    assert page.locator("#complaint-status").get_attribute("data-status") == "resolved"
+    page.fill("#incident-form input[name=incident_no]", incident)
+    with page.expect_navigation():
+        page.click("#incident-form button")
+    assert page.locator("#incident-no").inner_text() == incident
+    assert faults(page.evaluate(PAGE_TEXT), "zh") == set()  # names, not keys (tests/web/test_names_browser.py)
+    shots(page, "complaint_handled")
+
+    page.fill("#close-form textarea[name=customer_answer]", "满意")
+    page.check("#close-form input[name=customer_accepts][value=yes]")
+    page.click("#close-btn")
+    page.click("dialog#confirm-dialog[open] #confirm-no")
+    page.wait_for_selector("dialog#confirm-dialog", state="hidden")
+    assert session.scalar(select(Complaint.closed_at)) is None
+    session.rollback()
+    page.click("#close-btn")
+    with page.expect_navigation():
+        page.click("dialog#confirm-dialog[open] #confirm-yes")
+    assert page.locator("#complaint-status").get_attribute("data-status") == "closed"
+    c = session.scalars(select(Complaint)).one()
+    closed = (c.responsible, c.opinion, c.result, c.customer_answer, c.customer_accepts, c.incident_no)
+    session.rollback()
+    assert closed == ("sup", "上门更换减震垫", "已更换减震垫，噪音消除", "满意", True, incident)

@@ -128,12 +128,12 @@ def test_home_page_says_who_you_are_and_is_not_blank(app, client, shop, role):
 
 
 def test_the_service_agent_sees_the_warranty_check_and_nothing_of_the_stores(client, shop):
-    """The hotline logs tickets, dispatches them from the board, makes the follow-up calls, takes complaints, keeps the
-    knowledge base and checks a caller's warranty; it reads no stock, claims or customers' parts."""
+    """The hotline logs tickets, dispatches them from the board, makes the follow-up calls, handles complaints, keeps
+    the knowledge base and checks a caller's warranty; it reads no stock, claims or customers' parts."""
     login(client, "service_agent")
     html = client.get("/").get_data(as_text=True)
     assert links(html).menu == ["/service/tickets/new", "/service/tickets", "/service/board", "/service/calls",
-                                 "/service/complaints", "/care/kb", "/warranty"]
+                                "/service/complaints", "/care/kb", "/warranty"]
     assert 'id="no-pages"' not in html
     assert "客服" in html
 

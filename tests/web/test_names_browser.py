@@ -111,7 +111,8 @@ def test_every_page_of_every_role_shows_names_in_both_languages(page, live_serve
                 found = faults(page.evaluate(PAGE_TEXT), lang)
                 if found:
                     problems[(role, lang, href)] = sorted(found)[:8]
-        page.click("button:has-text('Sign out'), button:has-text('退出')")
+        with page.expect_navigation():  # signing out clears a cache first: wait for it, not race the next goto
+            page.click("button:has-text('Sign out'), button:has-text('退出')")
     assert problems == {}
     assert pages > 200
     print(f"{pages} pages in {time.monotonic() - started:.0f} s")

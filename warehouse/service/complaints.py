@@ -145,6 +145,12 @@ def get_complaint(session: Session, ticket_no, *, lock: bool = False) -> Complai
     return c
 
 
+def responsible_candidates(session: Session) -> list[str]:
+    """Active users who may be named responsible for a complaint (their role holds complaints.write)."""
+    users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.username))
+    return [u.username for u in users if can(u.role, "complaints.write")]
+
+
 def ticket_no_of(session: Session, c: Complaint) -> str:
     return session.get(Ticket, c.ticket_id).ticket_no
 

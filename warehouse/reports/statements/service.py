@@ -1,10 +1,11 @@
 """Customer-service reports: the weekly report every Friday (客服周报: accepted, chased, answered, called back,
 complaints and their state) and the monthly report with the service-quality analysis (客服月报).
 
-Counts come from the tickets, hand-offs and callbacks of the period [start, end) (UTC days); every KPI figure —
-the service-quality, callback and complaint sections included — comes from the KPI registry
-(`warehouse.service.kpi_registry`), so a KPI whose customer-care records are wired later fills in here without a
-change to this module. Until then its row reads "not available yet" and the report says so in its notes.
+Counts come from the tickets, hand-offs, call attempts and complaints of the period [start, end) (UTC days): a
+callback made is a call that reached the customer, calls not reached are counted apart. Every KPI figure — the
+service-quality, callback and complaint sections included — comes from the KPI registry
+(`warehouse.service.kpi_registry`, all wired); a KPI declared without a measure would read "not available yet" and
+be named in the notes.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from warehouse.reports.statements.period import Period
 from warehouse.reports.statements.words import N_, Translate
 from warehouse.service import kpi_registry as registry
 from warehouse.service import rules
-from warehouse.service.models import Callback, Handoff, Ticket
+from warehouse.service.models import Callback, Complaint, Handoff, Ticket
 from warehouse.service.targets import month_targets
 
 WEEKLY = N_("Weekly customer-service report")
@@ -40,6 +41,8 @@ W = {"handoffs_new": N_("Handed off to a department"), "handoffs_answered": N_("
      "jobs_late": N_("Jobs due in the period not reached in time"),
      "answered": N_("Inquiries, suggestions and complaints answered"),
      "callbacks": N_("Callbacks made"), "satisfied": N_("Satisfied"), "not_satisfied": N_("Not satisfied (reopened)"),
+     "not_reached": N_("Calls not reached (tried again)"),
+     "complaints_closed": N_("Complaints closed"), "complaints_unclosed": N_("Complaints not closed at the end"),
      "complaints_new": N_("Complaints logged"), "complaints_answered": N_("Complaints answered"),
      "complaints_open": N_("Complaints not answered at the end"), "total": N_("Total"),
      "not_available": N_("not available yet"), "met": N_("met"), "missed": N_("missed"),
@@ -87,11 +90,15 @@ def activity_rows(session: Session, period: Period, t: Translate):
                                                              and_(Ticket.arrived_at.is_(None), Ticket.due_at < utcnow())))}
     yield {"section": sec("answered"), "item": t(W["answered"]),
            "count": _count(session, Ticket.kind.in_(rules.ANSWERED_KINDS), in_p(Ticket.answered_at))}
-    cb = session.execute(select(func.count(), func.count().filter(Callback.satisfied.is_(True)))
+    cb = session.execute(select(func.count().filter(Callback.reached.is_(True)),
+                                func.count().filter(Callback.reached.is_(True), Callback.satisfied.is_(True)),
+                                func.count().filter(Callback.reached.is_(True), Callback.satisfied.is_(False)),
+                                func.count().filter(Callback.reached.is_(False)))
                          .where(in_p(Callback.at))).one()
     yield {"section": sec("callbacks"), "item": t(W["callbacks"]), "count": cb[0]}
     yield {"section": sec("callbacks"), "item": t(W["satisfied"]), "count": cb[1]}
-    yield {"section": sec("callbacks"), "item": t(W["not_satisfied"]), "count": cb[0] - cb[1]}
+    yield {"section": sec("callbacks"), "item": t(W["not_satisfied"]), "count": cb[2]}
+    yield {"section": sec("callbacks"), "item": t(W["not_reached"]), "count": cb[3]}
     complaint = Ticket.kind == "complaint"
     yield {"section": sec("complaints"), "item": t(W["complaints_new"]),
            "count": _count(session, complaint, in_p(Ticket.created_at))}
@@ -100,6 +107,12 @@ def activity_rows(session: Session, period: Period, t: Translate):
     yield {"section": sec("complaints"), "item": t(W["complaints_open"]),
            "count": _count(session, complaint, Ticket.created_at < end,
                            or_(Ticket.answered_at.is_(None), Ticket.answered_at >= end))}
+    closed = select(func.count()).select_from(Complaint)
+    yield {"section": sec("complaints"), "item": t(W["complaints_closed"]),
+           "count": session.scalar(closed.where(in_p(Complaint.closed_at))) or 0}
+    yield {"section": sec("complaints"), "item": t(W["complaints_unclosed"]),
+           "count": session.scalar(closed.join(Ticket, Ticket.id == Complaint.ticket_id).where(
+               Ticket.created_at < end, or_(Complaint.closed_at.is_(None), Complaint.closed_at >= end))) or 0}
 
 
 def _kpi_cells(kpi: registry.Kpi, entry: dict, target, t: Translate) -> dict:
