@@ -40,8 +40,18 @@ class SessionInterface(SecureCookieSessionInterface):
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
 
 
+_MEDIA: dict = {}  # view function → its accepted media types (decorators are fixed once the app is built)
+
+
 def accepted_media(view) -> set[str]:
     """The body media types a view documents (flask-smorest @arguments and @doc(requestBody)); JSON by default."""
+    types = _MEDIA.get(view)
+    if types is None:
+        types = _MEDIA[view] = _accepted_media(view)
+    return types
+
+
+def _accepted_media(view) -> set[str]:
     doc = getattr(view, "_apidoc", None) or {}
     types = set()
     for param in doc.get("arguments", {}).get("parameters", []):

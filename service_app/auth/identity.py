@@ -33,8 +33,16 @@ class Actor(UserMixin):
         return can(self.role, permission)
 
 
+_serializers: dict[str, URLSafeTimedSerializer] = {}
+
+
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="api-token")
+    """One per secret key, reused by every request (it derives its signing key once, not per bearer call)."""
+    secret = current_app.config["SECRET_KEY"]
+    ser = _serializers.get(secret)
+    if ser is None:
+        ser = _serializers[secret] = URLSafeTimedSerializer(secret, salt="api-token")
+    return ser
 
 
 def issue_token(user) -> str:
