@@ -85,6 +85,26 @@ def main() -> int:
 
         for _ in range(200):
             call(args.op)
+        # CPU per request without the profiler, the project and its floor (floor_app.py) through the same client.
+        import floor_app
+
+        os.environ["BARE_DSN"] = url.replace("postgresql+psycopg://", "postgresql://")
+        floor = floor_app.create_app().test_client()
+        path, body = OPS[args.op]
+
+        def call_floor() -> None:
+            r = floor.post(f"/floor/{args.op}", json=body, headers={"Idempotency-Key": uuid.uuid4().hex})
+            assert r.status_code in (200, 201), r.get_data(as_text=True)
+
+        for _ in range(200):
+            call_floor()
+        for name, fn in (("project", lambda: call(args.op)), ("floor", call_floor)) * 2:
+            t0, c0 = time.perf_counter(), time.process_time()
+            for _ in range(args.n):
+                fn()
+            wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+            print(f"{name:8} {args.op}: {1000 * cpu / args.n:.2f} ms CPU, {1000 * wall / args.n:.2f} ms wall per "
+                  f"request (load average {os.getloadavg()[0]:.1f})")
         prof = cProfile.Profile()
         t0, c0 = time.perf_counter(), time.process_time()
         prof.enable()
