@@ -122,7 +122,7 @@ def _token_data(token: str):
         if len(_tokens) > 10_000:
             _tokens.clear()
         hit = _tokens[(secret, token)] = (signed.timestamp(), data)
-    elif not 0 <= time.time() - hit[0] <= max_age:
+    elif not 0 <= int(time.time()) - hit[0] <= max_age:  # itsdangerous's own rule: whole seconds
         raise Unauthorized(reason="token_expired")
     return hit[1]
 
