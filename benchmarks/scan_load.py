@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PARTS = 16
 STOCK = 1_000_000
+PASSWORD = "Lade-Rampe-4711"  # the password policy refuses one that contains the user name
 
 
 def free_port() -> int:
@@ -69,14 +70,18 @@ class Conn:
 class Server:
     """gunicorn with 2 workers (gthread), the contract's production command."""
 
-    def __init__(self, db_url: str, workers: int = 2, threads: int = 4, worker_class: str = "gthread"):
+    def __init__(self, db_url: str, workers: int = 2, threads: int = 4, worker_class: str = "gthread",
+                 root: Path = ROOT):
         self.port = free_port()
         env = {**os.environ, "DATABASE_URL": db_url, "SECRET_KEY": "bench-secret"}
         self.proc = subprocess.Popen(
             [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-k", worker_class, "--threads", str(threads),
              "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", "service_app:create_app()"],
-            cwd=ROOT, env=env, start_new_session=True)
-        deadline = time.time() + 30
+            cwd=root, env=env, start_new_session=True)  # `root`: another checkout of the app (a comparison)
+        self._wait()
+
+    def _wait(self):
+        deadline = time.time() + 120  # a loaded machine takes a while to import the app
         while time.time() < deadline:
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
@@ -95,7 +100,7 @@ def prepare(db_url: str) -> None:
     env = {**os.environ, "DATABASE_URL": db_url, "SECRET_KEY": "bench-secret"}
     flask = [str(ROOT / ".venv/bin/flask"), "--app", "service_app"]
     subprocess.run(flask + ["init-db"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run(flask + ["create-user", "bench", "--role", "manager", "--password", "bench-password"],
+    subprocess.run(flask + ["create-user", "bench", "--role", "manager", "--password", PASSWORD],
                    cwd=ROOT, env=env, check=True, capture_output=True)
     from sqlalchemy.orm import Session
 
@@ -139,7 +144,7 @@ def final_state(db_url: str) -> dict:
 
 async def token(port: int) -> str:
     status, body = await Conn(port).request("POST", "/api/v1/auth/token",
-                                            {"username": "bench", "password": "bench-password"}, {})
+                                            {"username": "bench", "password": PASSWORD}, {})
     assert status == 200, body
     return body["token"]
 

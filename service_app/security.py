@@ -39,9 +39,26 @@ class SessionInterface(SecureCookieSessionInterface):
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
 
+    def open_session(self, app: Flask, request):
+        """A request without a session cookie (a scanner's bearer call) gets an empty session without building the
+        cookie's signing serializer first."""
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+
+_MEDIA: dict = {}  # view function → its accepted media types (decorators are fixed once the app is built)
+
 
 def accepted_media(view) -> set[str]:
     """The body media types a view documents (flask-smorest @arguments and @doc(requestBody)); JSON by default."""
+    types = _MEDIA.get(view)
+    if types is None:
+        types = _MEDIA[view] = _accepted_media(view)
+    return types
+
+
+def _accepted_media(view) -> set[str]:
     doc = getattr(view, "_apidoc", None) or {}
     types = set()
     for param in doc.get("arguments", {}).get("parameters", []):

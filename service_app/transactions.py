@@ -52,11 +52,15 @@ def run_write(session: Session, fn: Callable[[str | None], Any], *, idem: Idempo
         session.rollback()
         return Replay(*hit)
     try:
+        if idem is not None:
+            idempotency.mark_checked(session, idem.key)  # the use case need not look for the key's move again
         result = fn(idem.key if idem else None)
         if idem is not None:
             idempotency.remember(session, idem.key, idem.fingerprint, idem.status, result)
+            idempotency.mark_checked(session, None)
         session.commit()
     except (IntegrityError, DomainError) as exc:
+        idempotency.mark_checked(session, None)
         session.rollback()
         # A concurrent twin with the same key won the race: answer as it did.
         if idem is not None and (hit := idempotency.lookup(session, idem.key, idem.fingerprint)) is not None:
@@ -66,6 +70,7 @@ def run_write(session: Session, fn: Callable[[str | None], Any], *, idem: Idempo
             raise Conflict(reason="concurrent_change") from exc
         raise
     except BaseException:
+        idempotency.mark_checked(session, None)
         session.rollback()
         raise
     return result

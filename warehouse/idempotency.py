@@ -9,7 +9,7 @@ import hashlib
 import json
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text, select
+from sqlalchemy import Integer, String, Text, bindparam, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from warehouse.db import Base, utcnow
@@ -30,16 +30,41 @@ def request_fingerprint(method: str, path: str, body: bytes) -> str:
     return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + body).hexdigest()
 
 
+# Pre-built Core statements on the session's connection: one round trip each, no ORM unit of work (every scan with
+# a key runs both).
+_t = IdempotencyRecord.__table__
+_LOOKUP = select(_t.c.request_hash, _t.c.status, _t.c.body).where(_t.c.key == bindparam("k"))
+_REMEMBER = insert(_t)
+
+
 def lookup(session: Session, key: str, fingerprint: str) -> tuple[int, dict] | None:
-    rec = session.scalar(select(IdempotencyRecord).where(IdempotencyRecord.key == key))
-    if rec is None:
+    row = session.connection().execute(_LOOKUP, {"k": key}).first()
+    if row is None:
         return None
-    if rec.request_hash != fingerprint:
+    if row.request_hash != fingerprint:
         raise Conflict(reason="idempotency_key_reused")
-    return rec.status, json.loads(rec.body)
+    return row.status, json.loads(row.body)
 
 
 def remember(session: Session, key: str, fingerprint: str, status: int, body: dict) -> None:
-    session.add(IdempotencyRecord(key=key, request_hash=fingerprint, status=status,
-                                  body=json.dumps(body, ensure_ascii=False)))
-    session.flush()
+    session.connection().execute(_REMEMBER, {"key": key, "request_hash": fingerprint, "status": status,
+                                             "body": json.dumps(body, ensure_ascii=False), "created_at": utcnow()})
+
+
+# The write frame looks a key up before it runs the use case; while that transaction lasts, the use case need not
+# look for the key's move again (a move and its record are committed together, and a concurrent twin still fails on
+# the moves' unique key and is answered from the record by the frame).
+_CHECKED = "idempotency_checked"
+
+
+def mark_checked(session: Session, key: str | None) -> None:
+    """The frame found no record of `key` in this transaction (None: forget it)."""
+    if key is None:
+        session.info.pop(_CHECKED, None)
+    else:
+        session.info[_CHECKED] = key
+
+
+def checked(session: Session, key: str) -> bool:
+    """Whether the frame has just looked `key` up and found nothing, in this transaction."""
+    return session.info.get(_CHECKED) == key

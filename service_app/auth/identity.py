@@ -33,8 +33,16 @@ class Actor(UserMixin):
         return can(self.role, permission)
 
 
+_serializers: dict[str, URLSafeTimedSerializer] = {}
+
+
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="api-token")
+    """One per secret key, reused by every request (it derives its signing key once, not per bearer call)."""
+    secret = current_app.config["SECRET_KEY"]
+    ser = _serializers.get(secret)
+    if ser is None:
+        ser = _serializers[secret] = URLSafeTimedSerializer(secret, salt="api-token")
+    return ser
 
 
 def issue_token(user) -> str:
@@ -96,13 +104,31 @@ def remember_session(sid: str, generation: int) -> None:
     session["sid"], session["gen"] = sid, generation
 
 
+# A scanner sends the same token with every scan: its signature is verified once per process and secret, and the
+# signing time kept, so that expiry is still checked on every call. Revocation is the generation check below.
+_tokens: dict[tuple[str, str], tuple[float, object]] = {}
+
+
+def _token_data(token: str):
+    secret, max_age = current_app.config["SECRET_KEY"], current_app.config["API_TOKEN_MAX_AGE"]
+    hit = _tokens.get((secret, token))
+    if hit is None:
+        try:
+            data, signed = _serializer().loads(token, max_age=max_age, return_timestamp=True)
+        except SignatureExpired:
+            raise Unauthorized(reason="token_expired") from None
+        except BadSignature:
+            raise Unauthorized(reason="token_invalid") from None
+        if len(_tokens) > 10_000:
+            _tokens.clear()
+        hit = _tokens[(secret, token)] = (signed.timestamp(), data)
+    elif not 0 <= int(time.time()) - hit[0] <= max_age:  # itsdangerous's own rule: whole seconds
+        raise Unauthorized(reason="token_expired")
+    return hit[1]
+
+
 def actor_from_token(token: str) -> Actor:
-    try:
-        data = _serializer().loads(token, max_age=current_app.config["API_TOKEN_MAX_AGE"])
-    except SignatureExpired:
-        raise Unauthorized(reason="token_expired") from None
-    except BadSignature:
-        raise Unauthorized(reason="token_invalid") from None
+    data = _token_data(token)
     actor = _cached_actor(data["u"]) if isinstance(data, dict) and isinstance(data.get("u"), int) else None
     if actor is None or data.get("g") != actor.generation:
         raise Unauthorized(reason="token_invalid")

@@ -189,3 +189,38 @@ def test_concurrent_receipts_get_distinct_note_numbers(any_db_url):
     with ThreadPoolExecutor(8) as pool:
         numbers = list(pool.map(receive, range(8)))
     assert len(set(numbers)) == 8 and all(n.startswith("RN-") for n in numbers)
+
+
+def test_concurrent_retries_through_the_write_frame_post_once_and_replay_the_first_answer(any_db_url):
+    """The write frame looks the key up and the ledger then skips its own look-up of the key's move: twins that
+    all missed the record still post once (the moves' unique key), and every loser answers the winner's answer."""
+    from service_app.transactions import Idempotency, Replay, run_write
+
+    _arrange(any_db_url, 10)
+    barrier = threading.Barrier(8)
+    idem = Idempotency(key="7:same-scan", fingerprint="f", status=201)
+
+    def retry(i):
+        e = make_engine(any_db_url)
+        barrier.wait()
+        try:
+            with Session(e) as s:
+                done = run_write(s, lambda key: ledger.issue(s, part_number="RACE-1", location="N-A01-01", qty=1,
+                                                             actor="c", idempotency_key=key).as_dict(), idem=idem)
+                return ("replay", done.body) if isinstance(done, Replay) else ("posted", done)
+        finally:
+            e.dispose()
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(retry, range(8)))
+    assert sorted(kind for kind, _ in results) == ["posted"] + ["replay"] * 7
+    assert len({answer["move_id"] for _, answer in results}) == 1
+    eng = make_engine(any_db_url)
+    with Session(eng) as s:
+        assert s.scalar(select(func.count(Move.id)).where(Move.idempotency_key == "7:same-scan")) == 1
+        assert queries.stock_of_part(s, "RACE-1")["total"] == 9
+        # Outside the frame (no record looked up in this transaction) the ledger still finds the key's move.
+        replay = ledger.issue(s, part_number="RACE-1", location="N-A01-01", qty=1, actor="c",
+                              idempotency_key="7:same-scan")
+        assert replay.replayed and replay.move_id == results[0][1]["move_id"]
+    eng.dispose()

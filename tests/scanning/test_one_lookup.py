@@ -116,3 +116,27 @@ def test_a_gs1_receipt_keeps_the_suppliers_lot_at_no_extra_statement(shelf):
     assert answer["gs1"]["lot"] == "L2405A"
     assert shelf.get(Move, answer["move_id"]).lot == "L2405A"
     assert len(sent) == len(plain)
+
+
+def test_the_scan_endpoint_sends_the_floors_statements(client, auth, app):
+    """Through the API with an Idempotency-Key: the frame's look-up of the key, part, bin, balance, valuation, the
+    move and the key's record — the ledger does not look for the key's move again (the frame just did)."""
+    from service_app.extensions import db
+
+    with app.app_context():
+        make_part(db.session, part_number="AC-100")
+        make_bin(db.session, "N-A01-01")
+        db.session.commit()
+        receive(db.session, part_number="AC-100", location="N-A01-01", qty=5, actor="setup")
+        db.session.commit()
+        engine = db.engine
+    h = auth.headers("new_store_clerk")
+    body = {"code": "AC-100", "mode": "issue", "location": "N-A01-01"}
+    assert client.post("/api/v1/scan", json=body, headers={**h, "Idempotency-Key": "warm"}).status_code == 200
+    with statements(engine) as sent:
+        r = client.post("/api/v1/scan", json=body, headers={**h, "Idempotency-Key": "scan-2"})
+    assert r.status_code == 200 and r.json["qty_on_hand"] == 3
+    verbs = [s.split()[0] + " " + re.search(r"\b(?:FROM|UPDATE|INTO)\s+(\w+)", s).group(1)
+             for s in sent if not s.upper().startswith(("BEGIN", "PRAGMA"))]
+    assert verbs == ["SELECT idempotency_record", "SELECT part", "SELECT location", "UPDATE balance",
+                     "UPDATE valuation", "INSERT move", "INSERT idempotency_record"], sent

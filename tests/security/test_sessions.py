@@ -77,3 +77,30 @@ def test_within_the_cache_time_other_processes_follow(app, client, auth, monkeyp
         db.session.commit()
     time.sleep(0.6)
     assert client.get("/api/v1/parts", headers=token).status_code == 401
+
+
+def test_a_token_verified_once_still_expires_and_a_forged_one_is_refused(app, client, auth, monkeypatch):
+    """A bearer token's signature is verified once per process (identity._tokens); its age is still checked on
+    every call, and a token changed by one character is verified afresh and refused."""
+    token = auth.headers("shipper")
+    assert client.get("/api/v1/parts", headers=token).status_code == 200
+    assert client.get("/api/v1/parts", headers=token).status_code == 200  # from the cache
+    raw = token["Authorization"].split()[1]
+    # A character inside the signature (the last one carries padding bits that base64 ignores).
+    forged = raw[:-5] + ("A" if raw[-5] != "A" else "B") + raw[-4:]
+    r = client.get("/api/v1/parts", headers={"Authorization": f"Bearer {forged}"})
+    assert r.status_code == 401 and r.json["error"]["code"] == "unauthorized"
+    later = time.time() + app.config["API_TOKEN_MAX_AGE"] + 2
+    monkeypatch.setattr(identity.time, "time", lambda: later)
+    r = client.get("/api/v1/parts", headers=token)
+    assert r.status_code == 401 and r.json["error"]["details"]["reason"] == "token_expired"
+
+
+def test_a_token_of_another_secret_is_not_taken_from_the_cache(app, client, auth):
+    from service_app import create_app
+
+    token = auth.headers("shipper")
+    assert client.get("/api/v1/parts", headers=token).status_code == 200
+    other = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "TESTING": True,
+                        "SECRET_KEY": "another-secret", "WTF_CSRF_ENABLED": False})
+    assert other.test_client().get("/api/v1/parts", headers=token).status_code == 401

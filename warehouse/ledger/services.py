@@ -14,6 +14,7 @@ from warehouse.catalog.services import money
 from warehouse.db import COST, insert_for, utcnow
 from warehouse.documents.models import Document
 from warehouse.documents.services import get_document, open_document
+from warehouse import idempotency
 from warehouse.accounts.roles import store_allowed
 from warehouse.errors import (AlreadyReversed, Conflict, Forbidden, InsufficientStock, NotFound, UnknownLocation,
                               UnknownPart, ValidationError, WrongStore)
@@ -226,7 +227,9 @@ def post_move(session: Session, *, part, qty: int, src, dst, doc_type: str, acto
 
 
 def _replay(session: Session, key: str | None, part, location) -> Posted | None:
-    if key is None:
+    """The move an earlier call with this key posted, answered again; not looked for when the write frame has just
+    found no record of the key in this transaction (a move and its record commit together)."""
+    if key is None or idempotency.checked(session, key):
         return None
     conn = session.connection()
     row = conn.execute(_REPLAY, {"k": key}).first()
