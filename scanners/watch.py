@@ -161,7 +161,9 @@ class CodeWatcher:
 
     def _report(self, symbols, now: float) -> None:
         for sym in symbols:
-            key = (sym.symbology, sym.text)
+            # By text alone: a label may carry the same text twice (a bin label's Code 128 and its QR code), and the
+            # decoder now reads every code in the picture; the clerk scanned one thing.
+            key = sym.text
             last = self._last_seen.get(key)
             self._last_seen[key] = now
             if last is None or now - last > self.holdoff:
