@@ -98,6 +98,7 @@ def test_agent_to_technician_on_a_tablet(page, live_server, client, auth, world,
     page.keyboard.press("Enter")
     assert card.locator("[name=part_number]").first.input_value() == "FAN-1"
     assert card.locator("[name=qty]").first.input_value() == "1"
+    card.locator("canvas.sig").scroll_into_view_if_needed()  # the mouse draws in the viewport
     box = card.locator("canvas.sig").bounding_box()
     page.mouse.move(box["x"] + 30, box["y"] + 40)
     page.mouse.down()
@@ -214,6 +215,7 @@ def test_completion_taken_offline_is_applied_once_when_the_connection_returns(pa
         card.locator(".part-scan").focus()
         page.keyboard.type("FAN-1")
         page.keyboard.press("Enter")
+        card.locator("canvas.sig").scroll_into_view_if_needed()  # the mouse draws in the viewport
         box = card.locator("canvas.sig").bounding_box()
         page.mouse.move(box["x"] + 40, box["y"] + 50)
         page.mouse.down()

@@ -144,7 +144,9 @@ def test_satisfaction_by_the_agent_who_called(s):
     assert kpi(s, "satisfaction") == (round(2 / 3, 4), 2, 3)
     assert kpi(s, "satisfaction_score") == (3.5, 7.0, 2)
     assert kpi(s, "satisfaction", by="agent") == {"agent1": (0.5, 1, 2), "agent2": (1.0, 1, 1)}
-    assert kpi(s, "satisfaction_score", by="technician") == {"tech1": (3.5, 7.0, 2)}
+    # the average score is the customer-care measure (care_kpis): by the agent who called, or region
+    assert kpi(s, "satisfaction_score", by="agent") == {"agent1": (3.5, 7.0, 2)}
+    assert kpi(s, "satisfaction_score", by="technician") == {}
 
 
 def test_claim_approval_rate_by_the_month_of_the_decision(s):
@@ -201,11 +203,12 @@ def test_stock_accuracy_by_each_bins_last_count(s):
 
 def test_a_plugged_measure_fills_a_declared_kpi(s, monkeypatch):
     monkeypatch.setattr(registry, "REGISTRY", dict(registry.REGISTRY))
-    entry = registry.evaluate(s, start=JAN[0], end=JAN[1], names=("compliance_rate",))[0]
+    registry.declare(registry.Kpi("test_rate", "test rate", "ratio", True, None, target_max=1))
+    entry = registry.evaluate(s, start=JAN[0], end=JAN[1], names=("test_rate",))[0]
     assert entry["available"] is False and entry["value"] is None
-    registry.plug("compliance_rate", lambda session, *, start, end, by=None:
-                  {None: (3, 4)} if by is None else {"agent1": (3, 4)})
-    assert kpi(s, "compliance_rate") == (0.75, 3, 4)
-    assert kpi(s, "compliance_rate", by="agent") == {"agent1": (0.75, 3, 4)}
+    registry.plug("test_rate", lambda session, *, start, end, by=None:
+                  {None: (3, 4)} if by is None else {"agent1": (3, 4)}, ("agent",))
+    assert kpi(s, "test_rate") == (0.75, 3, 4)
+    assert kpi(s, "test_rate", by="agent") == {"agent1": (0.75, 3, 4)}
     with pytest.raises(KeyError):
         registry.plug("no_such_kpi", lambda *a, **k: {})

@@ -36,6 +36,7 @@ def photo() -> dict:
 
 
 def sign(page, canvas):
+    canvas.scroll_into_view_if_needed()  # the mouse draws in the viewport
     box = canvas.bounding_box()
     page.mouse.move(box["x"] + 40, box["y"] + 50)
     page.mouse.down()
