@@ -59,11 +59,13 @@ def test_menu_shows_each_role_its_own_pages(page, live_server, people, size):
     assert page.locator("#menu a.on").inner_text() == "Stocktakes"
     assert page.locator("#open-stocktake").count() == 0  # the manager opens stocktakes
 
-    page.click("button:has-text('Sign out')")
+    with page.expect_navigation():  # signing out clears the tablet's cache first: wait for it, not race the goto
+        page.click("button:has-text('Sign out')")
     login(page, live_server, "agent")
-    # the hotline: tickets, the dispatch board and the warranty check
-    assert menu(page) == ["service.new_ticket", "service.tickets", "service.board", "warranty.lookup"]
-    assert page.locator(".tile").count() == 4
+    # the hotline: tickets, the dispatch board, follow-up calls, complaints, the knowledge base, the warranty check
+    assert menu(page) == ["service.new_ticket", "service.tickets", "service.board", "service_care.calls",
+                          "service_care.complaint_list", "care.kb", "warranty.lookup"]
+    assert page.locator(".tile").count() == 8  # the menu's seven and the escalated complaints
     assert page.locator("#no-pages").count() == 0
     assert page.locator("#who .role").inner_text() == "Service agent"
     page.screenshot(path=f"/tmp/menus-agent-{size}-en.png", full_page=True)
