@@ -3,27 +3,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+from warehouse.checks import one_of, text  # noqa: F401  (the shared checks, used by the care modules from here)
 from warehouse.db import utcnow
 from warehouse.errors import ValidationError
-
-
-def text(value, field: str, max_len: int, *, required: bool = False) -> str | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise ValidationError(field=field, reason="required")
-        return None
-    if not isinstance(value, str):
-        raise ValidationError(field=field, reason="not_text")
-    value = value.strip()
-    if len(value) > max_len:
-        raise ValidationError(field=field, reason="too_long", max=max_len)
-    return value
-
-
-def one_of(value, field: str, choices: tuple) -> str:
-    if value not in choices:
-        raise ValidationError(field=field, reason="one_of", allowed=", ".join(choices))
-    return value
 
 
 def whole(value, field: str, *, low: int, high: int) -> int:
