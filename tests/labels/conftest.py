@@ -38,7 +38,7 @@ SYMBOLS = {
     "bin_card": {("QRCode", "card_code")},
 }
 # Chinese text each template prints (checked in the PDF text layer).
-CHINESE = {"part": "前刹车片总成", "bin": "新品库", "returned_part": "华东汽配", "unit": "空气压缩机",
+CHINESE = {"part": "前刹车片总成", "bin": "新件库", "returned_part": "华东汽配", "unit": "空气压缩机",
            "shipment": "张江路", "bin_card": "货位卡"}
 
 
