@@ -63,9 +63,8 @@ MOVE = ("INSERT INTO move (part_id, qty, from_location_id, to_location_id, unit_
         "%(src)s::INTEGER, %(dst)s::INTEGER, %(cost)s, %(doc_type)s::VARCHAR, %(doc_no)s::VARCHAR, "
         "%(actor)s::VARCHAR, NULL::VARCHAR, %(t)s::TIMESTAMP WITH TIME ZONE, %(key)s::VARCHAR, NULL::BIGINT, "
         "NULL::VARCHAR, NULL::VARCHAR) RETURNING move.id")
-SEQ_NEW = ("INSERT INTO doc_sequence (prefix, last) VALUES (%(prefix)s::VARCHAR, 0) ON CONFLICT DO NOTHING")
-SEQ_NEXT = ("UPDATE doc_sequence SET last=(doc_sequence.last + 1) WHERE doc_sequence.prefix = %(prefix)s::VARCHAR "
-            "RETURNING doc_sequence.last")
+SEQ_NEXT = ("INSERT INTO doc_sequence (prefix, last) VALUES (%(prefix)s::VARCHAR, 1) ON CONFLICT (prefix) DO UPDATE "
+            "SET last = (doc_sequence.last + 1) RETURNING doc_sequence.last")
 DOCUMENT = ("INSERT INTO document (doc_no, doc_type, store, counterparty, reference, note, created_by, created_at) "
             "VALUES (%(doc_no)s::VARCHAR, 'receipt', 'NEW', NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, "
             "%(actor)s::VARCHAR, %(t)s::TIMESTAMP WITH TIME ZONE) RETURNING document.id")
@@ -86,7 +85,7 @@ def create_app() -> Flask:
     def conn() -> psycopg.Connection:
         if getattr(local, "conn", None) is None:
             local.conn = psycopg.connect(dsn)
-            local.seq = psycopg.connect(dsn)  # the receipt counter's own short transaction, as in the project
+            local.seq = psycopg.connect(dsn, autocommit=True)  # the receipt counter in autocommit, as in the project
         return local.conn
 
     def counterparty(c, code: str) -> int:
@@ -170,9 +169,7 @@ def create_app() -> Flask:
         part, loc, qty = row[:4], row[4:], data["qty"]
         prefix = f"RN-{now:%Y%m%d}"
         seq = local.seq
-        seq.execute(SEQ_NEW, {"prefix": prefix})
         n = seq.execute(SEQ_NEXT, {"prefix": prefix}).fetchone()[0]
-        seq.commit()
         doc_no = f"{prefix}-{n:04d}"
         c.execute(DOCUMENT, {"doc_no": doc_no, "actor": "bench", "t": now})
         src = counterparty(c, "@SUPPLIER")

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import Integer, String, Text, bindparam, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from warehouse.db import Base, utcnow
+from warehouse.db import Base, hot, utcnow
 from warehouse.errors import Conflict
 
 
@@ -38,7 +38,7 @@ _REMEMBER = insert(_t)
 
 
 def lookup(session: Session, key: str, fingerprint: str) -> tuple[int, dict] | None:
-    row = session.connection().execute(_LOOKUP, {"k": key}).first()
+    row = hot(session.connection(), _LOOKUP, {"k": key}).first()
     if row is None:
         return None
     if row.request_hash != fingerprint:
@@ -47,7 +47,7 @@ def lookup(session: Session, key: str, fingerprint: str) -> tuple[int, dict] | N
 
 
 def remember(session: Session, key: str, fingerprint: str, status: int, body: dict) -> None:
-    session.connection().execute(_REMEMBER, {"key": key, "request_hash": fingerprint, "status": status,
+    hot(session.connection(), _REMEMBER, {"key": key, "request_hash": fingerprint, "status": status,
                                              "body": json.dumps(body, ensure_ascii=False), "created_at": utcnow()})
 
 

@@ -2,34 +2,42 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
-from warehouse.db import insert_for, utcnow
+from warehouse.db import hot, insert_for, utcnow
 from warehouse.documents.models import DocSequence, Document
 
 DOC_PREFIX = {"receipt": "RN", "issue": "IN", "transfer": "TN", "adjustment": "AJ", "reversal": "RV",
               "intake": "RI"}
 
 
+_seq = DocSequence.__table__
+_NEXT: dict[str, object] = {}  # per dialect: the counter's first row or its increment, in one upsert
+_INSERT_DOCUMENT = insert(Document.__table__)
+
+
 def _increment(conn, prefix: str) -> int:
-    conn.execute(insert_for(conn)(DocSequence).values(prefix=prefix, last=0).on_conflict_do_nothing())
-    return conn.execute(update(DocSequence).where(DocSequence.prefix == prefix)
-                        .values(last=DocSequence.last + 1).returning(DocSequence.last)).scalar_one()
+    name = conn.dialect.name
+    if name not in _NEXT:
+        ins = insert_for(conn)(_seq).values(prefix=bindparam("p"), last=1)
+        _NEXT[name] = ins.on_conflict_do_update(index_elements=[_seq.c.prefix], set_={"last": _seq.c.last + 1}
+                                                ).returning(_seq.c.last)
+    return hot(conn, _NEXT[name], {"p": prefix}).scalar_one()
 
 
 def next_number(session: Session, prefix: str, *, width: int = 4) -> str:
     """`PREFIX-0001`, unique under concurrency.
 
-    On PostgreSQL the counter is incremented in its own short transaction, so the counter row is locked for one
-    round trip instead of for the whole receipt (every receipt in the building would queue on it); a receipt that
-    then rolls back leaves a gap in the numbers. SQLite serialises writers anyway, and a second connection would
-    wait on the first's lock, so there the increment joins the caller's transaction.
+    On PostgreSQL the counter is incremented by one statement in autocommit (one round trip, no BEGIN/COMMIT), so
+    the counter row is locked for that statement instead of for the whole receipt (every receipt in the building
+    would queue on it); a receipt that then rolls back leaves a gap in the numbers. SQLite serialises writers
+    anyway, and a second connection would wait on the first's lock, so there the increment joins the caller's
+    transaction.
     """
     if session.get_bind().dialect.name == "postgresql":
-        with session.get_bind().connect() as conn:
+        with session.get_bind().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             n = _increment(conn, prefix)
-            conn.commit()
     else:
         n = _increment(session.connection(), prefix)
     return f"{prefix}-{n:0{width}d}"
@@ -49,6 +57,16 @@ def open_document(session: Session, *, doc_type: str, actor: str, store: str | N
     session.add(doc)
     session.flush()
     return doc
+
+
+def new_document(session: Session, *, doc_type: str, actor: str, store: str | None = None,
+                 reference: str | None = None) -> str:
+    """`open_document` for the ledger's hot path (a receipt scan): one Core INSERT, no ORM object; its number."""
+    doc_no = day_number(session, DOC_PREFIX[doc_type])
+    hot(session.connection(), _INSERT_DOCUMENT, {
+        "doc_no": doc_no, "doc_type": doc_type, "store": store, "counterparty": None, "reference": reference,
+        "note": None, "created_by": actor, "created_at": utcnow()})
+    return doc_no
 
 
 def get_document(session: Session, doc_no: str) -> Document | None:

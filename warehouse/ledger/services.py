@@ -11,9 +11,8 @@ from sqlalchemy.orm import Session
 
 from warehouse.catalog.models import Part
 from warehouse.catalog.services import money
-from warehouse.db import COST, insert_for, utcnow
-from warehouse.documents.models import Document
-from warehouse.documents.services import get_document, open_document
+from warehouse.db import COST, hot, insert_for, utcnow
+from warehouse.documents.services import get_document, new_document
 from warehouse import idempotency
 from warehouse.accounts.roles import store_allowed
 from warehouse.errors import (AlreadyReversed, Conflict, Forbidden, InsufficientStock, NotFound, UnknownLocation,
@@ -134,7 +133,7 @@ def _upserts(conn) -> tuple:
 
 
 def part_ref(session: Session, part_number: str) -> PartRef:
-    row = session.connection().execute(_PART, {"pn": (part_number or "").strip()}).first() \
+    row = hot(session.connection(), _PART, {"pn": (part_number or "").strip()}).first() \
         if isinstance(part_number, str) else None
     if row is None:
         raise UnknownPart(part_number=part_number)
@@ -153,7 +152,7 @@ def loc_ref(session: Session, code: str) -> LocRef:
             session.flush()
             _VIRTUAL_REFS[key] = LocRef(v.id, v.code, v.kind, v.store)
         return _VIRTUAL_REFS[key]
-    row = session.connection().execute(_LOC, {"code": (code or "").strip().upper()}).first() \
+    row = hot(session.connection(), _LOC, {"code": (code or "").strip().upper()}).first() \
         if isinstance(code, str) else None
     if row is None:
         raise UnknownLocation(location=code)
@@ -162,15 +161,15 @@ def loc_ref(session: Session, code: str) -> LocRef:
 
 def _take(conn, part, loc, qty: int) -> int:
     """Decrement a cached balance only if enough is there; the row lock makes it race-free."""
-    new_qty = conn.execute(_TAKE, {"p": part.id, "l": loc.id, "n": qty, "t": utcnow()}).scalar()
+    new_qty = hot(conn, _TAKE, {"p": part.id, "l": loc.id, "n": qty, "t": utcnow()}).scalar()
     if new_qty is None:
-        have = conn.execute(_HAVE, {"p": part.id, "l": loc.id}).scalar() or 0
+        have = hot(conn, _HAVE, {"p": part.id, "l": loc.id}).scalar() or 0
         raise InsufficientStock(part_number=part.part_number, location=loc.code, on_hand=have, requested=qty)
     return new_qty
 
 
 def _put(conn, part, loc, qty: int) -> int:
-    return conn.execute(_upserts(conn)[0], {"p": part.id, "l": loc.id, "n": qty, "t": utcnow()}).scalar()
+    return hot(conn, _upserts(conn)[0], {"p": part.id, "l": loc.id, "n": qty, "t": utcnow()}).scalar()
 
 
 def _value_out(conn, part, store: str, qty: int, unit_cost: Decimal | None) -> Decimal:
@@ -182,14 +181,14 @@ def _value_out(conn, part, store: str, qty: int, unit_cost: Decimal | None) -> D
     params = {"p": part.id, "s": store, "n": qty}
     if unit_cost is not None:
         params["c"] = unit_cost
-    cost = conn.execute(_VALUE_OUT[unit_cost is None], params).scalar()
+    cost = hot(conn, _VALUE_OUT[unit_cost is None], params).scalar()
     if cost is None:  # only reachable if balance and valuation disagree, which check_ledger reports
         raise InsufficientStock(reason="valuation", store=store, part_number=part.part_number, requested=qty)
     return round_cost(cost)
 
 
 def _value_in(conn, part, store: str, qty: int, unit_cost: Decimal) -> None:
-    conn.execute(_upserts(conn)[1], {"p": part.id, "s": store, "n": qty, "v": unit_cost * qty, "c": unit_cost})
+    hot(conn, _upserts(conn)[1], {"p": part.id, "s": store, "n": qty, "v": unit_cost * qty, "c": unit_cost})
 
 
 def post_move(session: Session, *, part, qty: int, src, dst, doc_type: str, actor: str,
@@ -218,7 +217,7 @@ def post_move(session: Session, *, part, qty: int, src, dst, doc_type: str, acto
                doc_type=doc_type, doc_no=doc_no, actor=actor, device=device, created_at=at or utcnow(),
                idempotency_key=idempotency_key, reverses_id=reverses_id, note=note, lot=lot)
     try:
-        move_id = conn.execute(_INSERT_MOVE, row).scalar_one()
+        move_id = hot(conn, _INSERT_MOVE, row).scalar_one()
     except IntegrityError as exc:  # the unique reverses_id / idempotency_key: a concurrent twin committed first
         if reverses_id is not None:
             raise AlreadyReversed(move_id=reverses_id) from exc
@@ -232,22 +231,23 @@ def _replay(session: Session, key: str | None, part, location) -> Posted | None:
     if key is None or idempotency.checked(session, key):
         return None
     conn = session.connection()
-    row = conn.execute(_REPLAY, {"k": key}).first()
+    row = hot(conn, _REPLAY, {"k": key}).first()
     if row is None:
         return None
-    on_hand = conn.execute(_HAVE, {"p": row.part_id, "l": location.id}).scalar() or 0
+    on_hand = hot(conn, _HAVE, {"p": row.part_id, "l": location.id}).scalar() or 0
     return Posted(row.id, part.part_number, location.code, row.qty, on_hand, row.unit_cost, row.doc_no,
                   replayed=True)
 
 
 def _document(session: Session, doc_no: str | None, doc_type: str, *, actor: str, store: str | None,
-              reference: str | None) -> Document:
+              reference: str | None) -> str:
+    """The number of a new document, or of the existing one the caller names (checked to be of this type)."""
     if doc_no is None:
-        return open_document(session, doc_type=doc_type, actor=actor, store=store, reference=reference)
+        return new_document(session, doc_type=doc_type, actor=actor, store=store, reference=reference)
     doc = get_document(session, doc_no)
     if doc is None or doc.doc_type != doc_type:
         raise NotFound(reason="document", document=doc_no, doc_type=doc_type)
-    return doc
+    return doc.doc_no
 
 
 _PART_AND_BIN = select(*_PART.selected_columns, *_LOC.selected_columns).select_from(
@@ -264,8 +264,8 @@ def _part_and_bin(session: Session, part_number: str, code: str, role: str | Non
         return part, _bin(session, code, role)
     row = None
     if isinstance(part_number, str) and isinstance(code, str):
-        row = session.connection().execute(
-            _PART_AND_BIN, {"pn": part_number.strip(), "code": code.strip().upper()}).first()
+        row = hot(session.connection(),
+                  _PART_AND_BIN, {"pn": part_number.strip(), "code": code.strip().upper()}).first()
     if row is None:
         return part_ref(session, part_number), _bin(session, code, role)
     return PartRef(*row[:4]), check_bin(LocRef(*row[4:]), role)
@@ -314,9 +314,9 @@ def receive(session: Session, *, part_number: str, location: str, qty: int, acto
         return replay
     if unit_cost is not None:  # the cost column's range and scale, whichever edge the value came through
         unit_cost = money(unit_cost, "unit_cost", places=4)
-    doc = _document(session, document, "receipt", actor=actor, store="NEW", reference=reference)
+    doc_no = _document(session, document, "receipt", actor=actor, store="NEW", reference=reference)
     move = post_move(session, part=part, qty=qty, src=loc_ref(session, "@SUPPLIER"), dst=loc, doc_type="receipt",
-                     doc_no=doc.doc_no, actor=actor, device=device, unit_cost=unit_cost,
+                     doc_no=doc_no, actor=actor, device=device, unit_cost=unit_cost,
                      idempotency_key=idempotency_key, note=reference, lot=_lot(lot))
     return _posted(move, part, loc)
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from scanners.codes import Classified
 from warehouse.catalog.models import Part, PartBarcode
+from warehouse.db import hot
 from warehouse.errors import UnknownCode
 from warehouse.ledger.services import PartRef
 from warehouse.scanning.registry import Found, resolver
@@ -44,7 +45,7 @@ def _gtin_forms(gtin14: str) -> list[str]:
 
 @resolver("text", order=10)
 def by_part_number(session: Session, c: Classified) -> Found | None:
-    row = session.connection().execute(_BY_NUMBER, {"code": c.value}).first()
+    row = hot(session.connection(), _BY_NUMBER, {"code": c.value}).first()
     return _found(row, "part_number") if row else None
 
 
