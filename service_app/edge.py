@@ -137,8 +137,14 @@ class EdgeRequest(Request):
     parameter_storage_class = EdgeArgs
 
 
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 def _check_request_text() -> None:
-    for where, values in (("query", request.args), ("form", request.form)):
+    # A JSON body (every scan) has no form: do not build werkzeug's empty one for it.
+    sources = (("query", request.args), ("form", request.form)) if request.mimetype in _FORM_TYPES \
+        else (("query", request.args),)
+    for where, values in sources:
         for key, value in values.items(multi=True):
             check_text(key, where)
             check_text(value, key)
