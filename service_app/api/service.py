@@ -604,15 +604,20 @@ def receipt(ticket_no):
     """The receipt of a charged repair: customer, unit, work, parts at the customer price, labour, total, payments,
     signature lines. Needs a quote (409 no_quote); for the technician holding the job and the roles that read
     customers."""
+    return _ticket_paper(papers.receipt_pdf, ticket_no, "receipt")
+
+
+def _ticket_paper(render, ticket_no: str, name: str) -> Response:
+    """A ticket's paper as the reader may see it (customer fields only for those who read customers), printed in
+    Chinese as the paper forms are, shown inline."""
     actor = api_actor()
     with force_locale("zh_CN"):
         labels = report_labels()
-    data = papers.receipt_pdf(db.session, ticket_no=ticket_no, printed_by=actor.username, labels=labels,
-                              can_read_customers=actor.can("customers.read"))
+    data = render(db.session, ticket_no=ticket_no, printed_by=actor.username, labels=labels,
+                  can_read_customers=actor.can("customers.read"))
     db.session.rollback()
     return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="receipt-{ticket_no.strip().upper()}.pdf"'})
-
+        "Content-Disposition": f'inline; filename="{name}-{ticket_no.strip().upper()}.pdf"'})
 
 
 @blp.route("/tickets/<ticket_no>/completion-notice.pdf", methods=["GET"])
@@ -623,14 +628,8 @@ def completion_notice(ticket_no):
     """The completion notice of a finished job: customer, unit and warranty status, problem, diagnosis, parts used,
     failed parts collected, labour, arrival and completion times, the customer's signature. Once the job is
     completed (409 not_completed before); for the technician holding the job and the roles that read customers."""
-    actor = api_actor()
-    with force_locale("zh_CN"):
-        labels = report_labels()
-    data = papers.completion_pdf(db.session, ticket_no=ticket_no, printed_by=actor.username, labels=labels,
-                                 can_read_customers=actor.can("customers.read"))
-    db.session.rollback()
-    return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="completion-{ticket_no.strip().upper()}.pdf"'})
+    return _ticket_paper(papers.completion_pdf, ticket_no, "completion")
+
 
 # --- the board, my jobs, customers, KPIs ------------------------------------------------------------------------------
 

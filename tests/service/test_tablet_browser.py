@@ -95,6 +95,8 @@ def test_charged_repair_photo_and_failed_part_on_the_tablet_offline(page, live_s
         card.locator(".pay-ref").fill("WX-20261130-77")
         card.locator(".pay-btn").click()
         page.wait_for_selector("#queue-box .step.queued[data-kind=payment]")
+        # saved and waiting: the form cannot save the payment a second time until it is sent
+        assert card.locator(".pay-btn").is_disabled() and card.locator(".accept-btn").is_disabled()
         card.locator(".photo-input").set_input_files(photo())
         page.wait_for_selector("#queue-box .step.queued[data-kind=photo]")
         card.locator(".diagnosis").fill("风扇电机轴承损坏")

@@ -82,31 +82,14 @@
   function markCard(step) {
     var card = document.getElementById("job-" + step.ticket_no);
     if (!card) return;
-    if (step.kind === "photo") return;  // dismissed: the technician takes it again
-    if (step.kind !== "arrive" && step.kind !== "complete") {
-      var f = card.querySelector("form[data-kind='" + step.kind + "']");
-      if (!f) return;
-      f.dataset.queued = "";
-      f.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = false; });
-      var v = step.fields || {};
-      Object.keys(v).forEach(function (name) {
-        var inputs = f.querySelectorAll('[name="' + name + '"]');
-        var values = Array.isArray(v[name]) ? v[name] : [v[name]];
-        for (var i = 0; i < inputs.length; i++) inputs[i].value = values[i] !== undefined ? values[i] : "";
-      });
-      if (step.signature) drawBack(f, step.signature);
-      return;
-    }
     if (step.kind === "arrive") {
       var a = card.querySelector(".arrive-form"); if (a) a.hidden = true;
       var c = card.querySelector(".complete-form"); if (c) c.hidden = false;
       card.querySelectorAll(".js-step").forEach(function (x) { x.hidden = false; });
     } else if (step.kind === "complete") {
       card.querySelectorAll("form, .js-step").forEach(function (f) { f.hidden = true; });
-    } else if (step.kind === "photo") {
-      var n = card.querySelector(".photo-count");
-      if (n) n.dataset.queued = String((parseInt(n.dataset.queued, 10) || 0) + 1);
-    } else {
+    } else if (step.kind !== "photo") {  // each photo is a step of its own: its form stays free for the next one
+      // saved, waiting to be sent: the form cannot send it a second time (the queue shows it above)
       var f = card.querySelector("form[data-kind='" + step.kind + "']");
       if (f) { f.dataset.queued = "1"; f.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; }); }
     }
