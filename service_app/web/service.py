@@ -26,6 +26,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from service_app.error_messages import render
 from service_app.extensions import db
 from service_app.report_labels import report_labels, statement_words
+from service_app.web.customer_fields import CustomerForm
 from service_app.web.common import permission_required, post
 from warehouse import limits
 from warehouse.attachments import services as attachments
@@ -101,12 +102,7 @@ def _view(ticket_no: str) -> dict:
 
 # --- forms ------------------------------------------------------------------------------------------------------------
 
-class TicketForm(FlaskForm):
-    customer_id = IntegerField(validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
-    customer_name = StringField(_l("New customer's name"), validators=[Optional(), Length(max=200)])
-    customer_phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
-    customer_address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
-    serial = StringField(_l("Unit serial / VIN"), validators=[Optional(), Length(max=40)])
+class TicketForm(CustomerForm):
     # Most calls are a device that does not work, phoned in: the defaults, so a plain call is typed, not clicked.
     category = SelectField(_l("Category"), default="device", validators=[DataRequired()])
     kind = SelectField(_l("Kind"), default="repair", validators=[DataRequired()])
@@ -181,18 +177,10 @@ def new_ticket():
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
-            if form.customer_id.data:
-                customer = form.customer_id.data
-            elif (form.customer_name.data or "").strip():
-                customer = {"name": form.customer_name.data, "phone": form.customer_phone.data or None,
-                            "address": form.customer_address.data or None}
-            else:
-                customer = None  # the unit's registered customer
-            serial = (form.serial.data or "").strip() or None
             done = post(lambda: service.create_ticket(
                 db.session, category=form.category.data, kind=form.kind.data, channel=form.channel.data,
-                priority=form.priority.data or None, description=form.description.data, serial=serial,
-                customer=customer, actor=current_user.username).ticket_no)
+                priority=form.priority.data or None, description=form.description.data, serial=form.serial_no(),
+                customer=form.customer(), actor=current_user.username).ticket_no)
             if done is not None:
                 flash(_("Ticket %(no)s logged.", no=done), "ok")
                 return redirect(url_for("service.ticket", ticket_no=done))

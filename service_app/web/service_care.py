@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from service_app.care_words import care_words, complaint_words, season_words, talk_text
 from service_app.extensions import db
 from service_app.web.common import permission_required, post
+from service_app.web.customer_fields import CustomerForm
 from warehouse.errors import DomainError
 from warehouse.service import callbacks, clock, complaints
 
@@ -58,13 +59,8 @@ class CloseForm(FlaskForm):
                                   validators=[Optional()])
 
 
-class ComplaintForm(FlaskForm):
+class ComplaintForm(CustomerForm):
     """A complaint logged from the page: the same fields as `POST /api/v1/complaints`."""
-    customer_id = IntegerField(validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
-    customer_name = StringField(_l("New customer's name"), validators=[Optional(), Length(max=200)])
-    customer_phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
-    customer_address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
-    serial = StringField(_l("Unit serial / VIN"), validators=[Optional(), Length(max=40)])
     severity = SelectField(_l("Severity"), default="normal", validators=[DataRequired()])
     problem = StringField(_l("Problem (short: repeat and batch complaints are found by it)"),
                           validators=[Optional(), Length(max=complaints.PROBLEM_LEN)])
@@ -175,17 +171,10 @@ def complaint_new():
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
-            if form.customer_id.data:
-                customer = form.customer_id.data
-            elif (form.customer_name.data or "").strip():
-                customer = {"name": form.customer_name.data, "phone": form.customer_phone.data or None,
-                            "address": form.customer_address.data or None}
-            else:
-                customer = None  # the unit's registered customer, if any
             done = post(lambda: complaints.ticket_no_of(db.session, complaints.log_complaint(
                 db.session, actor=current_user.username, description=form.description.data,
                 responsible=form.responsible.data, severity=form.severity.data, problem=form.problem.data or None,
-                serial=(form.serial.data or "").strip() or None, customer=customer)))
+                serial=form.serial_no(), customer=form.customer())))
             if done is not None:
                 flash(_("Complaint %(no)s logged.", no=done), "ok")
                 return redirect(url_for("service_care.complaint", ticket_no=done))
