@@ -347,7 +347,7 @@ def show_statement(code, month):
     return read(statements.data_dict(data, statements.get_statement(db.session, dealer=dealer, month=month)))
 
 
-class AnswerIn(Schema):
+class StatementAnswerIn(Schema):
     confirmed = fields.Boolean(required=True)
     disputed_amount = Text(21, metadata={"description": "when not confirmed: the balance the outlet says it owes "
                                                    "(signed decimal string)", "example": "1200.00"})
@@ -355,7 +355,7 @@ class AnswerIn(Schema):
 
 
 @blp.route("/dealers/<code>/statements/<month>/answer", methods=["POST"])
-@blp.arguments(AnswerIn())
+@blp.arguments(StatementAnswerIn())
 @blp.response(200, StatementOut)
 @require("dealers.collect")
 def statement_answer(body, code, month):

@@ -66,7 +66,7 @@ class IncidentIn(Schema):
                        metadata={"description": "the supplier lots involved, where known"})
 
 
-class DecisionIn(Schema):
+class IncidentDecisionIn(Schema):
     decision = Str(required=True, validate=validate.Length(min=1, max=4000))
     customers_told_on = fields.Date(allow_none=True)
 
@@ -197,7 +197,7 @@ def show_incident(incident_no):
 
 
 @blp.route("/quality/incidents/<incident_no>/decision", methods=["POST"])
-@blp.arguments(DecisionIn())
+@blp.arguments(IncidentDecisionIn())
 @blp.response(200, IncidentOut)
 @require("incidents.write")
 def decide(body, incident_no):

@@ -186,7 +186,7 @@ class CallbackOut(Schema):
     score = fields.Integer(allow_none=True)
 
 
-class AnswerIn(Schema):
+class HandOffAnswerIn(Schema):
     answer = Str(required=True, validate=validate.Length(min=1, max=service.TEXT_LEN))
 
 
@@ -211,7 +211,7 @@ class QuoteIn(Schema):
     cause = Str(allow_none=True, validate=validate.OneOf(rules.CAUSES))
 
 
-class PaymentIn(Schema):
+class TicketPaymentIn(Schema):
     amount = Money(required=True)
     method = Str(required=True, validate=validate.OneOf(rules.PAYMENT_METHODS))
     reference = Text(100, metadata={"description": "the transfer's or QR payment's reference; cash needs none"})
@@ -520,7 +520,7 @@ def callback(body, ticket_no):
 
 
 @blp.route("/tickets/<ticket_no>/answer", methods=["POST"])
-@blp.arguments(AnswerIn())
+@blp.arguments(HandOffAnswerIn())
 @blp.response(200, TicketDetail)
 @require("tickets.write")
 def answer(body, ticket_no):
@@ -543,7 +543,7 @@ def hand_off(body, ticket_no):
 
 
 @blp.route("/tickets/<ticket_no>/handoffs/<int:handoff_id>/answer", methods=["POST"])
-@blp.arguments(AnswerIn())
+@blp.arguments(HandOffAnswerIn())
 @blp.response(200, HandoffOut)
 @require("tickets.write")
 def handoff_answer(body, ticket_no, handoff_id):
@@ -578,7 +578,7 @@ def accept_quote(ticket_no):
 
 
 @blp.route("/tickets/<ticket_no>/payments", methods=["POST"])
-@blp.arguments(PaymentIn())
+@blp.arguments(TicketPaymentIn())
 @blp.response(201, PaymentOut)
 @require("tickets.read")
 def payment(body, ticket_no):

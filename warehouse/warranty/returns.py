@@ -154,7 +154,7 @@ def recovery(session: Session, *, year: int | None = None) -> list[dict]:
 def batch_dict(session: Session, batch: ReturnBatch) -> dict:
     sup = session.get(Supplier, batch.supplier_id)
     numbers = dict(session.execute(select(Part.id, Part.part_number).where(
-        Part.id.in_([ln.part_id for ln in batch.lines]))).tuples().all()) if batch.lines else {}
+        Part.id.in_([ln.part_id for ln in batch.lines]))).all()) if batch.lines else {}
     lines = [{"claim_no": ln.claim_no, "part_number": numbers.get(ln.part_id), "location": ln.location,
               "qty": ln.qty, "claimed": f"{ln.claimed:.2f}", "accepted_qty": ln.accepted_qty,
               "recovered": None if ln.recovered is None else f"{ln.recovered:.2f}",
