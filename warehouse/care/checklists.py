@@ -6,8 +6,9 @@ from sqlalchemy.orm import Session
 
 from warehouse.care import rules
 from warehouse.care.errors import ChecklistScores, ChecklistTarget, ScoreOutOfRange, UnknownChecklist
-from warehouse.care.inputs import one_of, text, whole
+from warehouse.care.inputs import whole
 from warehouse.care.models import Checklist, ChecklistItem
+from warehouse.checks import one_of, text
 from warehouse.errors import AlreadyExists, ValidationError
 
 

@@ -1,9 +1,9 @@
-"""Checks of the values a care use case receives, whichever edge they came through (API, page, CLI)."""
+"""Checks of the values a care use case receives, whichever edge they came through (API, page, CLI), beside the
+shared ones in `warehouse.checks` (text, one_of)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from warehouse.checks import one_of, text  # noqa: F401  (the shared checks, used by the care modules from here)
 from warehouse.db import utcnow
 from warehouse.errors import ValidationError
 

@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 from warehouse.care import rules
 from warehouse.care.checklists import get_checklist, score
 from warehouse.care.errors import ActionClosed, UnknownAction, UnknownInspection, UnknownRepairman
-from warehouse.care.inputs import day, one_of, text
+from warehouse.care.inputs import day
 from warehouse.care.models import (ActionFollowUp, Checklist, ChecklistItem, CorrectiveAction, Inspection,
                                    InspectionScore, Repairman, Training)
+from warehouse.checks import one_of, text
 from warehouse.db import utcnow
 from warehouse.dealers.models import Dealer
 from warehouse.dealers.services import get_dealer

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from warehouse.care import rules
 from warehouse.care.errors import KbState, OwnKbEntry, UnknownKbEntry
-from warehouse.care.inputs import one_of, text
 from warehouse.care.models import KbEntry, KbToken
 from warehouse.catalog.queries import get_part
+from warehouse.checks import one_of, text
 from warehouse.db import utcnow
 from warehouse.errors import ValidationError
 

@@ -9,8 +9,9 @@ from warehouse.accounts.services import get_user
 from warehouse.care import kpis, rules
 from warehouse.care.checklists import get_checklist, score
 from warehouse.care.errors import UnknownCheck
-from warehouse.care.inputs import moment, one_of, text
+from warehouse.care.inputs import moment
 from warehouse.care.models import Checklist, ChecklistItem, ServiceCheck, ServiceCheckScore
+from warehouse.checks import one_of, text
 from warehouse.db import utcnow
 
 
