@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import MetaData, Numeric, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, NoResultFound
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import DateTime, TypeDecorator
 
@@ -132,7 +133,8 @@ def without_transaction(session) -> None:
 # so the database sees exactly the SQL it saw before. It steps aside (plain `conn.execute`) wherever something
 # watches statements — an event listener (the SQL log of `benchmarks/request_profile.py`, the statement-counting
 # tests), the engine's echo — and on SQLite, whose driver needs SQLAlchemy's type conversions.
-_HOT: dict[tuple[int, str], tuple] = {}  # (id of the statement, dialect) -> (SQL, defaults, processors, statement)
+# (id of the statement, dialect, parameter names) -> (SQL, defaults, processors, statement), or None: not plain
+_HOT: dict[tuple[int, str, tuple], tuple | None] = {}
 
 
 class _HotRows:
@@ -153,7 +155,6 @@ class _HotRows:
     def scalar_one(self):
         row = self._cur.fetchone()
         if row is None:
-            from sqlalchemy.exc import NoResultFound
             raise NoResultFound("No row was found when one was required")
         return row[0]
 
@@ -194,7 +195,6 @@ def hot(conn, stmt, params: dict):
     try:
         cur.execute(sql, values)
     except psycopg.Error as exc:
-        from sqlalchemy.exc import DBAPIError
         if conn.dialect.is_disconnect(exc, dbapi_conn, cur):
             conn.invalidate(exc)
         raise DBAPIError.instance(sql, values, exc, psycopg.Error, dialect=conn.dialect) from exc

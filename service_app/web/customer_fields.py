@@ -1,6 +1,6 @@
-"""The customer part of the hotline's forms (a ticket, a complaint): a customer found by the search, a new one typed
-in, or none — then the unit's registered customer. The page's finder (`templates/service/_customer_finder.html`)
-fills these fields."""
+"""The customer and unit part of the hotline's forms (a ticket, a complaint): a customer found by the search, a new one
+typed in, or none — then the unit's registered customer; and the unit's serial. The page's finder
+(`templates/service/_customer_finder.html`) fills the customer fields."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
