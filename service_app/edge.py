@@ -137,12 +137,12 @@ class EdgeRequest(Request):
     parameter_storage_class = EdgeArgs
 
 
-_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+FORM_MEDIA = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})  # what werkzeug parses as a form
 
 
 def _check_request_text() -> None:
     # A JSON body (every scan) has no form: do not build werkzeug's empty one for it.
-    sources = (("query", request.args), ("form", request.form)) if request.mimetype in _FORM_TYPES \
+    sources = (("query", request.args), ("form", request.form)) if request.mimetype in FORM_MEDIA \
         else (("query", request.args),)
     for where, values in sources:
         for key, value in values.items(multi=True):

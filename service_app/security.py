@@ -16,7 +16,7 @@ from flask import Flask, g, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service_app.edge import BadInput
+from service_app.edge import FORM_MEDIA, BadInput
 from warehouse.audit.context import Client, reset_client, set_client
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -30,7 +30,7 @@ HEADERS = {
 }
 _WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 _MEDIA_OF_LOCATION = {"json": {"application/json"}, "files": {"multipart/form-data"},
-                      "form": {"multipart/form-data", "application/x-www-form-urlencoded"}}
+                      "form": FORM_MEDIA}
 
 
 class SessionInterface(SecureCookieSessionInterface):
