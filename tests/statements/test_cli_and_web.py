@@ -185,3 +185,21 @@ def test_profit_for_finance_not_for_the_order_clerk(client, auth):
                                       "format": "pdf"})
     assert r.status_code == 403
     assert client.get("/reports/charts/profit.svg").status_code == 403
+
+
+def test_page_as_served_shows_only_what_the_chosen_report_takes(client, auth):
+    """Hidden by the server, not only by reports.js after load: no flash of fields the report does not take."""
+    auth.login("manager")
+    html = client.get("/reports").get_data(as_text=True)
+    first = re.search(r'<option value="([\w-]+)" data-periods="([\w ]*)" data-options="([\w ]*)"', html)
+    periods, options = first.group(2).split(), first.group(3).split()
+    for kind in ("month", "week", "day"):
+        label = re.search(rf'<label data-period="{kind}"( hidden)?>', html)
+        assert bool(label.group(1)) == (kind not in periods), (first.group(1), kind)
+    for option in ("stocktake", "dealer"):
+        label = re.search(rf'<label data-option="{option}"( hidden)?>', html)
+        assert bool(label.group(1)) == (option not in options), (first.group(1), option)
+    chosen = client.post("/reports", data={"name": "stocktake-variance", "format": "pdf"})  # refused: no stocktake
+    html = chosen.get_data(as_text=True)
+    assert re.search(r'<fieldset class="bar" id="periods" hidden>', html)
+    assert re.search(r'<label data-option="stocktake">', html) and re.search(r'<label data-option="dealer" hidden>', html)
