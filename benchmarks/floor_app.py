@@ -1,6 +1,7 @@
 """The floor for scan_floor.py: bare Flask endpoints that run by hand exactly the statements the project's stock
-requests run (read from the SQL log, `benchmarks/request_profile.py` prints it), on one psycopg connection per
-process, with nothing around them: no auth, no schema, no ORM, no checks beyond what the SQL itself refuses.
+requests run (read from the SQL log, `benchmarks/request_profile.py` prints it), on one psycopg connection and its
+one cursor per process, with nothing around them: no auth, no schema, no ORM, no checks beyond what the SQL itself
+refuses.
 
     BARE_DSN=postgresql://postgres@127.0.0.1:5432/bench_speed?options=-csearch_path%3D… \
         gunicorn -w 2 --chdir benchmarks 'floor_app:create_app()'
@@ -82,16 +83,17 @@ def create_app() -> Flask:
     dsn = os.environ["BARE_DSN"]
     counterparties: dict[str, int] = {}
 
-    def conn() -> psycopg.Connection:
-        if getattr(local, "conn", None) is None:
-            local.conn = psycopg.connect(dsn)
+    def cursor() -> psycopg.Cursor:
+        """The connection's one cursor, kept for every statement (as the project's hot path keeps it)."""
+        if getattr(local, "cur", None) is None:
+            local.cur = psycopg.connect(dsn).cursor()
             local.seq = psycopg.connect(dsn, autocommit=True)  # the receipt counter in autocommit, as in the project
-        return local.conn
+        return local.cur
 
     def counterparty(c, code: str) -> int:
         if code not in counterparties:  # the project keeps these ids per process too
             counterparties[code] = c.execute(COUNTERPARTY, {"code": code}).fetchone()[0]
-            c.commit()
+            c.connection.commit()
         return counterparties[code]
 
     def run(op, status=201):
@@ -100,21 +102,21 @@ def create_app() -> Flask:
         data = json.loads(body)
         key = "1:" + request.headers["Idempotency-Key"]
         fingerprint = hashlib.sha256(b"POST " + request.path.encode() + b"\n" + body).hexdigest()
-        c = conn()
+        c = cursor()
         try:
             hit = c.execute(IDEM_GET, {"k": key}).fetchone()
             if hit is not None:
-                c.rollback()
+                c.connection.rollback()
                 return app.response_class(hit[3], status=hit[2], mimetype="application/json")
             now = datetime.now(timezone.utc)
             answer = op(c, data, key, now)
             c.execute(IDEM_PUT, {"key": key, "h": fingerprint, "s": status, "b": json.dumps(answer), "t": now})
-            c.commit()
+            c.connection.commit()
         except Refused as exc:
-            c.rollback()
+            c.connection.rollback()
             return jsonify({"error": {"code": exc.code}}), exc.status
         except BaseException:
-            c.rollback()
+            c.connection.rollback()
             raise
         return jsonify(answer), status
 

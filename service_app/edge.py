@@ -141,9 +141,10 @@ FORM_MEDIA = frozenset({"application/x-www-form-urlencoded", "multipart/form-dat
 
 
 def _check_request_text() -> None:
-    # A JSON body (every scan) has no form: do not build werkzeug's empty one for it.
-    sources = (("query", request.args), ("form", request.form)) if request.mimetype in FORM_MEDIA \
-        else (("query", request.args),)
+    # A scan (a JSON body, no query string) has neither: do not build werkzeug's empty query and form for it.
+    sources = (("query", request.args),) if request.environ.get("QUERY_STRING") else ()
+    if request.mimetype in FORM_MEDIA:
+        sources += (("form", request.form),)
     for where, values in sources:
         for key, value in values.items(multi=True):
             check_text(key, where)

@@ -28,6 +28,7 @@ HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
 }
+_HEADERS_LOWER = tuple((name.lower(), name, value) for name, value in HEADERS.items())
 _WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 _MEDIA_OF_LOCATION = {"json": {"application/json"}, "files": {"multipart/form-data"},
                       "form": FORM_MEDIA}
@@ -104,6 +105,9 @@ def init_security(app: Flask) -> None:
 
     @app.after_request
     def _security_headers(response):
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
+        # One pass over what the response has (setdefault raises and catches a KeyError per missing header).
+        present = {name.lower() for name, _ in response.headers}
+        for lower, name, value in _HEADERS_LOWER:
+            if lower not in present:
+                response.headers.add(name, value)
         return response

@@ -138,7 +138,8 @@ _HOT: dict[tuple[int, str, tuple], tuple | None] = {}
 
 
 class _HotRows:
-    """The part of a CursorResult the hot path uses, over a psycopg cursor."""
+    """The part of a CursorResult the hot path uses, over the connection's psycopg cursor: read it before the next
+    statement on that connection (which reuses the cursor)."""
 
     __slots__ = ("_cur",)
 
@@ -190,8 +191,14 @@ def hot(conn, stmt, params: dict):
     for name, proc in procs.items():
         if name in values:
             values[name] = proc(values[name])
-    dbapi_conn = conn.connection.dbapi_connection
-    cur = dbapi_conn.cursor(row_factory=namedtuple_row)
+    fairy = conn.connection
+    dbapi_conn = fairy.dbapi_connection
+    # One cursor per database connection, kept with it: making a psycopg cursor (its adapters, its row maker) is
+    # about an eighth of what a statement costs here, and every caller reads its row before the next statement.
+    kept = fairy.info.get("hot_cursor")
+    if kept is None or kept[0] is not dbapi_conn:
+        kept = fairy.info["hot_cursor"] = (dbapi_conn, dbapi_conn.cursor(row_factory=namedtuple_row))
+    cur = kept[1]
     try:
         cur.execute(sql, values)
     except psycopg.Error as exc:

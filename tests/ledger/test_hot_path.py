@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import event, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from tests.factories import make_bin, make_part
@@ -19,7 +19,16 @@ from warehouse.ledger.models import Move
 
 @pytest.fixture
 def shelf(any_db_url):
-    engine = make_engine(any_db_url)
+    yield from _shelf(any_db_url)
+
+
+@pytest.fixture
+def pg_shelf(pg_url):
+    yield from _shelf(pg_url)
+
+
+def _shelf(url):
+    engine = make_engine(url)
     s = Session(engine, expire_on_commit=False)
     make_part(s, part_number="HP-1", standard_cost="12.50")
     make_bin(s, "N-H01-01")
@@ -99,3 +108,31 @@ def test_a_statement_listener_sees_every_statement(shelf):
     finally:
         event.remove(shelf.get_bind(), "before_cursor_execute", record)
     assert any(s.startswith("UPDATE balance") for s in seen) and any(s.startswith("INSERT INTO move") for s in seen)
+
+
+def test_one_cursor_per_connection_and_a_new_one_after_the_connection_is_lost(pg_shelf):
+    """The cursor kept with a database connection answers each statement in turn; once that connection is lost
+    (a restarted database) its cursor goes with it, and a cursor of another connection is never used."""
+    shelf = pg_shelf
+    conn = shelf.connection()
+    first = hot(conn, ledger._PART, {"pn": "HP-1"}).first()
+    kept = conn.connection.info["hot_cursor"]
+    assert kept[0] is conn.connection.dbapi_connection
+    assert hot(conn, ledger._PART, {"pn": "NO-SUCH"}).first() is None  # the same cursor, the new answer
+    assert hot(conn, ledger._PART, {"pn": "HP-1"}).first() == first
+    assert conn.connection.info["hot_cursor"] is kept
+
+    conn.connection.info["hot_cursor"] = (object(), kept[1])  # a cursor kept for some other connection
+    assert hot(conn, ledger._PART, {"pn": "HP-1"}).first() == first
+    assert conn.connection.info["hot_cursor"][0] is conn.connection.dbapi_connection
+    assert conn.connection.info["hot_cursor"][1] is not kept[1]
+
+    conn.connection.dbapi_connection.close()  # as a database restart leaves it
+    with pytest.raises(OperationalError):
+        hot(conn, ledger._PART, {"pn": "HP-1"}).first()
+    assert conn.invalidated
+    shelf.rollback()
+    conn = shelf.connection()
+    assert hot(conn, ledger._PART, {"pn": "HP-1"}).first() == first
+    assert conn.connection.info["hot_cursor"][0] is conn.connection.dbapi_connection
+    shelf.rollback()
