@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from warehouse.catalog.queries import get_part
 from warehouse.catalog.services import money
+from warehouse.checks import text
 from warehouse.db import utcnow
 from warehouse.dealers import accounts
 from warehouse.dealers.models import Invoice
@@ -33,17 +34,6 @@ from warehouse.orders.models import DealerReturn, Order, DealerReturnLine
 from warehouse.orders.services import get_order
 
 _rline = DealerReturnLine.__table__
-
-
-def _note(value, field: str = "note") -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ValidationError(field=field, reason="not_text")
-    value = value.strip()
-    if len(value) > NOTE_LEN:
-        raise ValidationError(field=field, reason="too_long", max=NOTE_LEN)
-    return value or None
 
 
 def _typed_lines(session: Session, lines) -> list[tuple]:
@@ -101,7 +91,7 @@ def register_return(session: Session, *, dealer: str, lines, actor: str, window_
         if order.status != "shipped":
             raise OrderState(reason="not_shipped", order_no=order.order_no, status=order.status)
     typed = _typed_lines(session, lines)
-    note = _note(note)
+    note = text(note, "note", NOTE_LEN)
     now = now or utcnow()
     ours = order is not None and all(qty <= _returnable(session, order, part.id) for part, qty, _ in typed)
     shipped_at = order.shipped_at if order is not None else None
@@ -213,7 +203,7 @@ def decide(session: Session, *, return_no: str, decision: str, actor: str, resto
         charge = money(restocking_charge, "restocking_charge")
         if charge < 0:
             raise ValidationError(field="restocking_charge", reason="not_positive")
-    note = _note(note)
+    note = text(note, "note", NOTE_LEN)
     if ret.status != "negotiating":
         raise ReturnState(reason="not_negotiating", return_no=ret.return_no, status=ret.status)
     value = rules.return_credit([(ln.qty, ln.unit_price, _tax_rate(session, ret)) for ln in ret.lines])

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from warehouse.attachments.models import Attachment
 from warehouse.catalog.queries import get_part
+from warehouse.checks import text
 from warehouse.db import utcnow
 from warehouse.dealers import accounts
 from warehouse.dealers.errors import DealerBlocked
@@ -29,17 +30,6 @@ _line = OrderLine.__table__
 
 def _cents(d: Decimal) -> Decimal:
     return d.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def _reference(reference) -> str | None:
-    if reference is None:
-        return None
-    if not isinstance(reference, str):
-        raise ValidationError(field="reference", reason="not_text")
-    reference = reference.strip()
-    if len(reference) > REFERENCE_LEN:
-        raise ValidationError(field="reference", reason="too_long", max=REFERENCE_LEN)
-    return reference or None
 
 
 def _lines(session: Session, lines) -> list[tuple]:
@@ -72,7 +62,7 @@ def place_order(session: Session, *, dealer: str, lines, channel: str, actor: st
         raise DealerBlocked(dealer=d.code)
     if channel not in ORDER_CHANNELS:
         raise ValidationError(field="channel", reason="one_of", allowed=", ".join(ORDER_CHANNELS))
-    reference = _reference(reference)
+    reference = text(reference, "reference", REFERENCE_LEN)
     priced = [(part, qty, price_of(session, part=part, level=d.price_level)) for part, qty in _lines(session, lines)]
     net = sum((qty * price for _, qty, price in priced), Decimal("0"))
     total = net + _cents(net * TAX_RATE)
@@ -112,7 +102,7 @@ def record_written(session: Session, *, order_no: str, actor: str, reference: st
     """The written copy arrived: its fax/chat reference, or (no reference) an image already attached to the
     order. Recorded once; the order then goes on unless a credit hold remains."""
     order = get_order(session, order_no, lock=True)
-    reference = _reference(reference)
+    reference = text(reference, "reference", REFERENCE_LEN)
     if order.written_at is not None:
         raise OrderState(reason="already_written", order_no=order.order_no, status=order.status)
     if reference is None:
