@@ -19,6 +19,7 @@ from service_app.care_words import care_words, complaint_words, season_words, ta
 from service_app.extensions import db
 from service_app.web.common import permission_required, post
 from service_app.web.customer_fields import CustomerForm
+from warehouse.accounts.queries import display_names, labelled
 from warehouse.errors import DomainError
 from warehouse.service import callbacks, clock, complaints
 
@@ -87,8 +88,9 @@ class IncidentForm(FlaskForm):
 
 def _responsible_choices() -> list[SelectChoice]:
     who = complaints.responsible_candidates(db.session)
+    names = display_names(db.session, who)
     db.session.rollback()
-    return [SelectChoice(u, u) for u in who]
+    return [SelectChoice(u, labelled(names[u], u)) for u in who]
 
 
 class SeasonForm(FlaskForm):
@@ -157,9 +159,10 @@ def complaint_list():
     open_only = request.args.get("open") == "1"
     rows = complaints.list_complaints(db.session, with_customer=current_user.can("customers.read"),
                                       escalated_only=escalated, open_only=open_only)
+    people = display_names(db.session, {c["responsible"] for c in rows})
     db.session.rollback()
     return render_template("service/complaints.html", rows=rows, escalated=escalated, open_only=open_only,
-                           now=clock.now())
+                           now=clock.now(), people=people)
 
 
 @bp.route("/service/complaints/new", methods=["GET", "POST"])
@@ -188,13 +191,14 @@ def complaint_new():
 def _complaint_page(ticket_no: str, status: int = 200):
     try:
         c = complaints.complaint_view(db.session, ticket_no, with_customer=current_user.can("customers.read"))
+        people = display_names(db.session, [c["responsible"]])
     except DomainError:
         abort(404)
     finally:
         db.session.rollback()
     assign_form = AssignForm(formdata=None)
     assign_form.responsible.data = c["responsible"]
-    return render_template("service/complaint.html", c=c, text_form=TextForm(formdata=None),
+    return render_template("service/complaint.html", c=c, people=people, text_form=TextForm(formdata=None),
                            close_form=CloseForm(formdata=None), assign_form=assign_form,
                            incident_form=IncidentForm(formdata=None)), status
 

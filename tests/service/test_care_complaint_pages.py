@@ -51,3 +51,27 @@ def test_complaint_pages_permissions_bad_input_and_refusals(client, auth, world,
     r = client.post(f"{base}/assign", data={"responsible": "sup"})
     assert r.status_code == 302
     assert session.scalar(select(Complaint.responsible)) == "sup"
+
+
+def test_the_person_responsible_is_named_by_display_name(client, auth, world, session):
+    """The picker lists "王小丽 (agent)", and the complaint and the list show 王小丽 (the user name in the title); a
+    user without a display name is shown by user name."""
+    from warehouse.accounts.models import User
+
+    auth.headers("service_agent", "agent")
+    auth.headers("customer_supervisor", "sup")
+    session.scalars(select(User).where(User.username == "agent")).one().display_name = "王小丽"
+    session.commit()
+    auth.login("service_agent", "agent")
+    html = client.get("/service/complaints/new").get_data(as_text=True)
+    assert '<option selected value="agent">王小丽 (agent)</option>' in html and '>sup</option>' in html
+    r = client.post("/service/complaints/new", data={"description": "态度差", "severity": "normal",
+                                                     "responsible": "agent", "problem": "服务态度",
+                                                     "customer_name": "赵六", "customer_phone": "13600000004"})
+    assert r.status_code == 302, r.get_data(as_text=True)
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert 'id="complaint-responsible" translate="no" title="agent">王小丽</dd>' in page
+    assert 'title="agent">王小丽</td>' in client.get("/service/complaints").get_data(as_text=True)
+    client.post(r.headers["Location"] + "/assign", data={"responsible": "sup"})
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert 'title="sup">sup</dd>' in page
