@@ -29,6 +29,7 @@ from service_app.report_labels import report_labels, statement_words
 from service_app.web.customer_fields import CustomerForm
 from service_app.web.common import permission_required, post
 from warehouse import limits
+from warehouse.accounts.queries import display_names, labelled
 from warehouse.attachments import services as attachments
 from warehouse.db import utcnow
 from warehouse.errors import DomainError
@@ -158,8 +159,10 @@ class CompleteForm(FlaskForm):
 
 def _assignee_choices() -> list[tuple[str, str]]:
     who = queries.assignees(db.session)
+    names = display_names(db.session, who["technicians"])
     db.session.rollback()
-    return [SelectChoice(f"t:{u}", _("Technician %(name)s", name=u)) for u in who["technicians"]] + \
+    return [SelectChoice(f"t:{u}", _("Technician %(name)s", name=labelled(names[u], u)))
+            for u in who["technicians"]] + \
         [SelectChoice(f"s:{s['code']}", _("Station %(code)s %(name)s", code=s["code"], name=s["name"]))
          for s in who["stations"]]
 
@@ -351,10 +354,11 @@ def board():
     except (ValueError, TypeError):
         day = utcnow().date()
     day_jobs = queries.technician_day(db.session, tech, day) if tech else None
+    names = display_names(db.session, technicians)
     db.session.rollback()
     lists = {f: [j for j in b["jobs"] if j["flag"] == f] for f in ("late", "due_soon", "contact_late")}
     return render_template("service/board.html", b=b, lists=lists, technicians=technicians, tech=tech, day=day,
-                           day_jobs=day_jobs)
+                           day_jobs=day_jobs, people={u: labelled(names[u], u) for u in technicians})
 
 
 # --- the technician's tablet page ------------------------------------------------------------------------------

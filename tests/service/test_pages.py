@@ -81,6 +81,24 @@ def test_bad_ticket_form_writes_nothing(client, auth, world, session, data):
     assert _count(session, Ticket) == 0
 
 
+def test_technicians_are_offered_by_display_name(client, auth, world, session):
+    """The dispatch picker and the board's technician filter name a technician "李师傅 (tech1)"; one without a
+    display name by user name alone. The value sent is still the user name."""
+    from warehouse.accounts.models import User
+
+    session.scalars(select(User).where(User.username == "tech1")).one().display_name = "李师傅"
+    session.commit()
+    no = _ticket(client, auth)
+    auth.login("service_agent", "agent")
+    page = client.get(f"/service/tickets/{no}").get_data(as_text=True)
+    assert '<option value="t:tech1">技术员 李师傅 (tech1)</option>' in page
+    assert '<option value="t:tech2">技术员 tech2</option>' in page
+    board = client.get("/service/board").get_data(as_text=True)
+    assert '<option value="tech1" translate="no">李师傅 (tech1)</option>' in board
+    assert client.post(f"/service/tickets/{no}/dispatch", data={"assignee": "t:tech1"}).status_code == 302
+    assert _get(session, no).assignee == "tech1"
+
+
 def test_dispatch_reassign_and_callback_from_the_ticket_page(client, auth, world, session):
     no = _ticket(client, auth)
     auth.login("service_agent", "agent")
