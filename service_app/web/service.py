@@ -219,7 +219,11 @@ def _ticket_page(ticket_no: str, *, status: int = 200, **forms):
         if t["kind"] in rules.FIELD_KINDS and t["status"] in ("open", "dispatched", "arrived", "reopened"):
             forms["suggestions"] = queries.dispatch_suggestions(db.session, ticket_no)
             db.session.rollback()
-    return render_template("service/ticket.html", t=t, may_write=may_write,
+    people = [t["assignee"]] + [c["assignee"] for c in forms.get("suggestions") or []
+                                if c["assignee_kind"] != "station"]
+    names = display_names(db.session, people)  # a station's code is not a user name: it stays as it is
+    db.session.rollback()
+    return render_template("service/ticket.html", t=t, may_write=may_write, names=names,
                            field=t["kind"] in rules.FIELD_KINDS, kb_suggestions=_kb_suggestions(ticket_no),
                            **forms), status
 
@@ -358,7 +362,7 @@ def board():
     db.session.rollback()
     lists = {f: [j for j in b["jobs"] if j["flag"] == f] for f in ("late", "due_soon", "contact_late")}
     return render_template("service/board.html", b=b, lists=lists, technicians=technicians, tech=tech, day=day,
-                           day_jobs=day_jobs, people={u: labelled(names[u], u) for u in technicians})
+                           day_jobs=day_jobs, names=names, picker={u: labelled(names[u], u) for u in technicians})
 
 
 # --- the technician's tablet page ------------------------------------------------------------------------------

@@ -82,8 +82,8 @@ def test_bad_ticket_form_writes_nothing(client, auth, world, session, data):
 
 
 def test_technicians_are_offered_by_display_name(client, auth, world, session):
-    """The dispatch picker and the board's technician filter name a technician "李师傅 (tech1)"; one without a
-    display name by user name alone. The value sent is still the user name."""
+    """The dispatch picker and the board's technician filter name a technician "李师傅 (tech1)", the ticket and the
+    board's lists 李师傅; one without a display name by user name alone. The value sent is still the user name."""
     from warehouse.accounts.models import User
 
     session.scalars(select(User).where(User.username == "tech1")).one().display_name = "李师傅"
@@ -97,6 +97,10 @@ def test_technicians_are_offered_by_display_name(client, auth, world, session):
     assert '<option value="tech1" translate="no">李师傅 (tech1)</option>' in board
     assert client.post(f"/service/tickets/{no}/dispatch", data={"assignee": "t:tech1"}).status_code == 302
     assert _get(session, no).assignee == "tech1"
+    page = client.get(f"/service/tickets/{no}").get_data(as_text=True)
+    assert '<dd id="assignee" title="tech1">李师傅</dd>' in page  # and so on the board's lists
+    board = client.get("/service/board").get_data(as_text=True)
+    assert "<td>李师傅</td>" in board.split('id="jobs"')[1] and "<td>李师傅" in board.split('id="load"')[1]
 
 
 def test_dispatch_reassign_and_callback_from_the_ticket_page(client, auth, world, session):
