@@ -211,8 +211,11 @@ def _ticket_page(ticket_no: str, *, status: int = 200, **forms):
     t = _view(ticket_no)
     may_write = current_user.can("tickets.write")
     if may_write:
-        forms.setdefault("dispatch_form", DispatchForm(formdata=None))
-        forms["dispatch_form"].assignee.choices = _assignee_choices()
+        dispatch_form = forms.setdefault("dispatch_form", DispatchForm(formdata=None))
+        dispatch_form.assignee.choices = _assignee_choices()
+        if dispatch_form.assignee.data is None and t["assignee"]:
+            # A reassignment starts from who has the job: "Reassign" without a choice must not move it elsewhere.
+            dispatch_form.assignee.data = f"{'s' if t['assignee_kind'] == 'station' else 't'}:{t['assignee']}"
         forms.setdefault("handoff_form", HandoffForm(formdata=None))
         forms.setdefault("callback_form", CallbackForm(formdata=None))
         forms.setdefault("answer_form", HandoffAnswerForm(formdata=None))

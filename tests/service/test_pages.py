@@ -99,6 +99,10 @@ def test_technicians_are_offered_by_display_name(client, auth, world, session):
     assert _get(session, no).assignee == "tech1"
     page = client.get(f"/service/tickets/{no}").get_data(as_text=True)
     assert '<dd id="assignee" title="tech1">李师傅</dd>' in page  # and so on the board's lists
+    # the reassign picker opens on who has the job, so "Reassign" without a choice is refused, not a move elsewhere
+    assert '<option selected value="t:tech1">技术员 李师傅 (tech1)</option>' in page
+    r = client.post(f"/service/tickets/{no}/dispatch", data={"assignee": "t:tech1"})
+    assert r.status_code == 409 and _get(session, no).assignee == "tech1"
     board = client.get("/service/board").get_data(as_text=True)
     assert "<td>李师傅</td>" in board.split('id="jobs"')[1] and "<td>李师傅" in board.split('id="load"')[1]
 
