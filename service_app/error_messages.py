@@ -284,7 +284,10 @@ ERRORS: dict[str, tuple[int, object]] = {
     "unknown_ticket": (404, _l("No service ticket %(ticket_no)s")),
     "unknown_technician": (404, _l("No technician %(technician)s")),
     "unknown_station": (404, _l("No authorised repair station %(station)s")),
-    "ticket_state": (409, _l("Ticket %(ticket_no)s is %(status)s: the step %(step)s is not possible now")),
+    "ticket_state": (409, {
+        None: _l("Ticket %(ticket_no)s is %(status)s: the step %(step)s is not possible now"),
+        "same_assignee": _l("Ticket %(ticket_no)s is already with %(assignee)s: choose someone else to reassign it"),
+    }),
     "not_dispatched": (409, _l("Ticket %(ticket_no)s has not been dispatched yet")),
     "not_reached": (409, _l("Nobody has arrived at the site of ticket %(ticket_no)s yet: it cannot be completed")),
     "job_open": (409, _l("Ticket %(ticket_no)s is not completed yet (%(status)s): call back after completion")),
@@ -389,8 +392,18 @@ STATUSES = {"held": _l("on credit hold"), "awaiting_written": _l("waiting for it
             "awaiting_receipt": _l("waiting to be received"), "negotiating": _l("under negotiation"),
             "received": _l("received"), "scrapped": _l("scrapped"),
             # supplier return batches and quality incidents (warehouse/warranty)
-            "open": _l("open"), "closed": _l("closed"), "empty": _l("empty"), "undecided": _l("without a decision")}
-_WORDS = {"store": STORES, "role": ROLES, "field": FIELDS, "fields": FIELDS, "status": STATUSES}
+            "open": _l("open"), "closed": _l("closed"), "empty": _l("empty"), "undecided": _l("without a decision"),
+            # service tickets (warehouse/service/rules.py)
+            "dispatched": _l("dispatched"), "arrived": _l("on site"), "completed": _l("completed"),
+            "reopened": _l("reopened"), "answered": _l("answered"),  # (a hand-off already answered)
+            "quote_accepted": _l("with its quote accepted")}
+# The steps of a ticket and of a complaint that a refusal names (warehouse/service/rules.ALLOWED, complaints).
+STEPS = {"dispatch": _l("dispatch"), "arrive": _l("arrival"), "complete": _l("completion"),
+         "callback": _l("follow-up call"), "answer": _l("answer"), "quote": _l("quote"), "payment": _l("payment"),
+         "hand_off": _l("hand-off"), "handoff_answer": _l("hand-off answer"), "respond": _l("first response"),
+         "assign": _l("reassignment"), "opinion": _l("handling opinion"), "result": _l("handling result"),
+         "close": _l("closing")}
+_WORDS = {"store": STORES, "role": ROLES, "field": FIELDS, "fields": FIELDS, "status": STATUSES, "step": STEPS}
 
 
 class _Params(dict):

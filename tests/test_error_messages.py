@@ -189,6 +189,27 @@ def test_every_template_of_the_table_is_translated(request_ctx):
     assert problems == []
 
 
+def test_a_ticket_or_complaint_refusal_names_state_and_step_in_words(request_ctx):
+    """Every ticket status and every step a refusal can name has its words: no raw key in the Chinese message
+    (工单 TK-1 当前状态为 已派工，现在不能执行 派工), and the English one says them in English."""
+    from warehouse.service import rules
+
+    steps = [*rules.ALLOWED, "hand_off", "handoff_answer"]
+    for code, statuses, names in (("ticket_state", (*rules.STATUSES, "answered", "quote_accepted"), steps),
+                                  ("complaint_state", ("closed",), ("respond", "assign", "opinion", "result",
+                                                                    "close"))):
+        for status in statuses:
+            for step in names:
+                with force_locale("zh_CN"):
+                    zh = describe(code, {"ticket_no": "TK-1", "status": status, "step": step})[1]
+                assert not re.search(r"[a-z]{3,}", zh), zh
+    with force_locale("zh_CN"):
+        zh = describe("ticket_state", {"ticket_no": "TK-1", "status": "dispatched", "step": "dispatch"})[1]
+    with force_locale("en"):
+        en = describe("ticket_state", {"ticket_no": "TK-1", "status": "dispatched", "step": "dispatch"})[1]
+    assert "已派工" in zh and en == "Ticket TK-1 is dispatched: the step dispatch is not possible now"
+
+
 # --- end to end: the API in the caller's language, the pages in the session's -----------------------------------
 
 @pytest.fixture

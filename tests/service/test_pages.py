@@ -103,6 +103,7 @@ def test_technicians_are_offered_by_display_name(client, auth, world, session):
     assert '<option selected value="t:tech1">技术员 李师傅 (tech1)</option>' in page
     r = client.post(f"/service/tickets/{no}/dispatch", data={"assignee": "t:tech1"})
     assert r.status_code == 409 and _get(session, no).assignee == "tech1"
+    assert f"工单 {no} 已由 tech1 负责：改派请选择其他人" in r.get_data(as_text=True)
     board = client.get("/service/board").get_data(as_text=True)
     assert "<td>李师傅</td>" in board.split('id="jobs"')[1] and "<td>李师傅" in board.split('id="load"')[1]
 

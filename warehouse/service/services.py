@@ -269,7 +269,8 @@ def dispatch(session: Session, *, ticket_no: str, actor: str, technician: str | 
         if due_at is not None:
             raise ValidationError(field="due_at", reason="clock_kept")
         if (ticket.assignee_kind, ticket.assignee) == (kind, who):
-            raise TicketState(ticket_no=ticket.ticket_no, status=ticket.status, step="dispatch")
+            raise TicketState(ticket_no=ticket.ticket_no, status=ticket.status, step="dispatch",
+                              reason="same_assignee", assignee=who)
         _event(session, ticket, "reassigned", actor, from_kind=ticket.assignee_kind, from_assignee=ticket.assignee,
                assignee_kind=kind, assignee=who)
         if ticket.status == "arrived":  # the new assignee must go there themselves
