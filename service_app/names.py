@@ -85,6 +85,11 @@ def local_name(name: str | None, name_en: str | None = None) -> str:
     return name or ""
 
 
+def person_label(name: str, username: str) -> str:
+    """A person as a picker offers them: "王小丽 (wangxl)", or the user name alone when that is all there is."""
+    return username if name == username else f"{name} ({username})"
+
+
 def when(value, what: str = "datetime") -> str:
     """A date or time in the locale's short format (2026/11/29 23:07 in Chinese, 11/29/26, 11:07 PM in English).
     Accepts a datetime, a date or an ISO 8601 string (the API's shape); None shows as —."""

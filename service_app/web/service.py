@@ -25,11 +25,12 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from service_app.error_messages import render
 from service_app.extensions import db
+from service_app.names import person_label
 from service_app.report_labels import report_labels, statement_words
 from service_app.web.customer_fields import CustomerForm
 from service_app.web.common import permission_required, post
 from warehouse import limits
-from warehouse.accounts.queries import display_names, labelled
+from warehouse.accounts.queries import display_names
 from warehouse.attachments import services as attachments
 from warehouse.db import utcnow
 from warehouse.errors import DomainError
@@ -159,9 +160,8 @@ class CompleteForm(FlaskForm):
 
 def _assignee_choices() -> list[tuple[str, str]]:
     who = queries.assignees(db.session)
-    names = display_names(db.session, who["technicians"])
     db.session.rollback()
-    return [SelectChoice(f"t:{u}", _("Technician %(name)s", name=labelled(names[u], u)))
+    return [SelectChoice(f"t:{u}", _("Technician %(name)s", name=person_label(who["names"][u], u)))
             for u in who["technicians"]] + \
         [SelectChoice(f"s:{s['code']}", _("Station %(code)s %(name)s", code=s["code"], name=s["name"]))
          for s in who["stations"]]
@@ -222,9 +222,9 @@ def _ticket_page(ticket_no: str, *, status: int = 200, **forms):
         if t["kind"] in rules.FIELD_KINDS and t["status"] in ("open", "dispatched", "arrived", "reopened"):
             forms["suggestions"] = queries.dispatch_suggestions(db.session, ticket_no)
             db.session.rollback()
-    people = [t["assignee"]] + [c["assignee"] for c in forms.get("suggestions") or []
-                                if c["assignee_kind"] != "station"]
-    names = display_names(db.session, people)  # a station's code is not a user name: it stays as it is
+    # Technicians by name; a station's code is not a user name and stays as it is.
+    people = [p["assignee"] for p in [t, *(forms.get("suggestions") or [])] if p["assignee_kind"] == "technician"]
+    names = display_names(db.session, people)
     db.session.rollback()
     return render_template("service/ticket.html", t=t, may_write=may_write, names=names,
                            field=t["kind"] in rules.FIELD_KINDS, kb_suggestions=_kb_suggestions(ticket_no),
@@ -353,7 +353,8 @@ def completion_notice(ticket_no):
 def board():
     """The board's lists, and beside them one technician's day (`?technician=&day=YYYY-MM-DD`, default today)."""
     b = queries.board(db.session)
-    technicians = queries.assignees(db.session)["technicians"]
+    who = queries.assignees(db.session)
+    technicians, names = who["technicians"], who["names"]
     tech = request.args.get("technician") or ""
     tech = tech if tech in technicians else None
     try:
@@ -361,11 +362,11 @@ def board():
     except (ValueError, TypeError):
         day = utcnow().date()
     day_jobs = queries.technician_day(db.session, tech, day) if tech else None
-    names = display_names(db.session, technicians)
     db.session.rollback()
     lists = {f: [j for j in b["jobs"] if j["flag"] == f] for f in ("late", "due_soon", "contact_late")}
     return render_template("service/board.html", b=b, lists=lists, technicians=technicians, tech=tech, day=day,
-                           day_jobs=day_jobs, names=names, picker={u: labelled(names[u], u) for u in technicians})
+                           day_jobs=day_jobs, names=names,
+                           picker={u: person_label(names[u], u) for u in technicians})
 
 
 # --- the technician's tablet page ------------------------------------------------------------------------------

@@ -17,9 +17,10 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from service_app.care_words import care_words, complaint_words, season_words, talk_text
 from service_app.extensions import db
+from service_app.names import person_label
 from service_app.web.common import permission_required, post
 from service_app.web.customer_fields import CustomerForm
-from warehouse.accounts.queries import display_names, labelled
+from warehouse.accounts.queries import display_names
 from warehouse.errors import DomainError
 from warehouse.service import callbacks, clock, complaints
 
@@ -88,9 +89,8 @@ class IncidentForm(FlaskForm):
 
 def _responsible_choices() -> list[SelectChoice]:
     who = complaints.responsible_candidates(db.session)
-    names = display_names(db.session, who)
     db.session.rollback()
-    return [SelectChoice(u, labelled(names[u], u)) for u in who]
+    return [SelectChoice(u, person_label(name, u)) for u, name in who.items()]
 
 
 class SeasonForm(FlaskForm):

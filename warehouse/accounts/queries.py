@@ -21,8 +21,3 @@ def display_names(session: Session, usernames) -> dict[str, str]:
     rows = session.execute(select(User.username, User.display_name).where(User.username.in_(wanted)))
     named = {username: display or username for username, display in rows}
     return {u: named.get(u, u) for u in wanted}
-
-
-def labelled(name: str, username: str) -> str:
-    """A person as a picker shows them: "王小丽 (wangxl)", or the user name alone when that is all there is."""
-    return username if name == username else f"{name} ({username})"

@@ -145,10 +145,11 @@ def get_complaint(session: Session, ticket_no, *, lock: bool = False) -> Complai
     return c
 
 
-def responsible_candidates(session: Session) -> list[str]:
-    """Active users who may be named responsible for a complaint (their role holds complaints.write)."""
+def responsible_candidates(session: Session) -> dict[str, str]:
+    """Active users who may be named responsible for a complaint (their role holds complaints.write): user name →
+    how pages name them (the display name, else the user name), in user-name order."""
     users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.username))
-    return [u.username for u in users if can(u.role, "complaints.write")]
+    return {u.username: u.display_name or u.username for u in users if can(u.role, "complaints.write")}
 
 
 def ticket_no_of(session: Session, c: Complaint) -> str:

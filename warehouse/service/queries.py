@@ -264,8 +264,10 @@ def refill_view(session: Session, request_no: str) -> dict:
 
 def assignees(session: Session) -> dict:
     """Who a job can go to, for the dispatch form: active users whose role works on jobs, and active stations."""
-    users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.username)).all()
-    return {"technicians": [u.username for u in users if can(u.role, "tickets.work")],
+    users = [u for u in session.scalars(select(User).where(User.active.is_(True)).order_by(User.username))
+             if can(u.role, "tickets.work")]
+    return {"technicians": [u.username for u in users],
+            "names": {u.username: u.display_name or u.username for u in users},  # how pages name them
             "stations": [{"code": s.code, "name": s.name, "region": s.region} for s in session.scalars(
                 select(Station).where(Station.active.is_(True)).order_by(Station.code))]}
 
