@@ -3,6 +3,7 @@ queued and the job page offers its download; Chinese at desktop size and English
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 from tests.factories import make_user
@@ -28,11 +29,15 @@ def test_reports_page(app, sqlite_url, live_server, page):
     _login(page, live_server, "boss")
     page.click("#menu a[data-endpoint='reports.index']")
     page.wait_for_selector("#report-form")
-    assert page.is_visible("label[data-period=month]") and page.is_hidden("label[data-option=stocktake]")
+    # expect() waits for reports.js: it may still be loading behind the charts when the form is already there
+    expect(page.locator("label[data-period=month]")).to_be_visible()
+    expect(page.locator("label[data-option=stocktake]")).to_be_hidden()
     page.select_option("#report-name", "stock")
-    assert page.is_visible("label[data-period=day]") and page.is_hidden("label[data-period=week]")
+    expect(page.locator("label[data-period=day]")).to_be_visible()
+    expect(page.locator("label[data-period=week]")).to_be_hidden()
     page.select_option("#report-name", "stocktake-variance")
-    assert page.is_hidden("#periods") and page.is_visible("label[data-option=stocktake]")
+    expect(page.locator("#periods")).to_be_hidden()
+    expect(page.locator("label[data-option=stocktake]")).to_be_visible()
     page.select_option("#report-name", "monthly-movements")
     page.wait_for_function("document.getElementById('chart-issues').naturalWidth > 0")
     page.screenshot(path="/tmp/reports_zh.png", full_page=True)
