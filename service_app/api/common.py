@@ -10,6 +10,7 @@ from service_app.extensions import db
 from service_app.transactions import Idempotency, Replay, run_write
 from warehouse import idempotency
 from warehouse.errors import ValidationError
+from warehouse.lean_session import LeanSession
 
 
 def write(fn: Callable[[str | None], dict], *, status: int = 200, body_identity: bytes | None = None):
@@ -20,6 +21,23 @@ def write(fn: Callable[[str | None], dict], *, status: int = 200, body_identity:
     send, so uploads pass their fields and the file's digest instead.
     """
     done = run_write(db.session, fn, idem=_idempotency(status, body_identity))
+    if isinstance(done, Replay):
+        return _replay(done)
+    return jsonify(done), status
+
+
+def lean_write(fn: Callable[[LeanSession, str | None], dict], *, status: int = 200):
+    """`write` for the hottest path (a scan step, a stock receive, issue or transfer): the use case runs on a
+    `LeanSession` of its own, `fn(session, key)`, instead of the request's ORM session — the same frame, the same
+    guarantees, about a tenth less Python a request (warehouse.lean_session)."""
+    idem = _idempotency(status, None)
+    if db.session.registry.has():  # a read before the frame (the actor, on a cache miss) ends here: on SQLite the
+        db.session.rollback()      # frame's own transaction would otherwise wait for this one's lock
+    session = LeanSession(db.engine)
+    try:
+        done = run_write(session, lambda key: fn(session, key), idem=idem)
+    finally:
+        session.close()
     if isinstance(done, Replay):
         return _replay(done)
     return jsonify(done), status

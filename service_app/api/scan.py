@@ -4,7 +4,7 @@ from flask import current_app
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from service_app.api.common import read, write
+from service_app.api.common import lean_write, read
 from service_app.api.fields import Device, Qty, Required, Str, Text
 from service_app.auth.identity import api_actor, require
 from service_app.extensions import db
@@ -70,11 +70,11 @@ def scan(body):
     if print_labels and not actor.can("labels.print"):
         raise Forbidden(role=actor.role, permission="labels.print")
 
-    def run(key):
+    def run(session, key):
         label_printer = None
         if print_labels and body["mode"] == "receive":
-            label_printer = printing.allowed_printer(db.session, printer, default=current_app.config["PRINTER_URL"])
-        return scanning.scan_step(db.session, **body, actor=actor.username, role=actor.role, idempotency_key=key,
+            label_printer = printing.allowed_printer(session, printer, default=current_app.config["PRINTER_URL"])
+        return scanning.scan_step(session, **body, actor=actor.username, role=actor.role, idempotency_key=key,
                                   label_printer=label_printer)
 
-    return write(run)
+    return lean_write(run)

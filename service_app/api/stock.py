@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from service_app.api.common import read, write
+from service_app.api.common import lean_write, read, write
 from service_app.api.fields import Device, LocationCode, Money, PartNumber, Qty, Str, Text
 from service_app.auth.identity import api_actor, require
 from service_app.extensions import db
@@ -120,7 +120,7 @@ def receive(body):
     if body.get("unit_cost") is not None:
         body["unit_cost"] = money(body["unit_cost"], "unit_cost", places=4)
     who = _who(body)
-    return write(lambda key: ledger.receive(db.session, **body, **who, idempotency_key=key).as_dict(), status=201)
+    return lean_write(lambda s, key: ledger.receive(s, **body, **who, idempotency_key=key).as_dict(), status=201)
 
 
 @blp.route("/stock/issue", methods=["POST"])
@@ -131,7 +131,7 @@ def issue(body):
     """Issue parts from a bin; more than is on hand answers 409 `insufficient_stock`."""
     who = _who(body)
     body["to"] = body.get("to") or "@CUSTOMER"
-    return write(lambda key: ledger.issue(db.session, **body, **who, idempotency_key=key).as_dict(), status=201)
+    return lean_write(lambda s, key: ledger.issue(s, **body, **who, idempotency_key=key).as_dict(), status=201)
 
 
 @blp.route("/stock/transfer", methods=["POST"])
@@ -141,7 +141,7 @@ def issue(body):
 def transfer(body):
     """Move parts between two bins of one store; the answer's on-hand is the destination's."""
     who = _who(body)
-    return write(lambda key: ledger.transfer(db.session, **body, **who, idempotency_key=key).as_dict(), status=201)
+    return lean_write(lambda s, key: ledger.transfer(s, **body, **who, idempotency_key=key).as_dict(), status=201)
 
 
 @blp.route("/moves/<int:move_id>/reverse", methods=["POST"])

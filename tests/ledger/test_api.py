@@ -202,6 +202,21 @@ def test_idempotency_key_replays_first_answer(client, auth, session, stocked):
     assert move_count(session) == 3
 
 
+@pytest.mark.parametrize("path, body", [
+    ("/api/v1/stock/issue", {"part_number": "AC-100", "location": "N-A01-01", "qty": 1}),
+    ("/api/v1/scan", {"code": "AC-100", "mode": "issue", "location": "N-A01-01"}),
+])
+def test_a_write_right_after_the_actor_is_read(client, auth, session, stocked, path, body):
+    """The actor is re-read (a cache miss) on the request's session before the stock frame opens a transaction of
+    its own: that read must end first (on SQLite the frame would wait for its lock and answer 503)."""
+    from service_app.auth.identity import forget_actor
+
+    h = auth.headers("new_store_clerk")
+    forget_actor()
+    assert client.post(path, json=body, headers=h).status_code in (200, 201)
+    assert move_count(session) == 2
+
+
 def test_transfer_and_reverse(client, auth, session, stocked):
     h = auth.headers("new_store_clerk")
     t = client.post("/api/v1/stock/transfer", json=TRANSFER[1], headers=h)
