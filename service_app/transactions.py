@@ -77,6 +77,9 @@ def run_write(session: Session, fn: Callable[[str | None], Any], *, idem: Idempo
 
 
 def init_transactions(app: Flask) -> None:
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return  # the begin mode is read by SQLite's BEGIN only: on PostgreSQL two hooks a request for nothing
+
     @app.before_request
     def _begin_mode():
         g.begin_mode_token = sqlite_begin_mode.set("DEFERRED" if request.method in _READ_METHODS else "IMMEDIATE")
