@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from tests.factories import make_bin, make_part
@@ -20,7 +21,16 @@ from warehouse.locations.models import Location
 
 @pytest.fixture
 def engine(any_db_url):
-    eng = make_engine(any_db_url)
+    yield from _engine(any_db_url)
+
+
+@pytest.fixture
+def pg_engine(pg_url):
+    yield from _engine(pg_url)
+
+
+def _engine(url):
+    eng = make_engine(url)
     with Session(eng) as s:
         make_part(s, part_number="LS-1", standard_cost="4.00")
         make_bin(s, "N-L01-01")
@@ -95,3 +105,19 @@ def test_a_refused_use_case_leaves_the_session_usable(engine):
     lean.commit()
     lean.close()
     assert _on_hand(engine) == 1
+
+
+def test_a_lost_connection_fails_the_use_case_and_the_next_one_gets_a_new_connection(pg_engine):
+    """As a database restart leaves it: the statement fails (the API answers 503), nothing is half-written, and the
+    same session's next transaction runs on a fresh connection."""
+    lean = LeanSession(pg_engine)
+    ledger.receive(lean, part_number="LS-1", location="N-L01-01", qty=2, actor="t")
+    lean.commit()
+    lean.connection().connection.dbapi_connection.close()
+    with pytest.raises(OperationalError):
+        ledger.issue(lean, part_number="LS-1", location="N-L01-01", qty=1, actor="t")
+    lean.rollback()
+    ledger.issue(lean, part_number="LS-1", location="N-L01-01", qty=1, actor="t")
+    lean.commit()
+    lean.close()
+    assert _count(pg_engine, Move) == 2 and _on_hand(pg_engine) == 1
