@@ -32,7 +32,8 @@
     busy = true;
     canvas.toBlob(function (blob) {
       fetch("/api/v1/scan/decode", {method: "POST", credentials: "same-origin", body: blob,
-                                    headers: {"Content-Type": "image/jpeg", "X-CSRFToken": page.csrf}})
+                                    headers: {"Content-Type": "image/jpeg", "X-CSRFToken": page.csrf,
+                                              "Accept-Language": document.documentElement.lang}})
         .then(function (r) { return r.json(); })
         .then(function (d) {
           if (d.symbols && d.symbols.length && stream) { stop(); page.onScan(d.symbols[0].text); }

@@ -36,7 +36,8 @@
   }
 
   function poll() {
-    fetch(box.dataset.url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+    fetch(box.dataset.url, {credentials: "same-origin",
+                            headers: {"Accept": "application/json", "Accept-Language": document.documentElement.lang}})
       .then(function (r) {
         if (r.status >= 400 && r.status < 500) return "gone";  // deleted, or signed out: asking again will not help
         return r.ok ? r.json() : null;                         // a 5xx: ask again

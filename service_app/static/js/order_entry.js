@@ -33,7 +33,8 @@
 
   function getJSON(url, params) {
     var q = new URLSearchParams(params).toString();
-    return fetch(url + "?" + q, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+    var headers = {"Accept": "application/json", "Accept-Language": document.documentElement.lang};
+    return fetch(url + "?" + q, {credentials: "same-origin", headers: headers})
       .then(function (r) { return r.ok ? r.json() : null; }).catch(function () { return null; });
   }
 

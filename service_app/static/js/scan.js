@@ -170,12 +170,15 @@
 
   // One attempt. Resolves {ok, status, body, replayed} for any answer with a JSON body; rejects when there is no
   // usable answer (network error, timeout, a proxy's HTML error page), which the caller may retry.
+  // Accept-Language is the page's own: the API answers in the language a request names (CONTRACT §4), and a refusal
+  // on a Chinese page must read Chinese whatever the browser's preference (the other pages' API calls do the same).
   function attempt(url, data, key) {
     var ctl = window.AbortController ? new AbortController() : null;
     var timer = ctl && setTimeout(function () { ctl.abort(); }, TIMEOUT_MS);
     return fetch(url, {
       method: "POST", credentials: "same-origin", signal: ctl ? ctl.signal : undefined,
-      headers: {"Content-Type": "application/json", "X-CSRFToken": csrf, "Idempotency-Key": key},
+      headers: {"Content-Type": "application/json", "X-CSRFToken": csrf, "Idempotency-Key": key,
+                "Accept-Language": document.documentElement.lang},
       body: data
     }).then(function (r) {
       return r.json().then(function (j) {
@@ -396,7 +399,8 @@
     if (state.binDone) return;
     var bin = state.bin, url = "/api/v1/stocktakes/" + state.stocktake + "/bins/" + encodeURIComponent(bin);
     binDone.disabled = true;
-    fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}}).then(function (r) {
+    var headers = {"Accept": "application/json", "Accept-Language": document.documentElement.lang};
+    fetch(url, {credentials: "same-origin", headers: headers}).then(function (r) {
       return r.json().then(function (j) { return {ok: r.ok, body: j}; });
     }).then(function (r) {
       if (!r.ok) { binDone.disabled = false; show("err", r.body.error.message); input.focus(); return; }

@@ -170,7 +170,7 @@
   function post(step, again) {
     return fetch(step.url, {method: "POST", credentials: "same-origin",
                             headers: {"Content-Type": "application/json", "X-CSRFToken": csrf,
-                                      "Idempotency-Key": step.key},
+                                      "Idempotency-Key": step.key, "Accept-Language": document.documentElement.lang},
                             body: JSON.stringify(step.body)})
       .then(function (r) {
         // not there yet, or signed out (the step waits for the next sign-in): try again later
@@ -191,7 +191,8 @@
     form.append("owner_key", step.ticket_no);
     form.append("file", blob, filename);
     return fetch("/api/v1/attachments", {method: "POST", credentials: "same-origin", body: form,
-                                         headers: {"X-CSRFToken": csrf, "Idempotency-Key": key}});
+                                         headers: {"X-CSRFToken": csrf, "Idempotency-Key": key,
+                                                   "Accept-Language": document.documentElement.lang}});
   }
 
   function send(step) {

@@ -57,7 +57,8 @@
     chosen.hidden = true;
     document.getElementById("new-customer").disabled = false;
     if (text.length < 2 && /^[\x00-\x7f]*$/.test(text)) { hits.textContent = ""; return; }
-    fetch("/api/v1/customers/search?q=" + encodeURIComponent(text), {credentials: "same-origin"})
+    fetch("/api/v1/customers/search?q=" + encodeURIComponent(text),
+          {credentials: "same-origin", headers: {"Accept-Language": document.documentElement.lang}})
       .then(function (r) { return r.ok ? r.json() : {customers: []}; })
       .then(function (j) { if (q.value.trim() === text) show(j.customers); })
       .catch(function () { hits.textContent = ""; });
@@ -66,7 +67,8 @@
   function check() {
     var s = serial.value.trim();
     if (!s) { band.hidden = true; return; }
-    fetch("/api/v1/warranty/" + encodeURIComponent(s), {credentials: "same-origin"})
+    fetch("/api/v1/warranty/" + encodeURIComponent(s),
+          {credentials: "same-origin", headers: {"Accept-Language": document.documentElement.lang}})
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (j) {
         if (serial.value.trim() !== s) return;
