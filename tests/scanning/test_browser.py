@@ -144,6 +144,9 @@ def test_a_refusal_reads_in_the_pages_language_not_the_browsers(page, live_serve
     for code in ("MODE:ISSUE", "N-A01-01"):
         wedge(page, code)
     page.wait_for_function("document.getElementById('bin').textContent === 'N-A01-01'")
+    wedge(page, "KF35-FAN-01")  # one issued: the last-scans row tells its time the English way
+    page.wait_for_selector("#result.ok")
+    assert page.locator("#last tbody tr td").first.inner_text().endswith(("AM", "PM"))
     page.fill("#qty", "9")
     page.focus("#scan-input")
     wedge(page, "KF35-FAN-01")
@@ -160,7 +163,7 @@ def test_a_refusal_reads_in_the_pages_language_not_the_browsers(page, live_serve
     page.wait_for_selector("#result.err")
     text = page.inner_text("#result")
     assert "cannot" not in text and "N-A01-01" in text and any("\u4e00" <= ch <= "\u9fff" for ch in text)
-    assert on_hand(session, shop, "N-A01-01") == 5
+    assert on_hand(session, shop, "N-A01-01") == 4
 
 
 def test_station_wedge_settings_strip_prefix_and_map_gs1_separator(page, live_server, session, shop):

@@ -215,7 +215,8 @@
 
   // The last scans: kept in the state (so a reload shows them, reversible as before) and drawn from it.
   function addRow(d, from) {
-    state.rows.unshift({t: new Date().toLocaleTimeString(), mode: d.mode, part: d.part_number, name: d.name || "",
+    var t = new Date().toLocaleTimeString(document.documentElement.lang);  // the page's language, as the text
+    state.rows.unshift({t: t, mode: d.mode, part: d.part_number, name: d.name || "",
                         location: d.location, from: from || null, qty: d.qty, on_hand: d.qty_on_hand,
                         move_id: d.move_id || null, reversed: false});
     state.rows.length = Math.min(state.rows.length, 20);
