@@ -20,10 +20,7 @@ def write(fn: Callable[[str | None], dict], *, status: int = 200, body_identity:
     for the raw body where that cannot tell a retry from a new request: a multipart body's boundary differs on every
     send, so uploads pass their fields and the file's digest instead.
     """
-    done = run_write(db.session, fn, idem=_idempotency(status, body_identity))
-    if isinstance(done, Replay):
-        return _replay(done)
-    return jsonify(done), status
+    return _answer(run_write(db.session, fn, idem=_idempotency(status, body_identity)), status)
 
 
 def lean_write(fn: Callable[[LeanSession, str | None], dict], *, status: int = 200):
@@ -38,9 +35,12 @@ def lean_write(fn: Callable[[LeanSession, str | None], dict], *, status: int = 2
         done = run_write(session, lambda key: fn(session, key), idem=idem)
     finally:
         session.close()
-    if isinstance(done, Replay):
-        return _replay(done)
-    return jsonify(done), status
+    return _answer(done, status)
+
+
+def _answer(done, status: int):
+    """The frame's result as JSON with the use case's status, or the replay of a request already applied."""
+    return _replay(done) if isinstance(done, Replay) else (jsonify(done), status)
 
 
 def _idempotency(status: int, body_identity: bytes | None) -> Idempotency | None:

@@ -137,31 +137,29 @@ def test_language_switch_on_every_page(page, live_server, session, shop):
 def test_a_refusal_reads_in_the_pages_language_not_the_browsers(page, live_server, session, shop):
     """The browser asks for Chinese (the test context's zh-CN); the clerk chose English on the site: the scan page's
     refusals are English, and Chinese again once the clerk switches back."""
+    def issue_mode_in(lang_button: str):
+        page.click(lang_button)
+        page.wait_for_selector("#scan-input:focus")
+        for code in ("MODE:ISSUE", "N-A01-01"):
+            wedge(page, code)
+        page.wait_for_function("document.getElementById('bin').textContent === 'N-A01-01'")
+
+    def refusal() -> str:  # 9 asked, fewer on hand
+        page.fill("#qty", "9")
+        page.focus("#scan-input")
+        wedge(page, "KF35-FAN-01")
+        page.wait_for_selector("#result.err")
+        return page.inner_text("#result")
+
     login(page, live_server)
     page.goto(f"{live_server}/scan")
-    page.click("#lang-en")
-    page.wait_for_selector("#scan-input:focus")
-    for code in ("MODE:ISSUE", "N-A01-01"):
-        wedge(page, code)
-    page.wait_for_function("document.getElementById('bin').textContent === 'N-A01-01'")
+    issue_mode_in("#lang-en")
     wedge(page, "KF35-FAN-01")  # one issued: the last-scans row tells its time the English way
     page.wait_for_selector("#result.ok")
     assert page.locator("#last tbody tr td").first.inner_text().endswith(("AM", "PM"))
-    page.fill("#qty", "9")
-    page.focus("#scan-input")
-    wedge(page, "KF35-FAN-01")
-    page.wait_for_selector("#result.err")
-    assert "cannot take 9" in page.inner_text("#result")
-    page.click("#lang-zh")
-    page.wait_for_selector("#scan-input:focus")
-    for code in ("MODE:ISSUE", "N-A01-01"):
-        wedge(page, code)
-    page.wait_for_function("document.getElementById('bin').textContent === 'N-A01-01'")
-    page.fill("#qty", "9")
-    page.focus("#scan-input")
-    wedge(page, "KF35-FAN-01")
-    page.wait_for_selector("#result.err")
-    text = page.inner_text("#result")
+    assert "cannot take 9" in refusal()
+    issue_mode_in("#lang-zh")
+    text = refusal()
     assert "cannot" not in text and "N-A01-01" in text and any("\u4e00" <= ch <= "\u9fff" for ch in text)
     assert on_hand(session, shop, "N-A01-01") == 4
 
