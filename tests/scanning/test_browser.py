@@ -159,6 +159,8 @@ def test_a_refusal_reads_in_the_pages_language_not_the_browsers(page, live_serve
     assert page.locator("#last tbody tr td").first.inner_text().endswith(("AM", "PM"))
     assert "cannot take 9" in refusal()
     issue_mode_in("#lang-zh")
+    time_shown = page.locator("#last tbody tr td").first.inner_text()  # the same row, now in Chinese: 15:53:00
+    assert time_shown[:1].isdigit() and not time_shown.endswith(("AM", "PM"))
     text = refusal()
     assert "cannot" not in text and "N-A01-01" in text and any("\u4e00" <= ch <= "\u9fff" for ch in text)
     assert on_hand(session, shop, "N-A01-01") == 4

@@ -215,8 +215,7 @@
 
   // The last scans: kept in the state (so a reload shows them, reversible as before) and drawn from it.
   function addRow(d, from) {
-    var t = new Date().toLocaleTimeString(document.documentElement.lang);  // the page's language, as the text
-    state.rows.unshift({t: t, mode: d.mode, part: d.part_number, name: d.name || "",
+    state.rows.unshift({at: Date.now(), mode: d.mode, part: d.part_number, name: d.name || "",
                         location: d.location, from: from || null, qty: d.qty, on_hand: d.qty_on_hand,
                         move_id: d.move_id || null, reversed: false});
     state.rows.length = Math.min(state.rows.length, 20);
@@ -230,7 +229,10 @@
     state.rows.forEach(function (row) {
       var tr = document.createElement("tr");
       if (row.reversed) tr.classList.add("reversed");
-      [row.t, msg[row.mode] || row.mode, row.part + " " + row.name, row.location, row.qty, row.on_hand]
+      // The time in the page's language when drawn, as the mode is (a row saved before the time was kept as a
+      // number still has its text in `t`).
+      var t = row.at ? new Date(row.at).toLocaleTimeString(document.documentElement.lang) : row.t;
+      [t, msg[row.mode] || row.mode, row.part + " " + row.name, row.location, row.qty, row.on_hand]
         .forEach(function (v, i) {
           var td = document.createElement("td"); td.textContent = v;
           if (i === 2) td.className = "wrap";
