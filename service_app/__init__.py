@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask
-
+from service_app.app_class import ServiceFlask
 from warehouse.db import configure_engine, engine_options
 
 
-def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=False,
-                instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
+def create_app(config: dict | None = None) -> ServiceFlask:
+    app = ServiceFlask(__name__, instance_relative_config=False,
+                      instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
     from service_app.config import from_env
 
     app.config.update(from_env(app.instance_path))
