@@ -4,6 +4,8 @@ on first use, in a savepoint), and closing it gives the connection back with not
 on PostgreSQL."""
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import OperationalError
@@ -81,7 +83,7 @@ def test_the_orm_joins_the_same_transaction(engine):
 
 
 def test_a_counterparty_is_made_on_first_use_in_a_savepoint(engine, monkeypatch):
-    monkeypatch.setattr(ledger, "_VIRTUAL_REFS", {})  # this process has not met @CUSTOMER yet
+    monkeypatch.setattr(ledger, "_VIRTUAL_REFS", WeakKeyDictionary())  # this process has not met @CUSTOMER yet
     with Session(engine) as s:
         s.execute(delete(Location).where(Location.code == "@CUSTOMER"))
         s.commit()
@@ -94,6 +96,32 @@ def test_a_counterparty_is_made_on_first_use_in_a_savepoint(engine, monkeypatch)
         move = s.get(Move, posted.move_id)
         assert move.to_location.code == "@CUSTOMER" and move.to_location.kind == "customer"
     assert _on_hand(engine) == 3
+
+
+def test_a_counterparty_made_in_a_transaction_that_rolls_back_is_not_remembered(engine, monkeypatch):
+    monkeypatch.setattr(ledger, "_VIRTUAL_REFS", WeakKeyDictionary())
+    with Session(engine) as s:
+        s.execute(delete(Location).where(Location.code == "@CUSTOMER"))
+        s.commit()
+    lean = LeanSession(engine)
+    ledger.receive(lean, part_number="LS-1", location="N-L01-01", qty=4, actor="t")
+    lean.commit()
+    ledger.issue(lean, part_number="LS-1", location="N-L01-01", qty=1, actor="t")  # makes @CUSTOMER
+    ledger.issue(lean, part_number="LS-1", location="N-L01-01", qty=1, actor="t")  # reads this transaction's row
+    lean.rollback()
+    assert "@CUSTOMER" not in ledger._VIRTUAL_REFS.get(engine, {})
+    ledger.issue(lean, part_number="LS-1", location="N-L01-01", qty=1, actor="t")  # makes it again, for good
+    lean.commit()
+    lean.close()
+    assert _on_hand(engine) == 3
+    lean = LeanSession(engine)  # a later request reads the committed row and remembers it
+    ledger.issue(lean, part_number="LS-1", location="N-L01-01", qty=1, actor="t")
+    lean.commit()
+    lean.close()
+    with Session(engine) as s:
+        customer = s.scalar(select(Location.id).where(Location.code == "@CUSTOMER"))
+    assert ledger._VIRTUAL_REFS[engine]["@CUSTOMER"].id == customer
+    assert _on_hand(engine) == 2
 
 
 def test_a_refused_use_case_leaves_the_session_usable(engine):

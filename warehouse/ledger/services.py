@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import bindparam, case, insert, select, true, update
 from sqlalchemy.exc import IntegrityError
@@ -140,23 +141,35 @@ def part_ref(session: Session, part_number: str) -> PartRef:
     return PartRef(*row)
 
 
-# Counterparty rows never change once created: remember them per database so a scan costs no look-up for them.
-_VIRTUAL_REFS: dict[tuple[str, str], LocRef] = {}
+# Counterparty rows never change once created: remember them per engine (per database) so a scan costs no look-up
+# for them. Only a row this transaction did not create is remembered: one it created is gone if it rolls back.
+_VIRTUAL_REFS: WeakKeyDictionary = WeakKeyDictionary()  # engine → {code: LocRef}, gone with its engine
 
 
 def loc_ref(session: Session, code: str) -> LocRef:
     if code in VIRTUAL:  # counterparties are created on first use
-        key = (str(session.get_bind().url), code)
-        if key not in _VIRTUAL_REFS:
-            v = virtual(session, code)
-            session.flush()
-            _VIRTUAL_REFS[key] = LocRef(v.id, v.code, v.kind, v.store)
-        return _VIRTUAL_REFS[key]
+        refs = _VIRTUAL_REFS.get(session.get_bind())
+        ref = refs.get(code) if refs is not None else None
+        return ref if ref is not None else _counterparty(session, code)
     row = hot(session.connection(), _LOC, {"code": (code or "").strip().upper()}).first() \
         if isinstance(code, str) else None
     if row is None:
         raise UnknownLocation(location=code)
     return LocRef(*row)
+
+
+def _counterparty(session: Session, code: str) -> LocRef:
+    created = session.info.setdefault("counterparties_created", set())
+    row = hot(session.connection(), _LOC, {"code": code}).first()
+    if row is None:
+        v = virtual(session, code)
+        session.flush()
+        created.add(code)
+        return LocRef(v.id, v.code, v.kind, v.store)
+    ref = LocRef(*row)
+    if code not in created:
+        _VIRTUAL_REFS.setdefault(session.get_bind(), {})[code] = ref
+    return ref
 
 
 def _take(conn, part, loc, qty: int) -> int:
