@@ -47,6 +47,15 @@ class SessionInterface(SecureCookieSessionInterface):
             return self.session_class()
         return super().open_session(app, request)
 
+    def save_session(self, app: Flask, session, response) -> None:
+        """An empty session left as it was (a bearer call's) sets and deletes nothing: answer it without working out
+        the cookie's name, domain, path and flags first, as Flask does; the rest is Flask's."""
+        if not session and not session.modified:
+            if session.accessed:
+                response.vary.add("Cookie")
+            return
+        super().save_session(app, session, response)
+
 
 _MEDIA: dict = {}  # view function → its accepted media types (decorators are fixed once the app is built)
 
@@ -70,12 +79,13 @@ def _accepted_media(view) -> set[str]:
 
 
 def _check_media_type(app: Flask) -> None:
-    if request.method not in _WRITE_METHODS or not request.path.startswith("/api/"):
+    req = request._get_current_object()  # one context look-up, not one per attribute: every call pays for them
+    if req.method not in _WRITE_METHODS or not req.path.startswith("/api/"):
         return
-    if not (request.content_length or request.headers.get("Transfer-Encoding")):
+    if not (req.content_length or req.headers.get("Transfer-Encoding")):
         return  # no body: actions such as approve and cancel
-    view = app.view_functions.get(request.endpoint) if request.endpoint else None
-    if view is not None and request.mimetype not in accepted_media(view):
+    view = app.view_functions.get(req.endpoint) if req.endpoint else None
+    if view is not None and req.mimetype not in accepted_media(view):
         raise BadInput("unsupported_media_type", accepted=", ".join(sorted(accepted_media(view))))
 
 

@@ -94,3 +94,15 @@ def test_no_inline_script_or_handler_in_any_template():
         if "javascript:" in text:
             problems.append(f"{path.name}: javascript: URL")
     assert problems == []
+
+
+def test_a_bearer_call_sets_no_cookie_and_logout_deletes_it(client, auth):
+    headers = auth.headers("new_store_clerk")
+    client.delete_cookie("session")
+    r = client.get("/api/v1/moves", headers=headers)
+    assert r.status_code == 200
+    assert "Set-Cookie" not in r.headers
+    assert "session=" in _set_cookie(auth.login("shipper"))
+    r = client.post("/logout")
+    gone = _set_cookie(r)
+    assert gone.startswith("session=;") and "Expires=Thu, 01 Jan 1970" in gone
