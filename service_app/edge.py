@@ -142,14 +142,15 @@ FORM_MEDIA = frozenset({"application/x-www-form-urlencoded", "multipart/form-dat
 
 def _check_request_text() -> None:
     # A scan (a JSON body, no query string) has neither: do not build werkzeug's empty query and form for it.
-    sources = (("query", request.args),) if request.environ.get("QUERY_STRING") else ()
-    if request.mimetype in FORM_MEDIA:
-        sources += (("form", request.form),)
+    req = request._get_current_object()  # one context look-up, not one per attribute
+    sources = (("query", req.args),) if req.environ.get("QUERY_STRING") else ()
+    if req.mimetype in FORM_MEDIA:
+        sources += (("form", req.form),)
     for where, values in sources:
         for key, value in values.items(multi=True):
             check_text(key, where)
             check_text(value, key)
-    for key, value in (request.view_args or {}).items():
+    for key, value in (req.view_args or {}).items():
         if isinstance(value, str):
             check_text(value, key)
 

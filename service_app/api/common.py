@@ -44,13 +44,14 @@ def _answer(done, status: int):
 
 
 def _idempotency(status: int, body_identity: bytes | None) -> Idempotency | None:
-    key = request.headers.get("Idempotency-Key")
+    req = request._get_current_object()  # one context look-up, not one per attribute
+    key = req.headers.get("Idempotency-Key")
     if key is None:
         return None
     if not 1 <= len(key) <= 100 or not key.isprintable():
         raise ValidationError(field="Idempotency-Key", reason="idempotency_key")
-    body = request.get_data() if body_identity is None else body_identity
-    fingerprint = idempotency.request_fingerprint(request.method, request.path, body)
+    body = req.get_data() if body_identity is None else body_identity
+    fingerprint = idempotency.request_fingerprint(req.method, req.path, body)
     return Idempotency(key=f"{api_actor().id}:{key}", fingerprint=fingerprint, status=status)
 
 

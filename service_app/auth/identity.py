@@ -138,22 +138,23 @@ def actor_from_token(token: str) -> Actor:
 def api_actor() -> Actor:
     """Bearer token if given; else the web session (then the CSRF token is required for writes)."""
     # Cached on the request, not on `g`: an app context (and its `g`) can outlive one request.
-    cached = request.environ.get("service_app.actor")
+    req = request._get_current_object()  # one context look-up, not one per attribute
+    cached = req.environ.get("service_app.actor")
     if cached is not None:
         return cached
-    header = request.headers.get("Authorization", "")
+    header = req.headers.get("Authorization", "")
     if header:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized(reason="bad_scheme")
         actor = actor_from_token(token.strip())
     elif current_user.is_authenticated:
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
+        if req.method not in ("GET", "HEAD", "OPTIONS"):
             csrf.protect()
         actor = current_user._get_current_object()
     else:
         raise Unauthorized()
-    request.environ["service_app.actor"] = actor
+    req.environ["service_app.actor"] = actor
     return actor
 
 
