@@ -9,7 +9,10 @@ database), (b) the floors (`floor_app.py`: per operation, the project's statemen
 the project itself (`service_app:create_app()`, a bearer token). wrk drives each for `--seconds` with
 `--connections`; every request carries its own Idempotency-Key, built from wrk's thread number and a counter (wrk's
 threads share one random seed, so random keys would repeat), prefixed by the run. Targets alternate (bare, then per
-operation floor and project) for `--rounds` rounds so that a change in the machine's load hits both alike.
+operation floor and project, each round starting one target later) for `--rounds` rounds so that a change in the
+machine's load, or the database growing, hits both alike.
+Requests cycle through `--parts` parts (16 by default, as in scan_load.py: with 32 connections every part is asked
+for by two requests at once, so requests also wait for each other's row locks; `--parts 256` mostly not).
 
 Printed per target: requests/s, successful answers/s (201; a scan step's 200), p50 and p99 (wrk's), other answers,
 and per operation the ratio project / floor (of successful answers/s). `--compare DIR` adds the app of another
@@ -204,10 +207,15 @@ def main() -> int:
     ap.add_argument("--worker-class", default="sync")
     ap.add_argument("--threads", type=int, default=1, help="gunicorn threads (gthread)")
     ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--parts", type=int, default=PARTS,
+                    help="parts (each in its own bin) the requests cycle through; fewer parts than connections make "
+                         "requests wait for each other's row locks (at most 999)")
     ap.add_argument("--compare", metavar="DIR",
                     help="also run the app from this checkout (e.g. a `git archive` of an earlier commit) as 'before'")
     ap.add_argument("--json", help="also write the results to this file")
     args = ap.parse_args()
+    if not 1 <= args.parts <= 999:
+        ap.error("--parts: 1 to 999")
     ops = [o for o in args.ops.split(",") if o]
     from sqlalchemy import create_engine, text
 
@@ -223,11 +231,11 @@ def main() -> int:
     print(f"# scan_floor: {' '.join(sys.argv[1:])}  ({os.cpu_count()} cores, load average "
           f"{load0[0]:.2f} {load0[1]:.2f} {load0[2]:.2f}; gunicorn -w {args.workers} -k {args.worker_class}"
           f"{f' --threads {args.threads}' if args.worker_class == 'gthread' else ''}; wrk -t {args.wrk_threads} "
-          f"-c {args.connections} -d {args.seconds:g}s)", flush=True)
+          f"-c {args.connections} -d {args.seconds:g}s; {args.parts} parts)", flush=True)
     servers, results, ok = [], [], True
     engine = make_engine(url)
     try:
-        prepare(url)
+        prepare(url, args.parts)
         floor = FloorServer(dsn, args.workers)
         servers.append(floor)
         project = Server(url, workers=args.workers, threads=args.threads, worker_class=args.worker_class)
@@ -245,18 +253,20 @@ def main() -> int:
             servers.append(before)
             for _ in range(4):
                 post(before.port, "/api/v1/auth/token", {"username": "bench", "password": PASSWORD})
-        targets = [("bare", "", floor.port, "/bare", None)]
+        groups = [[("bare", "", floor.port, "/bare", None)]]  # per operation: its floor, before, project
         for op in ops:
-            targets.append(("floor", op, floor.port, f"/floor/{op}", None))
-            if before is not None:
-                targets.append(("before", op, before.port, PROJECT_PATH[op], token))
-            targets.append(("project", op, project.port, PROJECT_PATH[op], token))
-        for kind, op, port, path, tok in targets:  # warm-up: connections, prepared statements, caches
-            wrk(port, path, op or "issue", f"warm{uuid.uuid4().hex[:6]}", tok, 1, 4, 1)
+            groups.append([("floor", op, floor.port, f"/floor/{op}", None)]
+                          + ([("before", op, before.port, PROJECT_PATH[op], token)] if before is not None else [])
+                          + [("project", op, project.port, PROJECT_PATH[op], token)])
+        for kind, op, port, path, tok in (t for g in groups for t in g):  # warm-up: connections, statements, caches
+            wrk(port, path, op or "issue", f"warm{uuid.uuid4().hex[:6]}", tok, 1, 4, 1, args.parts)
         for rnd in range(args.rounds):
-            for kind, op, port, path, tok in targets:
+            # Each round starts an operation's group one target later: over the rounds each target runs first,
+            # second and last as often (throughput drifts during a run, and the database grows).
+            for kind, op, port, path, tok in (t for g in groups for t in g[rnd % len(g):] + g[:rnd % len(g)]):
                 run = uuid.uuid4().hex[:10]
-                r = wrk(port, path, op or "issue", run, tok, args.seconds, args.connections, args.wrk_threads)
+                r = wrk(port, path, op or "issue", run, tok, args.seconds, args.connections, args.wrk_threads,
+                        args.parts)
                 r.update(kind=kind, op=op or "-", round=rnd + 1, run=run, load=os.getloadavg()[0])
                 if kind != "bare":
                     r["check"] = run_check(engine, run, r["ok"], args.connections)

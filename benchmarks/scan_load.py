@@ -95,8 +95,8 @@ class Server:
         self.proc.wait(timeout=20)
 
 
-def prepare(db_url: str) -> None:
-    """Schema by the real migrations, a user, PARTS parts with stock in their own bins."""
+def prepare(db_url: str, parts: int = PARTS) -> None:
+    """Schema by the real migrations, a user, `parts` parts with stock in their own bins."""
     env = {**os.environ, "DATABASE_URL": db_url, "SECRET_KEY": "bench-secret"}
     flask = [str(ROOT / ".venv/bin/flask"), "--app", "service_app"]
     subprocess.run(flask + ["init-db"], cwd=ROOT, env=env, check=True, capture_output=True)
@@ -111,7 +111,7 @@ def prepare(db_url: str) -> None:
 
     eng = make_engine(db_url)
     with Session(eng) as s:
-        for i in range(PARTS):
+        for i in range(parts):
             create_part(s, part_number=f"B-{i:03d}", name=f"压测零件{i}", standard_cost="10.00")
             create_bin(s, code=f"N-A{i // 10:02d}-{i % 10:02d}", store="NEW")
             receive(s, part_number=f"B-{i:03d}", location=f"N-A{i // 10:02d}-{i % 10:02d}", qty=STOCK, actor="bench")
