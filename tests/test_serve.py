@@ -81,3 +81,16 @@ def _outward_address() -> str | None:
             return None
         address = s.getsockname()[0]
     return None if address.startswith("127.") else address
+
+
+def test_gunicorn_started_here_reads_the_settings_file_and_its_workers_freeze_the_app():
+    out = subprocess.run([str(Path(sys.prefix) / "bin/gunicorn"), "--print-config", "service_app:create_app()"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=60)
+    config = dict(re.findall(r"^(\w+)\s+= (.*)$", out.stdout, re.M))
+    assert config["config"] == "./gunicorn.conf.py" and config["post_worker_init"] == "<post_worker_init()>"
+    # The hook, in a process of its own: what it freezes the collector no longer walks.
+    code = ("import gc, runpy; hook = runpy.run_path('gunicorn.conf.py')['post_worker_init']; "
+            "walked = len(gc.get_objects()); hook(None); print(walked, gc.get_freeze_count(), len(gc.get_objects()))")
+    walked, frozen, walked_after = map(int, subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True).stdout.split())
+    assert frozen >= walked > 1000 and walked_after < walked // 10
