@@ -3,14 +3,22 @@ from __future__ import annotations
 
 import inspect
 
+import pytest
+from flask.views import MethodView
+
 from service_app.app_class import ServiceFlask
 
 
-def test_a_function_is_asked_about_once_and_answered_as_flask_does(monkeypatch):
-    app = ServiceFlask(__name__)
-    asked = []
+@pytest.fixture
+def asked(monkeypatch):
+    seen = []
     real = inspect.iscoroutinefunction
-    monkeypatch.setattr("flask.app.iscoroutinefunction", lambda f: asked.append(f) or real(f))
+    monkeypatch.setattr("flask.app.iscoroutinefunction", lambda f: seen.append(f) or real(f))
+    return seen
+
+
+def test_a_function_is_asked_about_once_and_answered_as_flask_does(asked):
+    app = ServiceFlask(__name__)
 
     def hook():
         return "ok"
@@ -20,17 +28,15 @@ def test_a_function_is_asked_about_once_and_answered_as_flask_does(monkeypatch):
     assert asked == [hook]
 
 
-def test_an_unhashable_callable_is_asked_every_time(monkeypatch):
-    class Unhashable:
-        __hash__ = None
+def test_a_class_based_views_handlers_made_per_request_are_not_kept(asked):
+    app = ServiceFlask(__name__)
 
-        def __call__(self):
+    class Thing(MethodView):
+        def get(self):
             return "ok"
 
-    app = ServiceFlask(__name__)
-    asked = []
-    real = inspect.iscoroutinefunction
-    monkeypatch.setattr("flask.app.iscoroutinefunction", lambda f: asked.append(f) or real(f))
-    fn = Unhashable()
-    assert app.ensure_sync(fn) is fn and app.ensure_sync(fn) is fn
-    assert len(asked) == 2
+    app.add_url_rule("/thing", view_func=Thing.as_view("thing"))
+    client = app.test_client()
+    assert [client.get("/thing").text for _ in range(3)] == ["ok"] * 3
+    assert len(app._sync) == 1  # the view function, not the bound methods made for each request
+    assert sum(inspect.ismethod(f) for f in asked) == 6  # its dispatch_request and get, asked each time
