@@ -18,9 +18,9 @@ class ServiceFlask(Flask):
         self._sync: dict[FunctionType, Callable[..., Any]] = {}
 
     def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
-        sync = self._sync.get(func) if type(func) is FunctionType else None
+        if type(func) is not FunctionType:
+            return super().ensure_sync(func)
+        sync = self._sync.get(func)
         if sync is None:
-            sync = super().ensure_sync(func)
-            if type(func) is FunctionType:
-                self._sync[func] = sync
+            sync = self._sync[func] = super().ensure_sync(func)
         return sync
