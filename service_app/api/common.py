@@ -30,7 +30,8 @@ def lean_write(fn: Callable[[LeanSession, str | None], dict], *, status: int = 2
     idem = _idempotency(status, None)
     if db.session.registry.has():  # a read before the frame (the actor, on a cache miss) ends here: on SQLite the
         db.session.rollback()      # frame's own transaction would otherwise wait for this one's lock
-    session = LeanSession(db.engine)
+    # A single-threaded worker (gunicorn's sync worker) keeps the connection for its next request.
+    session = LeanSession(db.engine, keep=not request.environ.get("wsgi.multithread", True))
     try:
         done = run_write(session, lambda key: fn(session, key), idem=idem)
     finally:

@@ -217,6 +217,29 @@ def test_a_write_right_after_the_actor_is_read(client, auth, session, stocked, p
     assert move_count(session) == 2
 
 
+@pytest.mark.parametrize("multithread, kept", [(False, 1), (True, 0)])
+def test_a_single_threaded_server_keeps_the_stock_path_s_connection(app, client, auth, session, stocked,
+                                                                    multithread, kept):
+    """gunicorn's sync worker serves one request at a time: the stock path keeps its connection for the next one
+    (warehouse.lean_session). A threaded server's requests give it back."""
+    from service_app.extensions import db
+    from warehouse import lean_session
+
+    h = auth.headers("new_store_clerk")
+    lean_session.release_kept()
+    try:
+        for qty_on_hand in (4, 3):
+            r = client.post("/api/v1/stock/issue", json={"part_number": "AC-100", "location": "N-A01-01", "qty": 1},
+                            headers=h, environ_overrides={"wsgi.multithread": multithread})
+            assert r.status_code == 201 and r.json["qty_on_hand"] == qty_on_hand
+            with app.app_context():
+                assert (lean_session._slot.kept is not None) == bool(kept)
+                assert db.engine.pool.checkedout() == kept
+    finally:
+        lean_session.release_kept()
+    assert move_count(session) == 3
+
+
 def test_transfer_and_reverse(client, auth, session, stocked):
     h = auth.headers("new_store_clerk")
     t = client.post("/api/v1/stock/transfer", json=TRANSFER[1], headers=h)

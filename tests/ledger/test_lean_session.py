@@ -4,6 +4,7 @@ on first use, in a savepoint), and closing it gives the connection back with not
 on PostgreSQL."""
 from __future__ import annotations
 
+import os
 from weakref import WeakKeyDictionary
 
 import pytest
@@ -15,6 +16,7 @@ from tests.factories import make_bin, make_part
 from warehouse.catalog.models import Part
 from warehouse.db import make_engine
 from warehouse.errors import InsufficientStock
+from warehouse import lean_session
 from warehouse.lean_session import LeanSession
 from warehouse.ledger import services as ledger
 from warehouse.ledger.models import Balance, Move
@@ -149,3 +151,142 @@ def test_a_lost_connection_fails_the_use_case_and_the_next_one_gets_a_new_connec
     lean.commit()
     lean.close()
     assert _count(pg_engine, Move) == 2 and _on_hand(pg_engine) == 1
+
+
+# --- Keeping the connection between sessions (a single-threaded worker's) ---------------------------------------
+
+@pytest.fixture
+def slot():
+    lean_session.release_kept()
+    yield
+    lean_session.release_kept()
+
+
+def _dbapi(lean: LeanSession):
+    return lean.connection().connection.dbapi_connection
+
+
+def _open(dbapi) -> bool:
+    try:
+        dbapi.cursor().execute("select 1")
+        dbapi.rollback()
+        return True
+    except Exception:
+        return False
+
+
+def _issue_one(engine, *, keep: bool):
+    lean = LeanSession(engine, keep=keep)
+    ledger.issue(lean, part_number="LS-1", location="N-L01-01", qty=1, actor="t")
+    dbapi = _dbapi(lean)
+    lean.commit()
+    lean.close()
+    return dbapi
+
+
+def _stock(engine, qty: int) -> None:
+    lean = LeanSession(engine)
+    ledger.receive(lean, part_number="LS-1", location="N-L01-01", qty=qty, actor="t")
+    lean.commit()
+    lean.close()
+
+
+def test_a_kept_connection_serves_the_next_session_and_stays_out_of_the_pool(engine, slot):
+    _stock(engine, 5)
+    assert engine.pool.checkedout() == 0
+    first = _issue_one(engine, keep=True)
+    assert engine.pool.checkedout() == 1  # kept by this thread, idle
+    assert _issue_one(engine, keep=True) is first
+    lean_session.release_kept()
+    assert engine.pool.checkedout() == 0
+    _issue_one(engine, keep=False)
+    assert engine.pool.checkedout() == 0  # without `keep` it goes straight back
+    assert _on_hand(engine) == 2
+
+
+def test_a_kept_connection_carries_nothing_uncommitted_to_the_next_session(engine, slot):
+    _stock(engine, 5)
+    lean = LeanSession(engine, keep=True)
+    ledger.issue(lean, part_number="LS-1", location="N-L01-01", qty=1, actor="t")
+    with pytest.raises(InsufficientStock):
+        ledger.issue(lean, part_number="LS-1", location="N-L01-01", qty=99, actor="t")
+    lean.close()  # the use case failed: nothing of it is committed, and the connection is kept rolled back
+    assert engine.pool.checkedout() == 1
+    lean = LeanSession(engine, keep=True)
+    assert not lean.in_transaction()
+    assert _on_hand(engine) == 5
+    ledger.issue(lean, part_number="LS-1", location="N-L01-01", qty=2, actor="t")
+    lean.commit()
+    lean.close()
+    assert _on_hand(engine) == 3 and _count(engine, Move) == 2
+
+
+def test_a_kept_connection_goes_back_after_a_while(engine, slot, monkeypatch):
+    _stock(engine, 5)
+    first = _issue_one(engine, keep=True)
+    kept_since = lean_session._slot.kept.since
+    monkeypatch.setattr(lean_session, "KEEP_SECONDS", 0.0)
+    _issue_one(engine, keep=True)  # the kept one is too old: back to the pool, and a checkout from it
+    assert lean_session._slot.kept.since > kept_since
+    assert engine.pool.checkedout() == 1 and _open(first)  # returned, not leaked nor closed
+
+
+def test_a_disposed_engine_s_kept_connection_is_closed_and_the_next_session_gets_a_new_one(engine, slot):
+    _stock(engine, 5)
+    first = _issue_one(engine, keep=True)
+    engine.dispose()  # as a test's teardown, or a fork's child, does: a new pool
+    second = _issue_one(engine, keep=True)
+    assert second is not first and not _open(first)
+    assert engine.pool.checkedout() == 1 and _on_hand(engine) == 3
+
+
+def test_a_session_of_another_engine_releases_the_kept_connection(engine, slot, any_db_url):
+    _stock(engine, 5)
+    _issue_one(engine, keep=True)
+    other = make_engine(any_db_url)
+    try:
+        lean = LeanSession(other, keep=True)
+        assert lean.connection() is not None
+        assert engine.pool.checkedout() == 0  # the first engine's connection is back in its pool
+        lean.close()
+        assert other.pool.checkedout() == 1
+        lean_session.release_kept()
+        assert other.pool.checkedout() == 0
+    finally:
+        other.dispose()
+
+
+def test_a_lost_kept_connection_is_not_kept(pg_engine, slot):
+    _stock(pg_engine, 5)
+    first = _issue_one(pg_engine, keep=True)
+    first.close()  # as a database restart leaves it
+    lean = LeanSession(pg_engine, keep=True)
+    with pytest.raises(OperationalError):  # the request answers 503 (service_app.errors)
+        ledger.issue(lean, part_number="LS-1", location="N-L01-01", qty=1, actor="t")
+    lean.close()
+    assert pg_engine.pool.checkedout() == 0  # invalidated: not kept
+    assert _issue_one(pg_engine, keep=True) is not first
+    assert _on_hand(pg_engine) == 3
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_never_touches_the_parent_s_kept_connection(pg_engine, slot):
+    """gunicorn forks its workers: a child that closed or reset the inherited connection would end or roll back the
+    parent's database session. The child forgets it; the parent's connection goes on working."""
+    _stock(pg_engine, 5)
+    first = _issue_one(pg_engine, keep=True)
+    pid = os.fork()
+    if pid == 0:  # the child: the slot is empty, and making a session of its own does not touch the parent's
+        code = 1
+        try:
+            code = 0 if lean_session._slot.kept is None else 2
+            lean_session.release_kept()
+            del first
+            import gc
+            gc.collect()
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert _issue_one(pg_engine, keep=True) is first  # still the parent's, still alive
+    assert _on_hand(pg_engine) == 3
