@@ -42,8 +42,9 @@ class SessionInterface(SecureCookieSessionInterface):
 
     def open_session(self, app: Flask, request):
         """A request without a session cookie (a scanner's bearer call) gets an empty session without building the
-        cookie's signing serializer first."""
-        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+        cookie's signing serializer first, nor parsing a Cookie header it does not have."""
+        if app.secret_key and (not request.environ.get("HTTP_COOKIE")
+                               or not request.cookies.get(self.get_cookie_name(app))):
             return self.session_class()
         return super().open_session(app, request)
 

@@ -106,3 +106,33 @@ def test_a_bearer_call_sets_no_cookie_and_logout_deletes_it(client, auth):
     r = client.post("/logout")
     gone = _set_cookie(r)
     assert gone.startswith("session=;") and "Expires=Thu, 01 Jan 1970" in gone
+
+
+def test_a_bearer_call_does_not_vary_on_a_cookie_and_a_signed_in_page_does(client, auth):
+    headers = auth.headers("new_store_clerk")
+    client.delete_cookie("session")
+    for r in (client.get("/api/v1/moves", headers=headers),
+              client.post("/api/v1/stock/issue", json={"part_number": "NONE", "location": "N-A01-01", "qty": 1},
+                          headers=headers)):
+        assert r.status_code in (200, 404) and "Cookie" not in r.headers.get("Vary", "")
+    auth.login("shipper")
+    r = client.get("/")
+    assert r.status_code in (200, 302) and "Cookie" in r.headers.get("Vary", "")
+
+
+def test_remember_me_marks_in_the_session_are_still_acted_on(app):
+    """flask-login's after-request hook is skipped only for an empty session: a session that asks for the
+    remember-me cookie to be set or cleared still gets it."""
+    import flask
+
+    from service_app.extensions import login
+
+    for mark, expect in (("set", "remember_token=ab"), ("clear", "remember_token=;")):
+        with app.test_request_context("/"):
+            flask.session.update({"_remember": mark, "_user_id": "ab"})
+            response = login._update_remember_cookie(app.response_class())
+            assert response.headers.get("Set-Cookie", "").startswith(expect)
+            assert "_remember" not in flask.session
+    with app.test_request_context("/") as ctx:
+        response = login._update_remember_cookie(app.response_class())
+        assert "Set-Cookie" not in response.headers and not ctx._session.accessed  # (the proxy would mark it)
