@@ -29,7 +29,11 @@ def test_photo_round_trip(client, auth, session, receipt_no):
     got = client.get(a["content_url"], headers=clerk)
     assert got.status_code == 200
     assert got.headers["Content-Type"] == "image/jpeg"
-    assert got.headers["X-Content-Type-Options"] == "nosniff"
+    assert got.headers.getlist("X-Content-Type-Options") == ["nosniff"]
+    # Its own policy, not the pages' one beside it: the file can run and load nothing even opened directly.
+    assert got.headers.getlist("Content-Security-Policy") == [
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"]
+    assert got.headers["X-Frame-Options"] == "DENY"
     assert got.headers["Content-Disposition"] == 'inline; filename="delivery.jpg"'
     assert len(got.data) == a["size"] and hashlib.sha256(got.data).hexdigest() == a["sha256"]
     assert Image.open(io.BytesIO(got.data)).size == (64, 48)

@@ -10,8 +10,11 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "service_app" / "templates"
 
 
 def test_security_headers_on_pages_and_the_api(client, auth):
-    for path in ("/login", "/api/v1/openapi.json"):
+    for path, status in (("/login", 200), ("/api/v1/openapi.json", 200), ("/api/v1/parts/NONE", 401),
+                         ("/no-such-page", 404), ("/static/js/scan.js", 200)):
         r = client.get(path)
+        assert r.status_code == status
+        assert all(len(r.headers.getlist(h)) == 1 for h in ("Content-Security-Policy", "X-Frame-Options"))
         csp = r.headers["Content-Security-Policy"]
         assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
         assert r.headers["X-Content-Type-Options"] == "nosniff" and r.headers["Referrer-Policy"] == "same-origin"
