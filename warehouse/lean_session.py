@@ -38,47 +38,55 @@ class _Kept(NamedTuple):
 
 
 class _Slot(threading.local):
-    kept: _Kept | None = None  # the connection this thread keeps between sessions
+    """The connections this thread keeps between sessions: the transaction's, and the one in autocommit."""
+
+    kept: _Kept | None = None
+    side: _Kept | None = None
 
 
 _slot = _Slot()
+_WHICH = ("kept", "side")
 _INHERITED: list[_Kept] = []
 
 
 def _forget_after_fork() -> None:
     """A forked child shares the kept connection's socket with its parent: closing it, or letting the collector
     hand it back to the pool (which resets it), would act on the parent's database session. Never touch it."""
-    if _slot.kept is not None:
-        _INHERITED.append(_slot.kept)
-        _slot.kept = None
+    for which in _WHICH:
+        if (kept := getattr(_slot, which)) is not None:
+            _INHERITED.append(kept)
+            setattr(_slot, which, None)
 
 
 os.register_at_fork(after_in_child=_forget_after_fork)
 
 
-def _take_kept(engine: Engine) -> _Kept | None:
+def _take_kept(engine: Engine, which: str) -> _Kept | None:
     """The thread's kept connection, taken out of the slot, if it is `engine`'s and still good; else None."""
-    kept, _slot.kept = _slot.kept, None
+    kept = getattr(_slot, which)
     if kept is None:
         return None
+    setattr(_slot, which, None)
     if kept.conn.engine is engine and _usable(kept) and time.monotonic() - kept.since < KEEP_SECONDS:
         return kept
     _release(kept)
     return None
 
 
-def _put_kept(kept: _Kept) -> None:
-    if _slot.kept is None and _usable(kept) and not kept.conn.in_transaction():
-        _slot.kept = kept
+def _put_kept(kept: _Kept, which: str) -> None:
+    if getattr(_slot, which) is None and _usable(kept) and not kept.conn.in_transaction():
+        setattr(_slot, which, kept)
     else:
         _release(kept)
 
 
 def release_kept() -> None:
-    """Give the thread's kept connection, if any, back to its pool (a thread about to end; tests)."""
-    kept, _slot.kept = _slot.kept, None
-    if kept is not None:
-        _release(kept)
+    """Give the thread's kept connections, if any, back to their pool (a thread about to end; tests)."""
+    for which in _WHICH:
+        kept = getattr(_slot, which)
+        setattr(_slot, which, None)
+        if kept is not None:
+            _release(kept)
 
 
 def _usable(kept: _Kept) -> bool:
@@ -102,6 +110,7 @@ class LeanSession:
         self._keep = keep
         self._conn: Connection | None = None
         self._kept: _Kept | None = None  # with `keep`: the connection with its pool and age
+        self._side: _Kept | None = None  # the autocommit connection, once asked for
         self._orm: Session | None = None
         self.info: dict = {}
 
@@ -118,12 +127,26 @@ class LeanSession:
         if not self._keep:
             conn = self._conn = engine.connect()
             return conn
-        kept = _take_kept(engine)
+        kept = _take_kept(engine, "kept")
         if kept is None:
             kept = _Kept(engine.connect(), engine.pool, time.monotonic())
         self._kept = kept
         conn = self._conn = kept.conn
         return conn
+
+    def autocommit_connection(self) -> Connection:
+        """A second connection, in autocommit, for a statement that must not wait for this transaction's end (a
+        document counter's increment: warehouse.documents.services.next_number). Closed with the session, or with
+        `keep` kept by the thread as the first one is."""
+        side = self._side
+        if side is None:
+            engine = self._engine
+            side = _take_kept(engine, "side") if self._keep else None
+            if side is None:
+                side = _Kept(engine.connect().execution_options(isolation_level="AUTOCOMMIT"), engine.pool,
+                             time.monotonic())
+            self._side = side
+        return side.conn
 
     def get_bind(self, *_args, **_kw) -> Engine:
         return self._engine
@@ -161,9 +184,17 @@ class LeanSession:
             conn, self._conn = self._conn, None
             kept, self._kept = self._kept, None
             if kept is not None:
-                _put_kept(kept)
+                _put_kept(kept, "kept")
             elif conn is not None:
                 conn.close()
+            side, self._side = self._side, None
+            if side is not None:
+                if side.conn.in_transaction():  # SQLAlchemy's own bookkeeping: autocommit has nothing to end
+                    side.conn.rollback()
+                if self._keep:
+                    _put_kept(side, "side")
+                else:
+                    side.conn.close()
             self.info.clear()
 
     def _end_orm(self) -> None:

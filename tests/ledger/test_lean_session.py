@@ -290,3 +290,22 @@ def test_a_forked_child_never_touches_the_parent_s_kept_connection(pg_engine, sl
     assert os.waitstatus_to_exitcode(status) == 0
     assert _issue_one(pg_engine, keep=True) is first  # still the parent's, still alive
     assert _on_hand(pg_engine) == 3
+
+
+def test_the_receipt_counter_s_autocommit_connection_is_kept_too(pg_engine, slot):
+    """A receipt's number comes from a counter incremented in autocommit on a second connection (so receipts do not
+    queue on its row): a kept session keeps that one as well, still in autocommit."""
+    numbers = []
+    for commit in (True, True, False, True):
+        lean = LeanSession(pg_engine, keep=True)
+        numbers.append(ledger.receive(lean, part_number="LS-1", location="N-L01-01", qty=1, actor="t").doc_no)
+        lean.commit() if commit else lean.rollback()
+        lean.close()
+        if len(numbers) == 1:
+            side = lean_session._slot.side
+        assert lean_session._slot.side is side and side.conn is not lean_session._slot.kept.conn
+    assert pg_engine.pool.checkedout() == 2
+    assert [n.rsplit("-", 1)[1] for n in numbers] == ["0001", "0002", "0003", "0004"]  # the rolled-back one's
+    assert _on_hand(pg_engine) == 3                                                        # number stays used
+    lean_session.release_kept()
+    assert pg_engine.pool.checkedout() == 0

@@ -36,8 +36,12 @@ def next_number(session: Session, prefix: str, *, width: int = 4) -> str:
     transaction.
     """
     if session.get_bind().dialect.name == "postgresql":
-        with session.get_bind().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            n = _increment(conn, prefix)
+        side = getattr(session, "autocommit_connection", None)  # a LeanSession's (the stock path's), kept with it
+        if side is not None:
+            n = _increment(side(), prefix)
+        else:
+            with session.get_bind().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                n = _increment(conn, prefix)
     else:
         n = _increment(session.connection(), prefix)
     return f"{prefix}-{n:0{width}d}"
