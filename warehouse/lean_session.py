@@ -9,14 +9,15 @@ session, 3.17 M on a bare connection). `LeanSession` is the connection with what
 joined to the same connection and transaction, made then and not before: every other attribute is that Session's.
 So nothing is refused or handled differently; a use case that needs the ORM pays for it.
 
-In a single-threaded worker (gunicorn's sync workers) a session can keep its connection for the thread's next one
+In a single-threaded worker (gunicorn's sync workers) a session can keep its connections for the thread's next one
 (`keep=True`). Checking a connection out of the pool and back in — the `Connection`, the pool's queue and lock, the
-reset on return — is another 7 % of an issue's instructions (callgrind, 2.21 M → 2.05 M a request), and the floor
-the stock path is measured against keeps one psycopg connection per process. A thread keeps one connection at a
-time, idle between sessions (rolled back, no locks held). It goes back to the pool after `KEEP_SECONDS`, so the
-pool's recycling and its reaction to a database restart still apply; when it was invalidated (a lost connection:
-the next session checks out a fresh one); when its engine was disposed; and when a session of another engine takes
-the thread's slot.
+reset on return — was 5 % of an issue's instructions (callgrind, 2.21 M → 2.10 M a request); a receipt checks out
+a second connection, in autocommit, for its document counter, and that one is kept too (docs/benchmarks.md). The
+floor the stock path is measured against keeps its psycopg connections per process as well. A thread keeps one of
+each at a time, idle between sessions (rolled back, no locks held). One goes back to the pool after
+`KEEP_SECONDS`, so the pool's recycling and its reaction to a database restart still apply; when it was
+invalidated (a lost connection: the next session checks out a fresh one); when its engine was disposed; and when a
+session of another engine takes the thread's slot.
 """
 from __future__ import annotations
 
@@ -189,9 +190,7 @@ class LeanSession:
                 conn.close()
             side, self._side = self._side, None
             if side is not None:
-                if side.conn.in_transaction():  # SQLAlchemy's own bookkeeping: autocommit has nothing to end
-                    side.conn.rollback()
-                if self._keep:
+                if self._keep:  # (kept unless something began a transaction on it: the hot path never does)
                     _put_kept(side, "side")
                 else:
                     side.conn.close()
