@@ -9,7 +9,6 @@ from flask_wtf import CSRFProtect
 from warehouse.db import Base
 
 
-
 class ServiceLoginManager(LoginManager):
     def _update_remember_cookie(self, response):
         """flask-login's after-request hook, which sets or clears the remember-me cookie from marks in the session:

@@ -92,8 +92,8 @@ def _check_media_type(app: Flask) -> None:
 
 def _with_security_headers(wsgi_app):
     """The headers above on every answer that does not set its own, added to the list the answer hands to the
-    server. Added to the `Response` in an after-request hook instead, werkzeug checks each value again on every
-    request — the CSP's 250 characters through a regular expression: 2 % of a stock call's instructions."""
+    server. Added to the `Response` in an after-request hook instead, werkzeug checked each value again on every
+    answer (the CSP's 250 characters through a regular expression): 0.6 % of an issue's instructions."""
     def app(environ, start_response):
         def start(status, headers, exc_info=None):
             present = {name.lower() for name, _ in headers}
