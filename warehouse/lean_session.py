@@ -110,7 +110,7 @@ class LeanSession:
         self._engine = engine
         self._keep = keep
         self._conn: Connection | None = None
-        self._kept: _Kept | None = None  # with `keep`: the connection with its pool and age
+        self._kept: _Kept | None = None  # the connection with its pool and age (`_conn` is its connection)
         self._side: _Kept | None = None  # the autocommit connection, once asked for
         self._orm: Session | None = None
         self.info: dict = {}
@@ -124,30 +124,32 @@ class LeanSession:
         return conn
 
     def _connect(self) -> Connection:
-        engine = self._engine
-        if not self._keep:
-            conn = self._conn = engine.connect()
-            return conn
-        kept = _take_kept(engine, "kept")
-        if kept is None:
-            kept = _Kept(engine.connect(), engine.pool, time.monotonic())
-        self._kept = kept
-        conn = self._conn = kept.conn
+        self._kept = self._checkout("kept")
+        conn = self._conn = self._kept.conn
         return conn
+
+    def _checkout(self, which: str, **options) -> _Kept:
+        """The thread's kept connection of that kind (with `keep`), else one from the pool."""
+        engine = self._engine
+        kept = _take_kept(engine, which) if self._keep else None
+        if kept is None:
+            conn = engine.connect()
+            kept = _Kept(conn.execution_options(**options) if options else conn, engine.pool, time.monotonic())
+        return kept
+
+    def _give_back(self, kept: _Kept, which: str) -> None:
+        if self._keep:  # kept unless lost, disposed, or left in a transaction (the hot path never leaves one)
+            _put_kept(kept, which)
+        else:
+            kept.conn.close()
 
     def autocommit_connection(self) -> Connection:
         """A second connection, in autocommit, for a statement that must not wait for this transaction's end (a
         document counter's increment: warehouse.documents.services.next_number). Closed with the session, or with
         `keep` kept by the thread as the first one is."""
-        side = self._side
-        if side is None:
-            engine = self._engine
-            side = _take_kept(engine, "side") if self._keep else None
-            if side is None:
-                side = _Kept(engine.connect().execution_options(isolation_level="AUTOCOMMIT"), engine.pool,
-                             time.monotonic())
-            self._side = side
-        return side.conn
+        if self._side is None:
+            self._side = self._checkout("side", isolation_level="AUTOCOMMIT")
+        return self._side.conn
 
     def get_bind(self, *_args, **_kw) -> Engine:
         return self._engine
@@ -182,18 +184,13 @@ class LeanSession:
         try:
             self.rollback()
         finally:
-            conn, self._conn = self._conn, None
+            self._conn = None
             kept, self._kept = self._kept, None
             if kept is not None:
-                _put_kept(kept, "kept")
-            elif conn is not None:
-                conn.close()
+                self._give_back(kept, "kept")
             side, self._side = self._side, None
             if side is not None:
-                if self._keep:  # (kept unless something began a transaction on it: the hot path never does)
-                    _put_kept(side, "side")
-                else:
-                    side.conn.close()
+                self._give_back(side, "side")
             self.info.clear()
 
     def _end_orm(self) -> None:
