@@ -2,16 +2,24 @@
 from __future__ import annotations
 
 import itertools
+from datetime import date
 
 from sqlalchemy import select
 
 from warehouse.accounts.models import User
 from warehouse.accounts.services import create_user
 from warehouse.catalog.services import create_part
+from warehouse.db import utcnow
 from warehouse.locations.models import Location
 from warehouse.locations.services import create_bin
 
 _seq = itertools.count(1)
+
+
+def today() -> date:
+    """The UTC date when the test asks, as the app reads it. Never keep it in a module constant: a suite that runs
+    past midnight would hold yesterday's date against the app's today (a CI run across a month's end failed so)."""
+    return utcnow().date()
 
 
 def make_user(session, *, username: str, role: str, password: str = "password-123") -> User:

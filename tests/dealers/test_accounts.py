@@ -9,11 +9,10 @@ from decimal import Decimal
 from hypothesis import given, settings, strategies as st
 from sqlalchemy import func, select
 
-from warehouse.db import utcnow
+from tests.factories import today
 from warehouse.dealers import rules
 from warehouse.dealers.models import AccountEntry, Allocation
 
-TODAY = utcnow().date()
 
 
 def _invoice(client, h, qty):
@@ -33,7 +32,7 @@ def _entries(session):
 
 def _backdate(session, invoice_no, days):
     e = session.scalar(select(AccountEntry).where(AccountEntry.source == invoice_no))
-    e.due_on = TODAY - timedelta(days=days)
+    e.due_on = today() - timedelta(days=days)
     session.commit()
 
 
@@ -46,19 +45,19 @@ def test_payments_settle_oldest_first_unless_allocated(client, shop, session):
     assert acct["balance"] == "339.00" and acct["overdue"] == "339.00"
     assert acct["ageing"] == {"not_due": "0.00", "1_30": "226.00", "31_60": "113.00", "61_90": "0.00",
                               "over_90": "0.00"}
-    r = client.post("/api/v1/dealers/D001/payments", json={"amount": "100.00", "paid_on": TODAY.isoformat(),
+    r = client.post("/api/v1/dealers/D001/payments", json={"amount": "100.00", "paid_on": today().isoformat(),
                                                            "reference": "银行回单 001"}, headers=h["finance"])
     assert r.status_code == 201, r.json
     acct = client.get("/api/v1/dealers/D001/account", headers=h["finance"]).json
     assert acct["ageing"]["31_60"] == "13.00" and acct["ageing"]["1_30"] == "226.00"  # the oldest first
-    r = client.post("/api/v1/dealers/D001/payments", json={"amount": "200.00", "paid_on": TODAY.isoformat(),
+    r = client.post("/api/v1/dealers/D001/payments", json={"amount": "200.00", "paid_on": today().isoformat(),
                                                            "allocations": [{"invoice_no": new, "amount": "200.00"}]},
                     headers=h["finance"])
     assert r.status_code == 201, r.json
     acct = client.get("/api/v1/dealers/D001/account", headers=h["finance"]).json
     assert acct["balance"] == "39.00"
     assert acct["ageing"]["31_60"] == "13.00" and acct["ageing"]["1_30"] == "26.00"
-    r = client.post("/api/v1/dealers/D001/payments", json={"amount": "50.00", "paid_on": TODAY.isoformat(),
+    r = client.post("/api/v1/dealers/D001/payments", json={"amount": "50.00", "paid_on": today().isoformat(),
                                                            "allocations": [{"invoice_no": new, "amount": "50.00"}]},
                     headers=h["finance"])
     assert r.status_code == 409 and r.json["error"]["code"] == "over_allocated"
@@ -82,11 +81,11 @@ def test_overdue_invoice_holds_new_orders(client, shop, session):
 def test_bad_payments_write_nothing(client, shop, session):
     h = shop
     before = _entries(session)
-    future = (TODAY + timedelta(days=1)).isoformat()
-    for body in ({"amount": "0", "paid_on": TODAY.isoformat()}, {"amount": "-5.00", "paid_on": TODAY.isoformat()},
-                 {"amount": "5.00", "paid_on": future}, {"amount": "5.001", "paid_on": TODAY.isoformat()},
-                 {"amount": 5.5, "paid_on": TODAY.isoformat()}, {"amount": "5.00"},
-                 {"amount": "5.00", "paid_on": TODAY.isoformat(), "allocations": [{"invoice_no": "IV-X", "amount": "1"}]}):
+    on, future = today().isoformat(), (today() + timedelta(days=1)).isoformat()
+    for body in ({"amount": "0", "paid_on": on}, {"amount": "-5.00", "paid_on": on},
+                 {"amount": "5.00", "paid_on": future}, {"amount": "5.001", "paid_on": on},
+                 {"amount": 5.5, "paid_on": on}, {"amount": "5.00"},
+                 {"amount": "5.00", "paid_on": on, "allocations": [{"invoice_no": "IV-X", "amount": "1"}]}):
         r = client.post("/api/v1/dealers/D001/payments", json=body, headers=h["finance"])
         assert r.status_code in (400, 404), (body, r.json)
         assert "code" in r.json["error"]
@@ -101,8 +100,8 @@ def test_adjustments_and_month_close(client, shop, session):
     r = client.post("/api/v1/dealers/D001/adjustments", json={"amount": "-20.00", "reason": "运费补贴"},
                     headers=h["finance"])
     assert r.status_code == 201 and r.json["balance"] == "-20.00"
-    last_month = (TODAY.replace(day=1) - timedelta(days=1))
-    r = client.post("/api/v1/accounts/periods", json={"month": f"{TODAY:%Y-%m}"}, headers=h["finance"])
+    last_month = (today().replace(day=1) - timedelta(days=1))
+    r = client.post("/api/v1/accounts/periods", json={"month": f"{today():%Y-%m}"}, headers=h["finance"])
     assert r.status_code == 400  # not ended yet
     r = client.post("/api/v1/accounts/periods", json={"month": f"{last_month:%Y-%m}"}, headers=h["finance"])
     assert r.status_code == 201
@@ -134,7 +133,7 @@ SIGN = {"invoice": 1, "payment": -1, "warranty_credit": -1, "return_credit": -1,
 def test_balance_and_ageing_add_up(entries, data):
     """balance = invoices − payments − credits ± adjustments; the ageing buckets sum to it exactly, with or
     without explicit allocations."""
-    lines = [rules.Line(i, SIGN[k] * amt, TODAY + timedelta(days=d) if SIGN[k] > 0 else None, TODAY)
+    lines = [rules.Line(i, SIGN[k] * amt, today() + timedelta(days=d) if SIGN[k] > 0 else None, today())
              for i, (k, amt, d) in enumerate(entries)]
     by = {k: sum((amt for kk, amt, _ in entries if kk == k), Decimal(0)) for k in SIGN}
     expected = (by["invoice"] - by["payment"] - by["warranty_credit"] - by["return_credit"] + by["adj_plus"]
@@ -147,8 +146,8 @@ def test_balance_and_ageing_add_up(entries, data):
         if ln.amount > 0 and credit_left > 0 and data.draw(st.booleans()):
             a = min(ln.amount, credit_left, Decimal(data.draw(st.integers(1, 10**9))) / 100)
             allocs[ln.id], credit_left = a, credit_left - a
-    buckets = rules.ageing(lines, allocs, TODAY)
+    buckets = rules.ageing(lines, allocs, today())
     assert set(buckets) == set(rules.BUCKETS)
     assert sum(buckets.values()) == expected
     assert all(v >= 0 for k, v in buckets.items() if k != "not_due")
-    assert rules.overdue(lines, allocs, TODAY) == sum((v for k, v in buckets.items() if k != "not_due"), Decimal(0))
+    assert rules.overdue(lines, allocs, today()) == sum((v for k, v in buckets.items() if k != "not_due"), Decimal(0))

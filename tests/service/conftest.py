@@ -5,10 +5,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from tests.factories import make_bin, make_part, make_user
-from warehouse.db import utcnow
+from tests.factories import make_bin, make_part, make_user, today
 
-TODAY = utcnow().date()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -37,7 +35,7 @@ def world(client, auth, session):
     for serial, days, customer in (("SN-0001", 10, {"name": "张三", "phone": "13800000001", "address": "南京路1号"}),
                                    ("SN-0002", 800, {"name": "李四", "phone": "13900000002"})):
         r = client.post("/api/v1/units", json={"serial": serial, "model": "KFR-35GW", "customer": customer,
-                                               "sold_on": (TODAY - timedelta(days=days)).isoformat()}, headers=admin)
+                                               "sold_on": (today() - timedelta(days=days)).isoformat()}, headers=admin)
         assert r.status_code == 201, r.json
     return admin
 

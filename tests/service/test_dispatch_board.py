@@ -78,14 +78,14 @@ def test_suggestions_on_the_ticket_page(client, auth, world):
 
 def test_a_technicians_day_on_the_board(client, auth, world, session):
     tech1 = auth.headers("technician", "tech1")
-    today = utcnow().date()
     first, second, reached, other_day = (dispatched(client, auth) for _ in range(4))
     theirs = dispatched(client, auth, technician="tech2")
     now = utcnow()
-    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    # due times within today (UTC): one already passed (late), one in an hour (about to be late), one reached late
-    backdate(session, first, due_at=max(start, now - timedelta(minutes=30)))
-    backdate(session, second, due_at=min(start + timedelta(hours=23, minutes=59), now + timedelta(minutes=60)))
+    today, start = now.date(), now.replace(hour=0, minute=0, second=0, microsecond=0)
+    # due times within today (UTC), distinct at any hour (a run just after midnight once tied two of them at 00:00):
+    # one reached late (due at 00:00), one passed since (late), one ahead, an hour at most (about to be late)
+    backdate(session, first, due_at=start + (now - start) / 2)
+    backdate(session, second, due_at=now + min(timedelta(minutes=60), (start + timedelta(days=1) - now) / 2))
     assert client.post(f"{T}/{reached}/arrive", json={"at": iso(now)}, headers=tech1).status_code == 200
     backdate(session, reached, due_at=start)
     backdate(session, other_day, due_at=start + timedelta(days=1, hours=9))

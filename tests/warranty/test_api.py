@@ -7,13 +7,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.factories import make_bin, make_part
-from warehouse.db import utcnow
+from tests.factories import make_bin, make_part, today
 from warehouse.dealers.models import AccountEntry
 from warehouse.ledger.models import Move
 from warehouse.warranty.models import Claim, Policy, Unit
 
-TODAY = utcnow().date()
 
 
 @pytest.fixture
@@ -29,7 +27,7 @@ def ready(client, auth, session):
                                                         "effective_from": "2020-01-01"}, headers=admin)
     assert r.status_code == 201, r.json
     r = client.post("/api/v1/units", json={"serial": "SN-0001", "model": "KFR-35GW", "dealer": "D001",
-                                           "sold_on": (TODAY - timedelta(days=10)).isoformat(),
+                                           "sold_on": (today() - timedelta(days=10)).isoformat(),
                                            "customer": {"name": "张三", "phone": "13800000000"}}, headers=admin)
     assert r.status_code == 201, r.json
     return admin
@@ -47,11 +45,11 @@ def test_status_lookup_contract_shape(client, auth, ready):
     body = r.json
     assert {k: body[k] for k in ("serial", "model", "status")} == {"serial": "SN-0001", "model": "KFR-35GW",
                                                                    "status": "in_warranty"}
-    assert body["sold_on"] == (TODAY - timedelta(days=10)).isoformat() and body["coverage"] == ["parts", "labour"]
+    assert body["sold_on"] == (today() - timedelta(days=10)).isoformat() and body["coverage"] == ["parts", "labour"]
     assert "customer" not in body  # a technician does not read customer records
     r = client.get("/api/v1/warranty/SN-0001?usage=6000", headers=auth.headers("service_agent"))
     assert r.json["status"] == "expired" and r.json["expired_by"] == "usage" and r.json["customer"]["name"] == "张三"
-    on = (TODAY + timedelta(days=400)).isoformat()
+    on = (today() + timedelta(days=400)).isoformat()
     assert client.get(f"/api/v1/warranty/SN-0001?on={on}", headers=auth.headers("technician")).json["status"] == \
         "expired"
     r = client.get("/api/v1/warranty/NOPE", headers=auth.headers("technician"))
@@ -60,7 +58,7 @@ def test_status_lookup_contract_shape(client, auth, ready):
 
 def test_no_policy_is_an_answer_not_an_error(client, auth, ready):
     r = client.post("/api/v1/units", json={"serial": "VIN00000000000001", "model": "NO-POLICY",
-                                           "sold_on": TODAY.isoformat()}, headers=ready)
+                                           "sold_on": today().isoformat()}, headers=ready)
     assert r.status_code == 201
     r = client.get("/api/v1/warranty/VIN00000000000001", headers=auth.headers("technician"))
     assert r.status_code == 200 and r.json["status"] == "no_policy" and r.json["expires_on"] is None

@@ -11,14 +11,12 @@ from PIL import Image
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import sessionmaker
 
-from tests.factories import make_bin, make_part
+from tests.factories import make_bin, make_part, today
 from warehouse.catalog.services import create_supplier
-from warehouse.db import utcnow
 from warehouse.jobs import worker
 from warehouse.ledger.models import Move
 from warehouse.warranty.models import Claim, IntakeDispute, PartFit, QualityIncident, ReturnBatch, Unit
 
-TODAY = utcnow().date()
 CLAIM = {"serial": "SN-0001", "dealer": "D001", "part_number": "CMP-1", "qty": 2, "failure": "压缩机不启动",
          "print_tag": False}
 
@@ -36,7 +34,7 @@ def ready(client, auth, session):
                                                           "effective_from": "2020-01-01"},
                        headers=admin).status_code == 201
     r = client.post("/api/v1/units", json={"serial": "SN-0001", "model": "KFR-35GW", "dealer": "D001",
-                                           "sold_on": (TODAY - timedelta(days=10)).isoformat(),
+                                           "sold_on": (today() - timedelta(days=10)).isoformat(),
                                            "customer": {"name": "张三", "phone": "13800000000"}}, headers=admin)
     assert r.status_code == 201
     return admin
@@ -168,7 +166,7 @@ def test_claim_list_filters_and_photos(client, auth, ready):
                                               headers=tech).json["claims"]] == [c1]
     assert [c["claim_no"] for c in client.get("/api/v1/claims?part_number=FAN-1&supplier=S1&dealer=D001",
                                               headers=tech).json["claims"]] == [c2]
-    assert client.get(f"/api/v1/claims?filed_to={(TODAY - timedelta(days=1)).isoformat()}",
+    assert client.get(f"/api/v1/claims?filed_to={(today() - timedelta(days=1)).isoformat()}",
                       headers=tech).json["claims"] == []
     png = io.BytesIO()
     Image.new("RGB", (8, 8), "red").save(png, "PNG")
@@ -275,7 +273,7 @@ def test_failures_alerts_incidents_and_feedback(client, auth, ready, session):
     for _ in range(3):
         approved(client, auth, qty=1)
     q = auth.headers("quality")
-    start, end = (TODAY - timedelta(days=40)).isoformat(), (TODAY + timedelta(days=1)).isoformat()
+    start, end = (today() - timedelta(days=40)).isoformat(), (today() + timedelta(days=1)).isoformat()
     rows = client.get(f"/api/v1/quality/failures?by=part&start={start}&end={end}", headers=q).json["rows"]
     assert rows[0]["key"] == "CMP-1" and rows[0]["claims"] == 3 and rows[0]["per_1000"] == 1000.0
     assert client.get("/api/v1/quality/alerts", headers=q).json["alerts"][0]["part_number"] == "CMP-1"
@@ -290,13 +288,13 @@ def test_failures_alerts_incidents_and_feedback(client, auth, ready, session):
     assert client.post(f"/api/v1/quality/incidents/{no}/close", headers=auth.headers("manager")).json["error"][
         "code"] == "incident_state"  # undecided
     r = client.post(f"/api/v1/quality/incidents/{no}/decision", json={"decision": "召回更换压缩机",
-                                                                     "customers_told_on": TODAY.isoformat()},
+                                                                     "customers_told_on": today().isoformat()},
                     headers=auth.headers("customer_supervisor"))
-    assert r.status_code == 200 and r.json["customers_told_on"] == TODAY.isoformat()
+    assert r.status_code == 200 and r.json["customers_told_on"] == today().isoformat()
     assert client.post(f"/api/v1/quality/incidents/{no}/close", headers=q).status_code == 403
     r = client.post(f"/api/v1/quality/incidents/{no}/close", headers=auth.headers("manager"))
     assert r.status_code == 200 and r.json["status"] == "closed"
-    month = TODAY.strftime("%Y-%m")
+    month = today().strftime("%Y-%m")
     for fmt, magic in (("pdf", b"%PDF"), ("xlsx", b"PK")):
         r = client.get(f"/api/v1/quality/feedback?month={month}&format={fmt}",
                        headers=auth.headers("customer_supervisor"))

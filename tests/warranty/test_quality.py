@@ -6,16 +6,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from tests.factories import make_part
+from tests.factories import make_part, today
 from warehouse.catalog.services import create_supplier
 from warehouse.db import utcnow
 from warehouse.dealers.services import create_dealer
 from warehouse.errors import DomainError
 from warehouse.warranty import quality, services as w
 from warehouse.warranty.models import Claim
-
-NOW = utcnow()
-TODAY = NOW.date()
 
 
 @pytest.fixture
@@ -25,7 +22,7 @@ def history(engine_session):
     create_supplier(s, code="S1", name="厂")
     create_dealer(s, code="D1", name="d")
     for i in range(300):
-        w.register_unit(s, serial=f"SN-{i:04d}", model="M1" if i < 200 else "M2", sold_on=TODAY - timedelta(days=400))
+        w.register_unit(s, serial=f"SN-{i:04d}", model="M1" if i < 200 else "M2", sold_on=today() - timedelta(days=400))
     cmp_ = make_part(s, supplier="S1")
     fan = make_part(s)
     ages = [40 + 30 * k for k in range(6)] + [1, 5, 10, 20]
@@ -33,7 +30,7 @@ def history(engine_session):
         c = w.file_claim(s, serial=f"SN-{i:04d}", dealer="D1", part_number=cmp_.part_number, qty=1, failure="f",
                          actor="c")
         w.assess(s, claim_no=c.claim_no, cause="quality" if i % 2 else "wear", decision="approve", actor="t")
-        s.execute(update(Claim).where(Claim.id == c.id).values(created_at=NOW - timedelta(days=age)))
+        s.execute(update(Claim).where(Claim.id == c.id).values(created_at=utcnow() - timedelta(days=age)))
     c = w.file_claim(s, serial="SN-0250", dealer="D1", part_number=fan.part_number, qty=2, failure="f", actor="c")
     s.commit()
     return s, cmp_, fan
@@ -41,23 +38,24 @@ def history(engine_session):
 
 def test_failures_by_model_with_rate_per_thousand(history):
     s, cmp_, fan = history
-    rows = quality.failures(s, start=TODAY - timedelta(days=400), end=TODAY + timedelta(days=1), by="model")
+    rows = quality.failures(s, start=today() - timedelta(days=400), end=today() + timedelta(days=1), by="model")
     assert rows == [{"key": "M1", "claims": 10, "qty": 10, "units": 10, "units_sold": 200, "per_1000": 50.0},
                     {"key": "M2", "claims": 1, "qty": 2, "units": 1, "units_sold": 100, "per_1000": 10.0}]
-    by_part = quality.failures(s, start=TODAY - timedelta(days=29), end=TODAY + timedelta(days=1), by="part")
+    by_part = quality.failures(s, start=today() - timedelta(days=29), end=today() + timedelta(days=1), by="part")
     assert by_part[0]["key"] == cmp_.part_number and by_part[0]["claims"] == 4 and by_part[0]["per_1000"] == 20.0
-    by_supplier = quality.failures(s, start=TODAY - timedelta(days=400), end=TODAY + timedelta(days=1), by="supplier")
+    by_supplier = quality.failures(s, start=today() - timedelta(days=400), end=today() + timedelta(days=1),
+                                   by="supplier")
     assert {r["key"]: r["claims"] for r in by_supplier} == {"S1": 10, "": 1}
     with pytest.raises(DomainError):
-        quality.failures(s, start=TODAY, end=TODAY, by="colour")
+        quality.failures(s, start=today(), end=today(), by="colour")
 
 
 def test_alert_when_recent_failures_exceed_the_usual_rate(history):
     s, cmp_, fan = history
-    alerts = quality.alerts(s, today=TODAY)
+    alerts = quality.alerts(s, today=today())
     assert alerts == [{"part_number": cmp_.part_number, "name": cmp_.name, "recent": 4, "usual": 1.0}]
     # Two months later the burst has aged into the baseline: no alert.
-    assert quality.alerts(s, today=TODAY + timedelta(days=60)) == []
+    assert quality.alerts(s, today=today() + timedelta(days=60)) == []
 
 
 def test_incident_lists_units_and_closes_only_when_decided(history):
@@ -68,5 +66,5 @@ def test_incident_lists_units_and_closes_only_when_decided(history):
     with pytest.raises(DomainError) as e:
         quality.close_incident(s, incident_no=inc.incident_no, actor="boss")
     assert e.value.code == "incident_state"
-    quality.record_decision(s, incident_no=inc.incident_no, decision="召回更换", customers_told_on=TODAY)
+    quality.record_decision(s, incident_no=inc.incident_no, decision="召回更换", customers_told_on=today())
     assert quality.close_incident(s, incident_no=inc.incident_no, actor="boss").status == "closed"

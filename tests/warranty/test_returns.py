@@ -7,16 +7,14 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.factories import make_bin, make_part
+from tests.factories import make_bin, make_part, today
 from warehouse.catalog.services import create_supplier
-from warehouse.db import utcnow
 from warehouse.dealers.services import create_dealer
 from warehouse.errors import DomainError
 from warehouse.ledger.models import Balance, Move
 from warehouse.ledger.queries import stock_in_bin
 from warehouse.warranty import returns, services as w
 
-TODAY = utcnow().date()
 
 
 @pytest.fixture
@@ -27,7 +25,7 @@ def taken_in(engine_session):
     create_supplier(s, code="S2", name="电机厂")
     create_dealer(s, code="D001", name="经销商")
     w.create_policy(s, model="M1", months=12, effective_from=date(2020, 1, 1), actor="a")
-    w.register_unit(s, serial="SN-1", model="M1", sold_on=TODAY - timedelta(days=5))
+    w.register_unit(s, serial="SN-1", model="M1", sold_on=today() - timedelta(days=5))
     cmp_ = make_part(s, supplier="S1", dealer_price="300.00")
     motor = make_part(s, supplier="S2", dealer_price="80.00")
     bin_ = make_bin(s, store="RETURNED")
@@ -68,7 +66,7 @@ def test_batch_ship_settle_scrap_close(taken_in):
     scrap = s.scalar(select(Move).where(Move.doc_type == "scrap"))
     assert (scrap.from_location.code, scrap.to_location.code, scrap.qty) == ("@S:S1", "@SCRAP", 1)
     rec = returns.recovery(s)
-    assert rec == [{"supplier": "S1", "month": f"{TODAY:%Y-%m}", "lines": 2, "claimed": "900.00",
+    assert rec == [{"supplier": "S1", "month": f"{today():%Y-%m}", "lines": 2, "claimed": "900.00",
                     "recovered": "600.00", "outstanding": "300.00"}]
 
 
@@ -109,7 +107,7 @@ def test_settle_refuses_nonsense(taken_in):
 def test_compatibility_flags_a_claim_for_a_part_that_does_not_fit(engine_session):
     s = engine_session
     create_dealer(s, code="D1", name="d")
-    w.register_unit(s, serial="SN-9", model="M1", sold_on=TODAY)
+    w.register_unit(s, serial="SN-9", model="M1", sold_on=today())
     p_any, p_fit = make_part(s), make_part(s)
     assert w.set_fits(s, part_number=p_fit.part_number, models=["M2", "M3"]) == 2
     c_any = w.file_claim(s, serial="SN-9", dealer="D1", part_number=p_any.part_number, qty=1, failure="f", actor="c")

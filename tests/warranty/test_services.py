@@ -10,15 +10,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tests.factories import make_bin, make_part
-from warehouse.db import make_engine, utcnow
+from tests.factories import make_bin, make_part, today
+from warehouse.db import make_engine
 from warehouse.dealers import queries as dealer_queries
 from warehouse.dealers.services import create_dealer, get_dealer
 from warehouse.errors import DomainError
 from warehouse.ledger.models import Balance, Move, Valuation
 from warehouse.warranty import queries, services as w
 
-TODAY = utcnow().date()
 
 
 @pytest.fixture
@@ -29,7 +28,7 @@ def world(engine_session):
     w.set_labour_rate(s, category="AC", rate="80.00")
     w.create_policy(s, model="KFR-35GW", months=12, effective_from=date(2020, 1, 1), actor="admin")
     part = make_part(s, category="compressor", dealer_price="350.00")
-    w.register_unit(s, serial="sn-0001", model="KFR-35GW", sold_on=TODAY - timedelta(days=30), dealer="D001",
+    w.register_unit(s, serial="sn-0001", model="KFR-35GW", sold_on=today() - timedelta(days=30), dealer="D001",
                     customer={"name": "张三", "phone": "13800000000"})
     bin_ = make_bin(s, store="RETURNED")
     s.commit()
@@ -39,10 +38,10 @@ def world(engine_session):
 def test_policy_in_force_on_the_sale_date_applies(world):
     s, part, _ = world
     # A later, shorter policy version does not change units sold before it.
-    w.create_policy(s, model="KFR-35GW", months=1, effective_from=TODAY, actor="admin")
+    w.create_policy(s, model="KFR-35GW", months=1, effective_from=today(), actor="admin")
     view = queries.warranty_view(s, "SN-0001")
     assert view["status"] == "in_warranty"
-    assert view["expires_on"] == (w.rules.add_months(TODAY - timedelta(days=30), 12) - timedelta(days=1)).isoformat()
+    assert view["expires_on"] == (w.rules.add_months(today() - timedelta(days=30), 12) - timedelta(days=1)).isoformat()
     # A part category with its own terms: compressors 2 years, parts only.
     w.create_policy(s, model="KFR-35GW", category="compressor", months=24, covers_labour=False,
                     effective_from=date(2020, 1, 1), actor="admin")
@@ -55,7 +54,7 @@ def test_unknown_serial_and_no_policy(world):
     with pytest.raises(DomainError) as e:
         queries.warranty_view(s, "NOPE-1")
     assert e.value.code == "unknown_unit"
-    w.register_unit(s, serial="X-1", model="UNKNOWN-MODEL", sold_on=TODAY)
+    w.register_unit(s, serial="X-1", model="UNKNOWN-MODEL", sold_on=today())
     assert queries.warranty_view(s, "X-1")["status"] == "no_policy"
 
 
@@ -140,7 +139,7 @@ def test_replaced_part_warranty_and_repeat_repairs(world):
         c = w.file_claim(s, serial="SN-0001", dealer="D001", part_number=part.part_number, qty=1, failure="f",
                          actor="clerk")
         w.assess(s, claim_no=c.claim_no, cause="quality", decision="approve", actor="tech")
-    view = queries.warranty_view(s, "SN-0001", part_number=part.part_number, on=TODAY + timedelta(days=700))
+    view = queries.warranty_view(s, "SN-0001", part_number=part.part_number, on=today() + timedelta(days=700))
     assert view["status"] == "in_warranty"  # the unit's 12 months are over, the replaced part's 36 are not
     assert view["repeat_repairs"] == 2 and view["replace_or_refund"] is True
 

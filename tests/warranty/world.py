@@ -5,17 +5,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tests.factories import make_bin, make_part
-from warehouse.db import utcnow
+from tests.factories import make_bin, make_part, today
 from warehouse.dealers.services import create_dealer
 from warehouse.warranty import services as warranty
 
-TODAY = utcnow().date()
-SOLD = TODAY - timedelta(days=10)
-EXPIRES = (warranty.rules.add_months(SOLD, 12) - timedelta(days=1)).isoformat()
-
 
 def build(session) -> dict:
+    sold = today() - timedelta(days=10)
     make_part(session, part_number="CMP-1", name="压缩机", name_en="Compressor", category="compressor",
               dealer_price="350.00")
     make_part(session, part_number="FAN-1", name="风扇电机", name_en="Fan motor", dealer_price="80.00")
@@ -24,12 +20,12 @@ def build(session) -> dict:
     create_dealer(session, code="D001", name="华东经销商", credit_limit="50000.00")
     warranty.create_policy(session, model="KFR-35GW", months=12, usage_limit=5000, repeat_limit=2, actor="setup",
                            effective_from=date(2020, 1, 1))
-    warranty.register_unit(session, serial="SN-0001", model="KFR-35GW", sold_on=SOLD, dealer="D001",
+    warranty.register_unit(session, serial="SN-0001", model="KFR-35GW", sold_on=sold, dealer="D001",
                            customer={"name": "张三", "phone": "13800000000", "address": "上海市"})
     warranty.register_unit(session, serial="SN-OLD", model="KFR-35GW", sold_on=date(2021, 3, 1), dealer="D001")
     warranty.set_fits(session, part_number="CMP-1", models=["KFR-35GW"])
     session.commit()
-    return {"expires": EXPIRES}
+    return {"expires": (warranty.rules.add_months(sold, 12) - timedelta(days=1)).isoformat()}
 
 
 def claim(session, *, serial="SN-0001", part_number="CMP-1", qty=1, assess: str | None = None,
