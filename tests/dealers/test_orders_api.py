@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from tests.factories import today
 from warehouse.dealers.models import AccountEntry, Invoice
 from warehouse.ledger.models import Balance, Move
 from warehouse.locations.models import Location
@@ -105,9 +106,7 @@ def test_short_pick_leaves_a_backorder(client, shop, session):
     assert client.post(f"/api/v1/orders/{bo_no}/pick", json={"code": "FLT-2", "location": "N-A01-01", "qty": 2},
                        headers=h["shipper"]).json["status"] == "picked"
     assert client.post(f"/api/v1/orders/{bo_no}/ship", json={}, headers=h["shipper"]).json["status"] == "shipped"
-    today = session.scalar(select(func.current_date()))
-    session.rollback()
-    reg = client.get(f"/api/v1/orders/shipped?day={today}", headers=h["order_clerk"]).json
+    reg = client.get(f"/api/v1/orders/shipped?day={today()}", headers=h["order_clerk"]).json
     assert {o["order_no"] for o in reg["orders"]} == {no, bo_no}
 
 

@@ -20,9 +20,10 @@ from warehouse.service import clock
 from warehouse.service.models import Callback, Complaint, Handoff, KpiTarget, Ticket
 from warehouse.warranty.models import Customer
 
-NOW = utcnow()
-WEEK = f"{NOW.isocalendar().year}-W{NOW.isocalendar().week:02d}"
-MONTH = f"{NOW:%Y-%m}"
+
+
+def week_of(at) -> str:
+    return f"{at.isocalendar().year}-W{at.isocalendar().week:02d}"
 
 
 @pytest.fixture
@@ -34,8 +35,10 @@ def data(session):
     - calls: the repair called back twice (satisfied, 5; not satisfied, 2), the maintenance job not reached;
     - service checks of agent1: one compliant, one not; one station inspection scoring 80 of 100.
     The care clock is set 30 hours after t0: the unanswered complaint's 24 hours are over."""
-    monday = (NOW - timedelta(days=NOW.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
-    t0 = max(monday, NOW.replace(day=1, hour=0, minute=0, second=0, microsecond=0))  # in this week and month
+    now = utcnow()
+    monday = (now - timedelta(days=now.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+    t0 = max(monday, now.replace(day=1, hour=0, minute=0, second=0, microsecond=0))  # in this week and month
+    month, thursday = f"{now:%Y-%m}", f"{monday + timedelta(days=3):%Y-%m}"
     clock.set_now(t0 + timedelta(hours=30))
     jia, yi = Customer(name="甲"), Customer(name="乙")
     session.add_all([jia, yi])
@@ -76,9 +79,10 @@ def data(session):
                    checklist_id=station_sheet.id, inspected_on=t0.date(), inspector="m", score=80, max_score=100),
         Handoff(ticket_id=t[3].id, department="品质部", question="?", due_at=t0 + timedelta(days=30),
                 created_by="agent1", created_at=t0),
-        KpiTarget(month=MONTH, kpi="repair_timeliness_rate", target=0.9, set_by="m")])
+        # the month's target; a week across two months answers to its Thursday's month (set the same there)
+        *(KpiTarget(month=m, kpi="repair_timeliness_rate", target=0.9, set_by="m") for m in {month, thursday})])
     session.commit()
-    yield
+    yield {"week": week_of(now), "month": month}
     clock.set_now(None)
 
 
@@ -91,7 +95,7 @@ def test_weekly_report_from_the_cli_in_each_format(runner, data, tmp_path, monke
     monkeypatch.setenv("LANG", "zh_CN.UTF-8")
     out = {fmt: tmp_path / f"w.{fmt}" for fmt in ("pdf", "csv", "xlsx")}
     for fmt, path in out.items():
-        r = runner.invoke(args=["report", "service-weekly", "--week", WEEK, "-o", str(path)])
+        r = runner.invoke(args=["report", "service-weekly", "--week", data["week"], "-o", str(path)])
         assert r.exit_code == 0, r.output
     raw = out["pdf"].read_bytes()
     text = pdf_text(raw)
@@ -134,12 +138,12 @@ def test_weekly_report_from_the_cli_in_each_format(runner, data, tmp_path, monke
 def test_monthly_report_has_breakdowns_and_a_chart(runner, data, tmp_path, monkeypatch):
     monkeypatch.setenv("LANG", "zh_CN.UTF-8")
     out = tmp_path / "m.pdf"
-    r = runner.invoke(args=["report", "service-monthly", "--month", MONTH, "-o", str(out)])
+    r = runner.invoke(args=["report", "service-monthly", "--month", data["month"], "-o", str(out)])
     assert r.exit_code == 0, r.output
     text = pdf_text(out.read_bytes())
     assert "客服月报" in text and "按技术员" in text and "tech1" in text and "指标与目标" in text
     x = tmp_path / "m.xlsx"
-    assert runner.invoke(args=["report", "service-monthly", "--month", MONTH, "-o", str(x)]).exit_code == 0
+    assert runner.invoke(args=["report", "service-monthly", "--month", data["month"], "-o", str(x)]).exit_code == 0
     rows = [[c.value for c in r] for r in openpyxl.load_workbook(x).active.iter_rows(min_row=3)]
     tech1 = next(r for r in rows if r[0] == "按技术员" and r[1].startswith("tech1 · 维修及时率"))
     assert float(tech1[3]) == 1.0
@@ -147,6 +151,19 @@ def test_monthly_report_has_breakdowns_and_a_chart(runner, data, tmp_path, monke
     compliance = next(r for r in rows if r[0] == "按客服" and r[1] == "agent1 · 服务规范符合率")
     station = next(r for r in rows if r[0] == "按维修站" and r[1].startswith("S01 · 站点巡查得分率"))
     assert float(compliance[3]) == 0.5 and float(station[3]) == 0.8
+
+
+def test_a_week_across_two_months_answers_to_its_thursdays_targets(runner, session, tmp_path, monkeypatch):
+    """2026-W49 runs from Monday 30 November to Sunday 6 December: December's target, not November's."""
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    session.add_all([KpiTarget(month="2026-11", kpi="repair_timeliness_rate", target=0.5, set_by="m"),
+                     KpiTarget(month="2026-12", kpi="repair_timeliness_rate", target=0.9, set_by="m")])
+    session.commit()
+    x = tmp_path / "w.xlsx"
+    r = runner.invoke(args=["report", "service-weekly", "--week", "2026-W49", "-o", str(x)])
+    assert r.exit_code == 0, r.output
+    rows = [[c.value for c in r] for r in openpyxl.load_workbook(x).active.iter_rows(min_row=3)]
+    assert next(r for r in rows if r[1] == "维修及时率（按时到场）")[5] == "90.00%"
 
 
 @pytest.mark.parametrize("args, says", [
@@ -170,7 +187,7 @@ def test_reports_page_offers_them_to_the_customer_supervisor(client, auth, sessi
     auth.login("customer_supervisor")
     html = client.get("/reports").get_data(as_text=True)
     assert "客服周报" in html and "客服月报" in html
-    r = client.post("/reports", data={"name": "service-weekly", "period_kind": "week", "week": WEEK,
+    r = client.post("/reports", data={"name": "service-weekly", "period_kind": "week", "week": week_of(utcnow()),
                                       "format": "pdf"})
     assert r.status_code == 302 and re.search(r"/jobs/\d+", r.headers["Location"])
     assert session.scalar(select(func.count()).select_from(Job)) == 1

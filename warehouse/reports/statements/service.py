@@ -9,6 +9,7 @@ be named in the notes.
 """
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import and_, func, or_, select
@@ -181,9 +182,15 @@ def targets_chart(session: Session, period: Period, t: Translate, goals: dict) -
                   (t(TARGET), [round((goals.get(e["name"]) or 0) * 100, 2) for e in ratios])], kind="hbar")
 
 
+def target_month(week: Period) -> str:
+    """The month whose targets a week is held to: its Thursday's, where most of its days lie (the ISO rule that puts
+    a week in a year). Week 2026-W49, Monday 30 November to Sunday 6 December, answers to December's targets."""
+    return f"{week.start + timedelta(days=3):%Y-%m}"
+
+
 @statement("service-weekly", title=WEEKLY, periods=("week",), permission="kpis.read")
 def service_weekly(session: Session, *, period: Period, t: Translate) -> Report:
-    goals = month_targets(session, month=f"{period.start:%Y-%m}")
+    goals = month_targets(session, month=target_month(period))
     rows = [*activity_rows(session, period, t), *kpi_rows(session, period, t, goals)]
     return Report(title=t(WEEKLY), period=f"{period.label} ({period.start:%Y-%m-%d} – {period.last_day:%Y-%m-%d})",
                   columns=columns(t), rows=[_row(r) for r in _sorted(rows)], group_by=None, notes=notes(t),
