@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import itertools
+import os
+import time
+from contextlib import contextmanager
 from datetime import date
 
 from sqlalchemy import select
@@ -20,6 +23,24 @@ def today() -> date:
     """The UTC date when the test asks, as the app reads it. Never keep it in a module constant: a suite that runs
     past midnight would hold yesterday's date against the app's today (a CI run across a month's end failed so)."""
     return utcnow().date()
+
+
+@contextmanager
+def zone_a_day_away():
+    """Run with the server's local zone a calendar day away from UTC (UTC+14 late in the UTC day, UTC-12 early), so
+    that a `date.today()` where the app's UTC `utcnow().date()` belongs shows as the wrong day."""
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "TST-14" if utcnow().hour >= 10 else "TST+12"  # POSIX rules: no zone database needed
+    time.tzset()
+    try:
+        assert date.today() != today()
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = old
+        time.tzset()
 
 
 def make_user(session, *, username: str, role: str, password: str = "password-123") -> User:

@@ -21,6 +21,7 @@ from labels import linear
 from service_app.extensions import db
 from service_app.web.common import permission_required, post
 from warehouse import limits
+from warehouse.db import utcnow
 from warehouse.orders import documents, queries, services as orders
 from warehouse.orders.rules import PICKABLE, SHIPPABLE, STATUSES
 from warehouse.printing import services as printing
@@ -102,7 +103,7 @@ def orders_list():
         try:
             day = date.fromisoformat(request.args.get("day", ""))
         except ValueError:
-            day = date.today()
+            day = utcnow().date()
         rows = queries.shipment_register(db.session, day=day)
     else:
         view = ""

@@ -478,14 +478,14 @@ def service_worker():
 def kpis():
     """The month's KPIs from the registry against the manager's targets, charts drawn on the server, a breakdown
     by agent, technician, station or region; managers set the month's targets here."""
-    month = request.args.get("month") or date.today().strftime("%Y-%m")
+    month = request.args.get("month") or utcnow().strftime("%Y-%m")
     by = request.args.get("by") or None
     status, error, k = 200, None, None
     try:
         k = queries.kpis(db.session, month=month, by=by)
     except DomainError as exc:
         status, error = render(exc)
-        month, by = date.today().strftime("%Y-%m"), None
+        month, by = utcnow().strftime("%Y-%m"), None
     db.session.rollback()
     words = statement_words()
     labels = {name: words.get(kpi.label, kpi.label) + (f" ({words.get(kpi.unit, kpi.unit)})" if kpi.unit else "")
@@ -522,7 +522,7 @@ def kpi_targets():
 @permission_required("kpis.read")
 def kpi_chart():
     """`kind=targets`: the month's rates against their targets; `kind=trend&kpi=…`: one KPI's last 12 months."""
-    month = request.args.get("month") or date.today().strftime("%Y-%m")
+    month = request.args.get("month") or utcnow().strftime("%Y-%m")
     words = statement_words()
     try:
         if request.args.get("kind") == "trend":

@@ -3,7 +3,7 @@ Chinese (opening balance, the month's lines, closing balance, the confirmation s
 outlet's answer, the month-end close keeping an issued statement as it was; bad input writing nothing."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pypdfium2
@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.dealers.test_returns_api import shipped_order
+from tests.factories import today
 from warehouse.dealers import accounts
 from warehouse.dealers.models import Statement
 from warehouse.dealers.services import get_dealer
@@ -47,7 +48,7 @@ def test_order_documents_in_four_marked_copies(client, auth, shop):
 @pytest.fixture
 def months(shop, session):
     """Lines two months ago (opening 1,000.00) and last month (invoice 500.00, payment 300.00): (last month, day)."""
-    first = date.today().replace(day=1)
+    first = today().replace(day=1)
     last_day = first - timedelta(days=1)
     month = f"{last_day:%Y-%m}"
     before = last_day.replace(day=1) - timedelta(days=1)
@@ -98,7 +99,7 @@ def test_statement_api_issue_answer_and_close(client, shop, months, session):
     assert r.status_code == 201 and r.json["statement_no"].startswith("DS-") and r.json["closing"] == "1200.00"
     no = r.json["statement_no"]
 
-    this_month = f"{date.today():%Y-%m}"
+    this_month = f"{today():%Y-%m}"
     for body in ({"month": this_month}, {"month": "2026-13"}, {"month": "26-1"}):
         r = client.post("/api/v1/dealers/D001/statements", json=body, headers=h["finance"])
         assert r.status_code == 400, body

@@ -3,11 +3,10 @@ buttons each role may use, written copy, credit release and ship; the account pa
 for finance only, collection calls for the order clerk; nothing written on a refusal."""
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from sqlalchemy import func, select
 
+from tests.factories import today as today_utc, zone_a_day_away
 from warehouse.dealers.models import AccountEntry, CollectionCall
 from warehouse.orders.models import Order
 
@@ -108,6 +107,10 @@ def test_shipper_picks_then_ships_from_the_page(client, auth, shop, session):
     assert order["invoice_no"]
     client.post(f"/orders/{no}/ship", data={"carrier": "x", "parcels": "1"})  # a second time: refused, flashed
     assert _count(session, AccountEntry, AccountEntry.kind == "invoice") == 1
+    # the day's shipment register by default (a day that is not a date): today in UTC, as the shipment was stamped,
+    # also when the server's own zone is already on another day
+    with zone_a_day_away():
+        assert f">{no}</a>" in client.get("/orders?view=shipped&day=not-a-day").get_data(as_text=True)
 
 
 def test_list_filters(client, auth, shop):
@@ -133,7 +136,7 @@ def test_account_page_payments_and_adjustments_for_finance_only(client, auth, sh
 
     auth.login("finance")
     assert 'id="payment-button"' in client.get("/dealers/D001").get_data(as_text=True)
-    today = date.today().isoformat()
+    today = today_utc().isoformat()
     for bad in ({"amount": "0", "paid_on": today}, {"amount": "-5", "paid_on": today},
                 {"amount": "abc", "paid_on": today}, {"amount": "10", "paid_on": "2999-01-01"},
                 {"amount": "10", "paid_on": today, "invoice_no": "IV-NOPE"}):
