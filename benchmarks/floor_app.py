@@ -10,9 +10,10 @@ refuses.
 - `POST /floor/issue`, `/floor/scan`, `/floor/transfer`, `/floor/receive`: one floor per operation. The request
   body is the project's (`part_number`/`code`, `location`, …, `qty`), the answer the same fields.
 
-Each floor: idempotency look-up (a hit replays the stored answer), the part and bin look-up, the conditional balance
-UPDATE (a refusal answers 409), the valuation UPDATE at moving-average cost (issue, scan) or upsert (receive), the
-move INSERT, the idempotency record INSERT, COMMIT — statement for statement what `POST /api/v1/stock/…` runs.
+Each floor: idempotency look-up (a hit replays the stored answer), the part and bin look-up, one statement for the
+move (the conditional balance UPDATE — a refusal answers 409 —, the valuation at moving-average cost (issue, scan)
+or its upsert (receive), the move INSERT, as the project's data-modifying CTEs), the idempotency record INSERT,
+COMMIT — statement for statement what `POST /api/v1/stock/…` runs on PostgreSQL.
 """
 from __future__ import annotations
 
@@ -34,18 +35,16 @@ PART_AND_BIN = ("SELECT part.id, part.part_number, part.name, part.standard_cost
                 "location.kind, location.store FROM part JOIN location ON true WHERE part.part_number = "
                 "%(pn)s::VARCHAR AND part.active IS true AND location.code = %(code)s::VARCHAR AND location.active "
                 "IS true")
-PART = ("SELECT part.id, part.part_number, part.name, part.standard_cost FROM part WHERE part.part_number = "
-        "%(pn)s::VARCHAR AND part.active IS true")
+PART_AND_BINS = ("SELECT part.id, part.part_number, part.name, part.standard_cost, location.id AS id_1, "
+                 "location.code, location.kind, location.store, to_location.id AS id_2, to_location.code AS code_1, "
+                 "to_location.kind AS kind_1, to_location.store AS store_1 FROM part JOIN location ON true JOIN "
+                 "location AS to_location ON true WHERE part.part_number = %(pn)s::VARCHAR AND part.active IS true "
+                 "AND location.code = %(code)s::VARCHAR AND location.active IS true AND to_location.code = "
+                 "%(to)s::VARCHAR AND to_location.active IS true")
 PART_SCAN = ("SELECT part.id, part.part_number, part.name, part.standard_cost, part.name_en, part.unit, part.active "
              "FROM part WHERE part.part_number = %(pn)s::VARCHAR AND part.active IS true")
 LOC = ("SELECT location.id, location.code, location.kind, location.store FROM location WHERE location.code = "
        "%(code)s::VARCHAR AND location.active IS true")
-TAKE = ("UPDATE balance SET qty=(balance.qty - %(n)s::INTEGER), updated_at=%(t)s::TIMESTAMP WITH TIME ZONE "
-        "WHERE balance.part_id = %(p)s::INTEGER AND balance.location_id = %(l)s::INTEGER AND balance.qty >= "
-        "%(n)s::INTEGER RETURNING balance.qty")
-PUT = ("INSERT INTO balance (part_id, location_id, qty, card_qty, updated_at) VALUES (%(p)s::INTEGER, %(l)s::INTEGER, "
-       "%(n)s::INTEGER, 0, %(t)s::TIMESTAMP WITH TIME ZONE) ON CONFLICT (part_id, location_id) DO UPDATE SET "
-       "qty = (balance.qty + excluded.qty), updated_at = excluded.updated_at RETURNING balance.qty")
 # The moving-average cost in whole ten-thousandths, rounded half away from zero (warehouse/ledger/cost.py).
 _AVG = ("(CASE WHEN (CAST(round(valuation.value * 10000) AS BIGINT) < 0) THEN -((2 * abs(CAST(round(valuation.value "
         "* 10000) AS BIGINT)) + valuation.qty) / (2 * valuation.qty)) ELSE (2 * abs(CAST(round(valuation.value * "
@@ -55,21 +54,49 @@ VALUE_OUT = (f"UPDATE valuation SET qty=(valuation.qty - %(n)s::INTEGER), value=
              f"CAST(round({_AVG} * 10000) AS BIGINT) * %(n)s::BIGINT) / 10000.0 END, last_cost={_AVG} "
              f"WHERE valuation.part_id = %(p)s::INTEGER AND valuation.store = %(s)s::VARCHAR AND valuation.qty >= "
              f"%(n)s::INTEGER RETURNING valuation.last_cost")
-VALUE_IN = ("INSERT INTO valuation (part_id, store, qty, value, last_cost) VALUES (%(p)s::INTEGER, %(s)s::VARCHAR, "
-            "%(n)s::INTEGER, %(v)s, %(c)s) ON CONFLICT (part_id, store) DO UPDATE SET qty = (valuation.qty + "
-            "excluded.qty), value = ((CAST(round(valuation.value * 10000) AS BIGINT) + CAST(round(excluded.value * "
-            "10000) AS BIGINT)) / 10000.0), last_cost = excluded.last_cost")
-MOVE = ("INSERT INTO move (part_id, qty, from_location_id, to_location_id, unit_cost, doc_type, doc_no, actor, device, "
-        "created_at, idempotency_key, reverses_id, note, lot) VALUES (%(part_id)s::INTEGER, %(qty)s::INTEGER, "
-        "%(src)s::INTEGER, %(dst)s::INTEGER, %(cost)s, %(doc_type)s::VARCHAR, %(doc_no)s::VARCHAR, "
-        "%(actor)s::VARCHAR, NULL::VARCHAR, %(t)s::TIMESTAMP WITH TIME ZONE, %(key)s::VARCHAR, NULL::BIGINT, "
-        "NULL::VARCHAR, NULL::VARCHAR) RETURNING move.id")
 SEQ_NEXT = ("INSERT INTO doc_sequence (prefix, last) VALUES (%(prefix)s::VARCHAR, 1) ON CONFLICT (prefix) DO UPDATE "
             "SET last = (doc_sequence.last + 1) RETURNING doc_sequence.last")
 DOCUMENT = ("INSERT INTO document (doc_no, doc_type, store, counterparty, reference, note, created_by, created_at) "
             "VALUES (%(doc_no)s::VARCHAR, 'receipt', 'NEW', NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, "
             "%(actor)s::VARCHAR, %(t)s::TIMESTAMP WITH TIME ZONE) RETURNING document.id")
 COUNTERPARTY = "SELECT id FROM location WHERE code = %(code)s"
+
+# On PostgreSQL the project posts a move in one statement (warehouse.ledger.services._post_at_once): the balance
+# legs in location-id order, the valuation and the move as data-modifying CTEs, each reading the one before it.
+_AFTER = "EXISTS (SELECT 1 FROM {})"
+_TAKE_LEG = ("UPDATE balance SET qty=(balance.qty - %(n)s::INTEGER), updated_at=%(t)s::TIMESTAMP WITH TIME ZONE "
+             "WHERE balance.part_id = %(p)s::INTEGER AND balance.location_id = %({l})s::INTEGER AND balance.qty >= "
+             "%(n)s::INTEGER{after} RETURNING balance.qty")
+_PUT_LEG = ("INSERT INTO balance (part_id, location_id, qty, card_qty, updated_at) SELECT %(p)s::INTEGER, "
+            "%({l})s::INTEGER, %(n)s::INTEGER, 0, %(t)s::TIMESTAMP WITH TIME ZONE{after} ON CONFLICT (part_id, "
+            "location_id) DO UPDATE SET qty = (balance.qty + excluded.qty), updated_at = excluded.updated_at "
+            "RETURNING balance.qty")
+_MOVE_LEG = ("INSERT INTO move (part_id, qty, unit_cost, created_at, from_location_id, to_location_id, doc_type, "
+             "doc_no, actor, device, idempotency_key, reverses_id, note, lot) SELECT %(p)s::INTEGER, %(n)s::INTEGER, "
+             "{cost}, %(t)s::TIMESTAMP WITH TIME ZONE, %(src)s::INTEGER, %(dst)s::INTEGER, %(doc_type)s::VARCHAR, "
+             "%(doc_no)s::VARCHAR, %(actor)s::VARCHAR, NULL::VARCHAR, %(key)s::VARCHAR, NULL::BIGINT, NULL::VARCHAR, "
+             "NULL::VARCHAR {source} RETURNING move.id")
+ISSUE_AT_ONCE = (
+    "WITH leg0 AS (" + _TAKE_LEG.format(l="l0", after="") + "), "
+    "value_out AS (" + VALUE_OUT.replace(" RETURNING", " AND EXISTS (SELECT 1 FROM leg0) RETURNING") + "), "
+    "move AS (" + _MOVE_LEG.format(cost="value_out.last_cost", source="FROM value_out") + ") "
+    "SELECT (SELECT qty FROM leg0), (SELECT last_cost FROM value_out), (SELECT id FROM move)")
+TRANSFER_AT_ONCE = {  # by which end has the lower location id: the source (take first) or the destination
+    first: "WITH leg0 AS (" + (_TAKE_LEG if first == "take" else _PUT_LEG).format(l="l0", after="") + "), "
+    "leg1 AS (" + (_PUT_LEG.format(l="l1", after=" WHERE " + _AFTER.format("leg0")) if first == "take" else
+                   _TAKE_LEG.format(l="l1", after=" AND " + _AFTER.format("leg0"))) + "), "
+    "move AS (" + _MOVE_LEG.format(cost="%(c)s", source="WHERE " + _AFTER.format("leg1")) + ") "
+    "SELECT (SELECT qty FROM leg0), (SELECT qty FROM leg1), (SELECT id FROM move)"
+    for first in ("take", "put")}
+RECEIVE_AT_ONCE = (
+    "WITH leg0 AS (" + _PUT_LEG.format(l="l0", after="") + "), "
+    "value_in AS (INSERT INTO valuation (part_id, store, qty, value, last_cost) SELECT %(p)s::INTEGER, "
+    "%(s)s::VARCHAR, %(n)s::INTEGER, %(v)s, %(c)s WHERE EXISTS (SELECT 1 FROM leg0) ON CONFLICT (part_id, store) DO "
+    "UPDATE SET qty = (valuation.qty + excluded.qty), value = ((CAST(round(valuation.value * 10000) AS BIGINT) + "
+    "CAST(round(excluded.value * 10000) AS BIGINT)) / 10000.0), last_cost = excluded.last_cost RETURNING "
+    "valuation.qty), "
+    "move AS (" + _MOVE_LEG.format(cost="%(c)s", source="WHERE " + _AFTER.format("value_in")) + ") "
+    "SELECT (SELECT qty FROM leg0), (SELECT qty FROM value_in), (SELECT id FROM move)")
 
 
 class Refused(Exception):
@@ -122,14 +149,12 @@ def create_app() -> Flask:
 
     def take_out(c, part, loc, qty, now, doc_type, key, doc_no=None):
         dst = counterparty(c, "@CUSTOMER")
-        have = c.execute(TAKE, {"p": part[0], "l": loc[0], "n": qty, "t": now}).fetchone()
+        have, cost, move_id = c.execute(ISSUE_AT_ONCE, {
+            "p": part[0], "l0": loc[0], "n": qty, "t": now, "s": loc[3], "src": loc[0], "dst": dst,
+            "doc_type": doc_type, "doc_no": doc_no, "actor": "bench", "key": key}).fetchone()
         if have is None:
             raise Refused(409, "insufficient_stock")
-        cost = c.execute(VALUE_OUT, {"p": part[0], "s": loc[3], "n": qty}).fetchone()[0]
-        move_id = c.execute(MOVE, {"part_id": part[0], "qty": qty, "src": loc[0], "dst": dst, "cost": cost,
-                                   "doc_type": doc_type, "doc_no": doc_no, "actor": "bench", "t": now,
-                                   "key": key}).fetchone()[0]
-        return {"move_id": move_id, "part_number": part[1], "location": loc[1], "qty": qty, "qty_on_hand": have[0],
+        return {"move_id": move_id, "part_number": part[1], "location": loc[1], "qty": qty, "qty_on_hand": have,
                 "unit_cost": f"{cost:.4f}", "doc_no": doc_no}
 
     def issue(c, data, key, now):
@@ -147,22 +172,22 @@ def create_app() -> Flask:
         return {"kind": "part", "name": part[2], "name_en": part[4], "mode": "issue", **answer}
 
     def transfer(c, data, key, now):
-        part = c.execute(PART, {"pn": data["part_number"]}).fetchone()
-        src = c.execute(LOC, {"code": data["from_location"]}).fetchone()
-        dst = c.execute(LOC, {"code": data["to_location"]}).fetchone()
-        if part is None or src is None or dst is None:
+        row = c.execute(PART_AND_BINS, {"pn": data["part_number"], "code": data["from_location"],
+                                        "to": data["to_location"]}).fetchone()
+        if row is None:
             raise Refused(404, "unknown")
-        qty, have = data["qty"], {}
-        for loc, sign in sorted(((src, -1), (dst, +1)), key=lambda p: p[0][0]):  # location-id order, as the ledger
-            row = c.execute(TAKE if sign < 0 else PUT, {"p": part[0], "l": loc[0], "n": qty, "t": now}).fetchone()
-            if row is None:
-                raise Refused(409, "insufficient_stock")
-            have[loc[0]] = row[0]
-        move_id = c.execute(MOVE, {"part_id": part[0], "qty": qty, "src": src[0], "dst": dst[0], "cost": part[3],
-                                   "doc_type": "transfer", "doc_no": None, "actor": "bench", "t": now,
-                                   "key": key}).fetchone()[0]
-        return {"move_id": move_id, "part_number": part[1], "location": dst[1], "qty": qty,
-                "qty_on_hand": have[dst[0]], "unit_cost": f"{part[3]:.4f}", "doc_no": None}
+        part, src, dst = row[:4], row[4:8], row[8:]
+        qty = data["qty"]
+        first = "take" if src[0] < dst[0] else "put"  # location-id order, as the ledger
+        row = c.execute(TRANSFER_AT_ONCE[first], {
+            "p": part[0], "l0": min(src[0], dst[0]), "l1": max(src[0], dst[0]), "n": qty, "t": now, "c": part[3],
+            "src": src[0], "dst": dst[0], "doc_type": "transfer", "doc_no": None, "actor": "bench",
+            "key": key}).fetchone()
+        if None in row:
+            raise Refused(409, "insufficient_stock")
+        have = row[1] if first == "take" else row[0]  # the destination's
+        return {"move_id": row[2], "part_number": part[1], "location": dst[1], "qty": qty,
+                "qty_on_hand": have, "unit_cost": f"{part[3]:.4f}", "doc_no": None}
 
     def receive(c, data, key, now):
         row = c.execute(PART_AND_BIN, {"pn": data["part_number"], "code": data["location"]}).fetchone()
@@ -175,12 +200,10 @@ def create_app() -> Flask:
         doc_no = f"{prefix}-{n:04d}"
         c.execute(DOCUMENT, {"doc_no": doc_no, "actor": "bench", "t": now})
         src = counterparty(c, "@SUPPLIER")
-        have = c.execute(PUT, {"p": part[0], "l": loc[0], "n": qty, "t": now}).fetchone()[0]
         cost = part[3]
-        c.execute(VALUE_IN, {"p": part[0], "s": "NEW", "n": qty, "v": cost * qty, "c": cost})
-        move_id = c.execute(MOVE, {"part_id": part[0], "qty": qty, "src": src, "dst": loc[0], "cost": cost,
-                                   "doc_type": "receipt", "doc_no": doc_no, "actor": "bench", "t": now,
-                                   "key": key}).fetchone()[0]
+        have, _, move_id = c.execute(RECEIVE_AT_ONCE, {
+            "p": part[0], "l0": loc[0], "n": qty, "t": now, "s": "NEW", "v": cost * qty, "c": cost, "src": src,
+            "dst": loc[0], "doc_type": "receipt", "doc_no": doc_no, "actor": "bench", "key": key}).fetchone()
         return {"move_id": move_id, "part_number": part[1], "location": loc[1], "qty": qty, "qty_on_hand": have,
                 "unit_cost": f"{cost:.4f}", "doc_no": doc_no}
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import bindparam, case, insert, select, true, update
+from sqlalchemy import bindparam, case, exists, insert, literal_column, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -214,28 +214,133 @@ def post_move(session: Session, *, part, qty: int, src, dst, doc_type: str, acto
     if src.id == dst.id:
         raise ValidationError(field="to", reason="same_location", location=src.code)
     conn = session.connection()
-    on_hand = {}
     # Touch the cached balances in location-id order so two opposite transfers cannot deadlock.
-    for loc, sign in sorted(((src, -1), (dst, +1)), key=lambda p: p[0].id):
-        if loc.holds_stock:
-            on_hand[loc.id] = (_take if sign < 0 else _put)(conn, part, loc, qty)
+    legs = [(loc, sign) for loc, sign in sorted(((src, -1), (dst, +1)), key=lambda p: p[0].id) if loc.holds_stock]
     cost = None if unit_cost is None else round_cost(unit_cost)  # a cost is booked at 4 places (ledger.cost)
-    if src.store and src.store != dst.store:
-        cost = _value_out(conn, part, src.store, qty, cost)
-    if dst.store and dst.store != src.store:
-        cost = round_cost(part.standard_cost if cost is None else cost)
-        _value_in(conn, part, dst.store, qty, cost)
-    cost = round_cost(part.standard_cost if cost is None else cost)
-    row = dict(part_id=part.id, qty=qty, from_location_id=src.id, to_location_id=dst.id, unit_cost=cost,
+    out = bool(src.store and src.store != dst.store)
+    into = bool(dst.store and dst.store != src.store)
+    row = dict(part_id=part.id, qty=qty, from_location_id=src.id, to_location_id=dst.id, unit_cost=None,
                doc_type=doc_type, doc_no=doc_no, actor=actor, device=device, created_at=at or utcnow(),
                idempotency_key=idempotency_key, reverses_id=reverses_id, note=note, lot=lot)
     try:
+        if conn.dialect.name in AT_ONCE_DIALECTS and not (out and into):
+            return _post_at_once(conn, part, legs, out, into, cost, {**row, "src_store": src.store,
+                                                                      "dst_store": dst.store})
+        on_hand = {}
+        for loc, sign in legs:
+            on_hand[loc.id] = (_take if sign < 0 else _put)(conn, part, loc, qty)
+        if out:
+            cost = _value_out(conn, part, src.store, qty, cost)
+        if into:
+            cost = round_cost(part.standard_cost if cost is None else cost)
+            _value_in(conn, part, dst.store, qty, cost)
+        row["unit_cost"] = cost = round_cost(part.standard_cost if cost is None else cost)
         move_id = hot(conn, _INSERT_MOVE, row).scalar_one()
     except IntegrityError as exc:  # the unique reverses_id / idempotency_key: a concurrent twin committed first
         if reverses_id is not None:
             raise AlreadyReversed(move_id=reverses_id) from exc
         raise Conflict(reason="duplicate_posting") from exc
     return PostedMove(move_id, part.id, qty, cost, doc_type, doc_no, on_hand)
+
+
+def _post_at_once(conn, part, legs: list, out: bool, into: bool, cost: Decimal | None, row: dict) -> PostedMove:
+    """`post_move` on PostgreSQL in one statement: the balance changes, the valuation and the move INSERT as
+    data-modifying CTEs, one round trip where there were three or four, with the same checks. Each step reads the
+    one before it (an EXISTS on its CTE), which makes PostgreSQL run them in that order: the balances are still
+    locked in location-id order, and a refused step leaves the later ones undone. The statement answers one row,
+    each step's result or NULL, so a refusal names its step as the step-by-step path does. (A move between two
+    stores, valued out of one and into the other at the cost just taken, keeps the step-by-step path.)"""
+    qty = row["qty"]
+    params = {"p": part.id, "n": qty, "t": row["created_at"]}
+    for i, (loc, _sign) in enumerate(legs):
+        params[f"l{i}"] = loc.id
+    if out:
+        params["s"] = row["src_store"]
+        if cost is not None:  # a reversal: out at the original's cost, not the moving average
+            params["c"] = cost
+    else:
+        cost = round_cost(part.standard_cost if cost is None else cost)
+        params["c"] = cost
+        if into:
+            params.update(s=row["dst_store"], v=cost * qty)
+    for k in _MOVE_BINDS:
+        params[f"m_{k}"] = row[k]
+    shape = (tuple(sign for _loc, sign in legs), "out" if out else "in" if into else None, "c" not in params)
+    got = hot(conn, _at_once(shape), params).first()
+    for i, (loc, _sign) in enumerate(legs):
+        if got[i] is None:  # the first refused step: only a take can refuse (a put always lands)
+            have = hot(conn, _HAVE, {"p": part.id, "l": loc.id}).scalar() or 0
+            raise InsufficientStock(part_number=part.part_number, location=loc.code, on_hand=have, requested=qty)
+    if out:
+        if got[-2] is None:  # only reachable if balance and valuation disagree, which check_ledger reports
+            raise InsufficientStock(reason="valuation", store=params["s"], part_number=part.part_number,
+                                    requested=qty)
+        cost = round_cost(got[-2])
+    on_hand = {loc.id: got[i] for i, (loc, _sign) in enumerate(legs)}
+    return PostedMove(got[-1], part.id, qty, cost, row["doc_type"], row["doc_no"], on_hand)
+
+
+AT_ONCE_DIALECTS = frozenset({"postgresql"})  # SQLite has no data-modifying CTEs: it takes the steps
+_MOVE_BINDS = ("from_location_id", "to_location_id", "doc_type", "doc_no", "actor", "device", "idempotency_key",
+               "reverses_id", "note", "lot")
+_AT_ONCE: dict[tuple, object] = {}
+
+
+def _at_once(shape: tuple):
+    """The one statement of `_post_at_once` for a shape of move: (the balance legs' signs in location-id order,
+    the valuation: "out", "in" or None, out at the moving average?), built once."""
+    stmt = _AT_ONCE.get(shape)
+    if stmt is None:
+        stmt = _AT_ONCE[shape] = _build_at_once(*shape)
+    return stmt
+
+
+def _build_at_once(signs: tuple, valuation: str | None, average: bool):
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+    p, n = bindparam("p", type_=_bal.c.part_id.type), bindparam("n", type_=_bal.c.qty.type)
+    t = bindparam("t", type_=_bal.c.updated_at.type)
+    steps: list = []
+
+    def after_last(stmt):
+        return stmt.where(exists(select(literal_column("1")).select_from(steps[-1]))) if steps else stmt
+
+    for i, sign in enumerate(signs):
+        loc = bindparam(f"l{i}", type_=_bal.c.location_id.type)
+        if sign < 0:
+            step = after_last(update(_bal).where(_bal.c.part_id == p, _bal.c.location_id == loc, _bal.c.qty >= n)
+                              .values(qty=_bal.c.qty - n, updated_at=t)).returning(_bal.c.qty)
+        else:
+            ins = pg_insert(_bal).from_select(["part_id", "location_id", "qty", "card_qty", "updated_at"],
+                                              after_last(select(p, loc, n, literal_column("0"), t)))
+            step = ins.on_conflict_do_update(
+                index_elements=[_bal.c.part_id, _bal.c.location_id],
+                set_={"qty": _bal.c.qty + ins.excluded.qty, "updated_at": ins.excluded.updated_at},
+            ).returning(_bal.c.qty)
+        steps.append(step.cte(f"leg{i}"))
+    answer = [select(leg.c.qty).scalar_subquery() for leg in steps]
+    cost = bindparam("c", type_=COST)
+    if valuation == "out":
+        value = after_last(_VALUE_OUT[average])
+        steps.append(value.cte("value_out"))
+        cost = steps[-1].c.last_cost
+        answer.append(select(cost).scalar_subquery())
+    elif valuation == "in":
+        s, v = bindparam("s", type_=_val.c.store.type), bindparam("v", type_=COST)
+        ins = pg_insert(_val).from_select(["part_id", "store", "qty", "value", "last_cost"],
+                                          after_last(select(p, s, n, v, cost)))
+        steps.append(ins.on_conflict_do_update(
+            index_elements=[_val.c.part_id, _val.c.store],
+            set_={"qty": _val.c.qty + ins.excluded.qty, "value": sql_value_plus(_val.c.value, ins.excluded.value),
+                  "last_cost": ins.excluded.last_cost},
+        ).returning(_val.c.qty).cte("value_in"))
+        answer.append(select(steps[-1].c.qty).scalar_subquery())
+    values = [p, n, cost, t] + [bindparam(f"m_{k}", type_=_mov.c[k].type) for k in _MOVE_BINDS]
+    source = select(*values)
+    source = source.select_from(steps[-1]) if valuation == "out" else after_last(source)
+    move = insert(_mov).from_select(["part_id", "qty", "unit_cost", "created_at", *_MOVE_BINDS], source)
+    answer.append(select(move.returning(_mov.c.id).cte("move").c.id).scalar_subquery())
+    return select(*answer)
 
 
 def _replay(session: Session, key: str | None, part, location) -> Posted | None:
@@ -282,6 +387,28 @@ def _part_and_bin(session: Session, part_number: str, code: str, role: str | Non
     if row is None:
         return part_ref(session, part_number), _bin(session, code, role)
     return PartRef(*row[:4]), check_bin(LocRef(*row[4:]), role)
+
+
+_to_t = _loc_t.alias("to_location")
+_PART_AND_BINS = select(*_PART.selected_columns, *_LOC.selected_columns,
+                        _to_t.c.id, _to_t.c.code, _to_t.c.kind, _to_t.c.store).select_from(
+    _part_t.join(_loc_t, true()).join(_to_t, true())).where(
+    _part_t.c.part_number == bindparam("pn"), _part_t.c.active.is_(True),
+    _loc_t.c.code == bindparam("code"), _loc_t.c.active.is_(True),
+    _to_t.c.code == bindparam("to"), _to_t.c.active.is_(True))
+
+
+def _part_and_bins(session: Session, part_number: str, src: str, dst: str, role: str | None,
+                   part: PartRef | None = None) -> tuple[PartRef, LocRef, LocRef]:
+    """A transfer's part and both bins in one round trip; on a miss, or for a part the caller already holds, the
+    single look-ups (which say which one is unknown)."""
+    row = None
+    if part is None and isinstance(part_number, str) and isinstance(src, str) and isinstance(dst, str):
+        row = hot(session.connection(), _PART_AND_BINS,
+                  {"pn": part_number.strip(), "code": src.strip().upper(), "to": dst.strip().upper()}).first()
+    if row is None:
+        return part or part_ref(session, part_number), _bin(session, src, role), _bin(session, dst, role)
+    return PartRef(*row[:4]), check_bin(LocRef(*row[4:8]), role), check_bin(LocRef(*row[8:]), role)
 
 
 def _bin(session: Session, code: str, role: str | None) -> LocRef:
@@ -379,8 +506,7 @@ def transfer(session: Session, *, part_number: str, from_location: str, to_locat
     """Move parts between two bins of the same store. The answer's on-hand is the destination's. `part` as for
     `receive`."""
     check_qty(qty)
-    part = part or part_ref(session, part_number)
-    src, dst = _bin(session, from_location, role), _bin(session, to_location, role)
+    part, src, dst = _part_and_bins(session, part_number, from_location, to_location, role, part)
     if src.store != dst.store:
         raise WrongStore(reason="different_stores", from_location=src.code, location=dst.code)
     if (replay := _replay(session, idempotency_key, part, dst)) is not None:
