@@ -3,6 +3,7 @@
 take the steps one statement each. The two must book the same ledger and refuse the same way."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
@@ -15,6 +16,23 @@ from warehouse.errors import InsufficientStock
 from warehouse.ledger import queries, services as ledger
 from warehouse.ledger.models import Balance, Move, Valuation
 from warehouse.locations.services import create_bin
+
+
+@contextmanager
+def _session(url: str):
+    engine = make_engine(url)
+    try:
+        with Session(engine, expire_on_commit=False) as s:
+            yield s
+    finally:
+        engine.dispose()
+
+
+def _watch(s: Session) -> list[str]:
+    """The statements sent from now on (a listener: the hot path steps aside for it, SQLAlchemy sends them)."""
+    sent: list[str] = []
+    event.listen(s.get_bind(), "before_cursor_execute", lambda c, cur, stmt, *a: sent.append(" ".join(stmt.split())))
+    return sent
 
 
 def _day(s: Session) -> None:
@@ -64,17 +82,13 @@ def _played(url: str, monkeypatch, at_once: bool) -> tuple[dict, list[str]]:
     the hot path step aside, and that path is the one to test)."""
     if not at_once:
         monkeypatch.setattr(ledger, "AT_ONCE_DIALECTS", frozenset())
-    engine = make_engine(url)
-    sent: list[str] = []
-    if not at_once:
-        event.listen(engine, "before_cursor_execute", lambda c, cur, stmt, *a: sent.append(stmt))
     try:
-        with Session(engine, expire_on_commit=False) as s:
+        with _session(url) as s:
+            sent = [] if at_once else _watch(s)
             _day(s)
             return _book(s), sent
     finally:
         monkeypatch.undo()
-        engine.dispose()
 
 
 def test_one_statement_books_what_the_steps_book(pg_url, monkeypatch):
@@ -95,72 +109,57 @@ def test_a_valuation_that_disagrees_refuses_the_issue_and_writes_nothing(pg_url,
     and the balance it had already taken in the same statement is rolled back with it."""
     if not at_once:
         monkeypatch.setattr(ledger, "AT_ONCE_DIALECTS", frozenset())
-    engine = make_engine(pg_url)
-    try:
-        with Session(engine, expire_on_commit=False) as s:
-            part, a = make_part(s, part_number="AO-2"), make_bin(s, "N-O02-01")
-            ledger.receive(s, part_number="AO-2", location=a.code, qty=5, actor="t")
-            s.execute(update(Valuation).where(Valuation.part_id == part.id).values(qty=1))
-            s.commit()
-            moves = s.scalar(select(Move.id).order_by(Move.id.desc()).limit(1))
-            with pytest.raises(InsufficientStock) as refused:
-                ledger.issue(s, part_number="AO-2", location=a.code, qty=3, actor="t")
-            assert refused.value.params.get("reason") == "valuation"
-            s.rollback()
-            assert s.scalar(select(Balance.qty).where(Balance.part_id == part.id)) == 5
-            assert s.scalar(select(Move.id).order_by(Move.id.desc()).limit(1)) == moves
-    finally:
-        engine.dispose()
+    with _session(pg_url) as s:
+        part, a = make_part(s, part_number="AO-2"), make_bin(s, "N-O02-01")
+        ledger.receive(s, part_number="AO-2", location=a.code, qty=5, actor="t")
+        s.execute(update(Valuation).where(Valuation.part_id == part.id).values(qty=1))
+        s.commit()
+        moves = s.scalar(select(Move.id).order_by(Move.id.desc()).limit(1))
+        with pytest.raises(InsufficientStock) as refused:
+            ledger.issue(s, part_number="AO-2", location=a.code, qty=3, actor="t")
+        assert refused.value.params.get("reason") == "valuation"
+        s.rollback()
+        assert s.scalar(select(Balance.qty).where(Balance.part_id == part.id)) == 5
+        assert s.scalar(select(Move.id).order_by(Move.id.desc()).limit(1)) == moves
 
 
 def test_a_move_between_two_stores_takes_the_steps(pg_url):
     """Valued out of one store and into the other at the cost just taken: not one of the statement's shapes."""
-    engine = make_engine(pg_url)
-    sent: list[str] = []
-    try:
-        with Session(engine, expire_on_commit=False) as s:
-            part, n = make_part(s, part_number="AO-3"), make_bin(s, "N-O03-01")
-            r = create_bin(s, code="R-O03-01", store="RETURNED")
-            ledger.receive(s, part_number="AO-3", location=n.code, qty=4, actor="t", unit_cost=Decimal("3.5000"))
-            s.commit()
-            event.listen(engine, "before_cursor_execute", lambda c, cur, stmt, *a: sent.append(stmt))
-            src, dst = ledger.loc_ref(s, n.code), ledger.loc_ref(s, r.code)
-            posted = ledger.post_move(s, part=ledger.part_ref(s, "AO-3"), qty=1, src=src, dst=dst,
-                                      doc_type="test", actor="t")
-            s.commit()
-            assert posted.unit_cost == Decimal("3.5000") and posted.on_hand == {n.id: 3, r.id: 1}
-            assert not any(stmt.startswith("WITH") for stmt in sent)
-            assert queries.check_ledger(s) == []
-    finally:
-        engine.dispose()
+    with _session(pg_url) as s:
+        part, n = make_part(s, part_number="AO-3"), make_bin(s, "N-O03-01")
+        r = create_bin(s, code="R-O03-01", store="RETURNED")
+        ledger.receive(s, part_number="AO-3", location=n.code, qty=4, actor="t", unit_cost=Decimal("3.5000"))
+        s.commit()
+        sent = _watch(s)
+        src, dst = ledger.loc_ref(s, n.code), ledger.loc_ref(s, r.code)
+        posted = ledger.post_move(s, part=ledger.part_ref(s, "AO-3"), qty=1, src=src, dst=dst, doc_type="test",
+                                  actor="t")
+        s.commit()
+        assert posted.unit_cost == Decimal("3.5000") and posted.on_hand == {n.id: 3, r.id: 1}
+        assert not any(stmt.startswith("WITH") for stmt in sent)
+        assert queries.check_ledger(s) == []
 
 
 def test_a_transfer_reads_its_part_and_both_bins_in_one_statement(any_db_url):
     """One SELECT for the part and both bins; on a miss the single look-ups name what is unknown."""
     from warehouse.errors import UnknownLocation, UnknownPart
 
-    engine = make_engine(any_db_url)
-    sent: list[str] = []
-    try:
-        with Session(engine, expire_on_commit=False) as s:
-            make_part(s, part_number="AO-4")
-            a, b = make_bin(s, "N-O04-01"), make_bin(s, "N-O04-02")
-            ledger.receive(s, part_number="AO-4", location=a.code, qty=3, actor="t")
-            s.commit()
-            event.listen(engine, "before_cursor_execute", lambda c, cur, stmt, *a: sent.append(" ".join(stmt.split())))
-            done = ledger.transfer(s, part_number="AO-4", from_location=" n-o04-01", to_location=b.code, qty=2,
-                                   actor="t", idempotency_key="k-4")
-            s.commit()
-            assert (done.location, done.qty_on_hand) == (b.code, 2)
-            reads = [stmt for stmt in sent if stmt.startswith("SELECT")]
-            assert len(reads) == 2 and "FROM part JOIN location" in reads[0] and "FROM move" in reads[1], reads
-            with pytest.raises(UnknownLocation) as unknown:
-                ledger.transfer(s, part_number="AO-4", from_location=a.code, to_location="N-O04-99", qty=1,
-                                actor="t")
-            assert unknown.value.params["location"] == "N-O04-99"
-            with pytest.raises(UnknownPart):
-                ledger.transfer(s, part_number="AO-404", from_location=a.code, to_location="N-O04-99", qty=1,
-                                actor="t")
-            s.rollback()
-    finally:
-        engine.dispose()
+    with _session(any_db_url) as s:
+        make_part(s, part_number="AO-4")
+        a, b = make_bin(s, "N-O04-01"), make_bin(s, "N-O04-02")
+        ledger.receive(s, part_number="AO-4", location=a.code, qty=3, actor="t")
+        s.commit()
+        sent = _watch(s)
+        done = ledger.transfer(s, part_number="AO-4", from_location=" n-o04-01", to_location=b.code, qty=2,
+                               actor="t", idempotency_key="k-4")
+        s.commit()
+        assert (done.location, done.qty_on_hand) == (b.code, 2)
+        reads = [stmt for stmt in sent if stmt.startswith("SELECT")]
+        assert len(reads) == 2 and "FROM part JOIN location" in reads[0] and "FROM move" in reads[1], reads
+        with pytest.raises(UnknownLocation) as unknown:
+            ledger.transfer(s, part_number="AO-4", from_location=a.code, to_location="N-O04-99", qty=1, actor="t")
+        assert unknown.value.params["location"] == "N-O04-99"
+        with pytest.raises(UnknownPart):
+            ledger.transfer(s, part_number="AO-404", from_location=a.code, to_location="N-O04-99", qty=1,
+                            actor="t")
+        s.rollback()
