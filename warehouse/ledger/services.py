@@ -266,7 +266,7 @@ def _post_at_once(conn, part, legs: list, out: bool, into: bool, cost: Decimal |
     for k in _MOVE_BINDS:
         params[f"m_{k}"] = row[k]
     shape = (tuple(sign for _loc, sign in legs), "out" if out else "in" if into else None, "c" not in params)
-    got = hot(conn, _at_once(shape), params).first()
+    got = hot(conn, _at_once(conn, shape), params).first()
     for i, (loc, _sign) in enumerate(legs):
         if got[i] is None:  # the first refused step: only a take can refuse (a put always lands)
             have = hot(conn, _HAVE, {"p": part.id, "l": loc.id}).scalar() or 0
@@ -286,18 +286,16 @@ _MOVE_BINDS = ("from_location_id", "to_location_id", "doc_type", "doc_no", "acto
 _AT_ONCE: dict[tuple, object] = {}
 
 
-def _at_once(shape: tuple):
+def _at_once(conn, shape: tuple):
     """The one statement of `_post_at_once` for a shape of move: (the balance legs' signs in location-id order,
     the valuation: "out", "in" or None, out at the moving average?), built once."""
     stmt = _AT_ONCE.get(shape)
     if stmt is None:
-        stmt = _AT_ONCE[shape] = _build_at_once(*shape)
+        stmt = _AT_ONCE[shape] = _build_at_once(*shape, upsert=insert_for(conn))
     return stmt
 
 
-def _build_at_once(signs: tuple, valuation: str | None, average: bool):
-    from sqlalchemy.dialects.postgresql import insert as pg_insert
-
+def _build_at_once(signs: tuple, valuation: str | None, average: bool, *, upsert):
     p, n = bindparam("p", type_=_bal.c.part_id.type), bindparam("n", type_=_bal.c.qty.type)
     t = bindparam("t", type_=_bal.c.updated_at.type)
     steps: list = []
@@ -311,7 +309,7 @@ def _build_at_once(signs: tuple, valuation: str | None, average: bool):
             step = after_last(update(_bal).where(_bal.c.part_id == p, _bal.c.location_id == loc, _bal.c.qty >= n)
                               .values(qty=_bal.c.qty - n, updated_at=t)).returning(_bal.c.qty)
         else:
-            ins = pg_insert(_bal).from_select(["part_id", "location_id", "qty", "card_qty", "updated_at"],
+            ins = upsert(_bal).from_select(["part_id", "location_id", "qty", "card_qty", "updated_at"],
                                               after_last(select(p, loc, n, literal_column("0"), t)))
             step = ins.on_conflict_do_update(
                 index_elements=[_bal.c.part_id, _bal.c.location_id],
@@ -327,7 +325,7 @@ def _build_at_once(signs: tuple, valuation: str | None, average: bool):
         answer.append(select(cost).scalar_subquery())
     elif valuation == "in":
         s, v = bindparam("s", type_=_val.c.store.type), bindparam("v", type_=COST)
-        ins = pg_insert(_val).from_select(["part_id", "store", "qty", "value", "last_cost"],
+        ins = upsert(_val).from_select(["part_id", "store", "qty", "value", "last_cost"],
                                           after_last(select(p, s, n, v, cost)))
         steps.append(ins.on_conflict_do_update(
             index_elements=[_val.c.part_id, _val.c.store],
