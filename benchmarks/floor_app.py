@@ -71,11 +71,11 @@ _PUT_LEG = ("INSERT INTO balance (part_id, location_id, qty, card_qty, updated_a
             "%({l})s::INTEGER, %(n)s::INTEGER, 0, %(t)s::TIMESTAMP WITH TIME ZONE{after} ON CONFLICT (part_id, "
             "location_id) DO UPDATE SET qty = (balance.qty + excluded.qty), updated_at = excluded.updated_at "
             "RETURNING balance.qty")
-_MOVE_LEG = ("INSERT INTO move (part_id, qty, unit_cost, created_at, from_location_id, to_location_id, doc_type, "
-             "doc_no, actor, device, idempotency_key, reverses_id, note, lot) SELECT %(p)s::INTEGER, %(n)s::INTEGER, "
-             "{cost}, %(t)s::TIMESTAMP WITH TIME ZONE, %(src)s::INTEGER, %(dst)s::INTEGER, %(doc_type)s::VARCHAR, "
-             "%(doc_no)s::VARCHAR, %(actor)s::VARCHAR, NULL::VARCHAR, %(key)s::VARCHAR, NULL::BIGINT, NULL::VARCHAR, "
-             "NULL::VARCHAR {source} RETURNING move.id")
+_MOVE_LEG = ("INSERT INTO move (part_id, qty, unit_cost, from_location_id, to_location_id, doc_type, doc_no, actor, "
+             "device, created_at, idempotency_key, reverses_id, note, lot) SELECT %(p)s::INTEGER, %(n)s::INTEGER, "
+             "{cost}, %(src)s::INTEGER, %(dst)s::INTEGER, %(doc_type)s::VARCHAR, %(doc_no)s::VARCHAR, "
+             "%(actor)s::VARCHAR, NULL::VARCHAR, %(at)s::TIMESTAMP WITH TIME ZONE, %(key)s::VARCHAR, NULL::BIGINT, "
+             "NULL::VARCHAR, NULL::VARCHAR {source} RETURNING move.id")
 ISSUE_AT_ONCE = (
     "WITH leg0 AS (" + _TAKE_LEG.format(l="l0", after="") + "), "
     "value_out AS (" + VALUE_OUT.replace(" RETURNING", " AND EXISTS (SELECT 1 FROM leg0) RETURNING") + "), "
@@ -150,7 +150,7 @@ def create_app() -> Flask:
     def take_out(c, part, loc, qty, now, doc_type, key, doc_no=None):
         dst = counterparty(c, "@CUSTOMER")
         have, cost, move_id = c.execute(ISSUE_AT_ONCE, {
-            "p": part[0], "l0": loc[0], "n": qty, "t": now, "s": loc[3], "src": loc[0], "dst": dst,
+            "p": part[0], "l0": loc[0], "n": qty, "t": now, "at": now, "s": loc[3], "src": loc[0], "dst": dst,
             "doc_type": doc_type, "doc_no": doc_no, "actor": "bench", "key": key}).fetchone()
         if have is None:
             raise Refused(409, "insufficient_stock")
@@ -180,7 +180,8 @@ def create_app() -> Flask:
         qty = data["qty"]
         first = "take" if src[0] < dst[0] else "put"  # location-id order, as the ledger
         row = c.execute(TRANSFER_AT_ONCE[first], {
-            "p": part[0], "l0": min(src[0], dst[0]), "l1": max(src[0], dst[0]), "n": qty, "t": now, "c": part[3],
+            "p": part[0], "l0": min(src[0], dst[0]), "l1": max(src[0], dst[0]), "n": qty, "t": now, "at": now,
+            "c": part[3],
             "src": src[0], "dst": dst[0], "doc_type": "transfer", "doc_no": None, "actor": "bench",
             "key": key}).fetchone()
         if None in row:
@@ -202,8 +203,9 @@ def create_app() -> Flask:
         src = counterparty(c, "@SUPPLIER")
         cost = part[3]
         have, _, move_id = c.execute(RECEIVE_AT_ONCE, {
-            "p": part[0], "l0": loc[0], "n": qty, "t": now, "s": "NEW", "v": cost * qty, "c": cost, "src": src,
-            "dst": loc[0], "doc_type": "receipt", "doc_no": doc_no, "actor": "bench", "key": key}).fetchone()
+            "p": part[0], "l0": loc[0], "n": qty, "t": now, "at": now, "s": "NEW", "v": cost * qty, "c": cost,
+            "src": src, "dst": loc[0], "doc_type": "receipt", "doc_no": doc_no, "actor": "bench",
+            "key": key}).fetchone()
         return {"move_id": move_id, "part_number": part[1], "location": loc[1], "qty": qty, "qty_on_hand": have,
                 "unit_cost": f"{cost:.4f}", "doc_no": doc_no}
 

@@ -163,3 +163,23 @@ def test_a_transfer_reads_its_part_and_both_bins_in_one_statement(any_db_url):
             ledger.transfer(s, part_number="AO-404", from_location=a.code, to_location="N-O04-99", qty=1,
                             actor="t")
         s.rollback()
+
+
+def test_a_backdated_move_keeps_its_time_and_the_balance_says_when_it_changed(any_db_url):
+    """`at` (a technician's visit booked later, the demo's history) dates the move; the cached balance's
+    `updated_at` is when it changed, on both paths."""
+    from datetime import timedelta
+
+    from warehouse.db import utcnow
+
+    with _session(any_db_url) as s:
+        make_part(s, part_number="AO-5")
+        a = make_bin(s, "N-O05-01")
+        ledger.receive(s, part_number="AO-5", location=a.code, qty=3, actor="t")
+        s.commit()
+        then, start = utcnow() - timedelta(days=3), utcnow()
+        posted = ledger.post_move(s, part=ledger.part_ref(s, "AO-5"), qty=1, src=ledger.loc_ref(s, a.code),
+                                  dst=ledger.loc_ref(s, "@CUSTOMER"), doc_type="issue", actor="t", at=then)
+        s.commit()
+        assert s.scalar(select(Move.created_at).where(Move.id == posted.id)) == then
+        assert s.scalar(select(Balance.updated_at).where(Balance.location_id == a.id)) >= start

@@ -118,19 +118,28 @@ def _upserts(conn) -> tuple:
     name = conn.dialect.name
     if name not in _UPSERTS:
         ins = insert_for(conn)
-        b = ins(_bal).values(part_id=bindparam("p"), location_id=bindparam("l"), qty=bindparam("n"), card_qty=0,
-                             updated_at=bindparam("t"))
-        b = b.on_conflict_do_update(index_elements=[_bal.c.part_id, _bal.c.location_id],
-                                    set_={"qty": _bal.c.qty + b.excluded.qty, "updated_at": b.excluded.updated_at}
-                                    ).returning(_bal.c.qty)
-        v = ins(_val).values(part_id=bindparam("p"), store=bindparam("s"), qty=bindparam("n"),
-                             value=bindparam("v", type_=COST), last_cost=bindparam("c", type_=COST))
-        v = v.on_conflict_do_update(index_elements=[_val.c.part_id, _val.c.store],
-                                    set_={"qty": _val.c.qty + v.excluded.qty,
-                                          "value": sql_value_plus(_val.c.value, v.excluded.value),
-                                          "last_cost": v.excluded.last_cost})
-        _UPSERTS[name] = (b, v)
+        b = _put_on_conflict(ins(_bal).values(part_id=bindparam("p"), location_id=bindparam("l"),
+                                              qty=bindparam("n"), card_qty=0, updated_at=bindparam("t")))
+        v = _value_in_on_conflict(ins(_val).values(part_id=bindparam("p"), store=bindparam("s"), qty=bindparam("n"),
+                                                   value=bindparam("v", type_=COST),
+                                                   last_cost=bindparam("c", type_=COST)))
+        _UPSERTS[name] = (b.returning(_bal.c.qty), v)
     return _UPSERTS[name]
+
+
+def _put_on_conflict(ins):
+    """A balance put: a new row, or the quantity added to the existing one."""
+    return ins.on_conflict_do_update(index_elements=[_bal.c.part_id, _bal.c.location_id],
+                                     set_={"qty": _bal.c.qty + ins.excluded.qty,
+                                           "updated_at": ins.excluded.updated_at})
+
+
+def _value_in_on_conflict(ins):
+    """Value into a store: a new valuation, or quantity and value added to it (the value exact, ledger.cost)."""
+    return ins.on_conflict_do_update(index_elements=[_val.c.part_id, _val.c.store],
+                                     set_={"qty": _val.c.qty + ins.excluded.qty,
+                                           "value": sql_value_plus(_val.c.value, ins.excluded.value),
+                                           "last_cost": ins.excluded.last_cost})
 
 
 def part_ref(session: Session, part_number: str) -> PartRef:
@@ -251,7 +260,7 @@ def _post_at_once(conn, part, legs: list, out: bool, into: bool, cost: Decimal |
     each step's result or NULL, so a refusal names its step as the step-by-step path does. (A move between two
     stores, valued out of one and into the other at the cost just taken, keeps the step-by-step path.)"""
     qty = row["qty"]
-    params = {"p": part.id, "n": qty, "t": row["created_at"]}
+    params = {"p": part.id, "n": qty, "t": utcnow()}  # the balances' updated_at; the move keeps its own time
     for i, (loc, _sign) in enumerate(legs):
         params[f"l{i}"] = loc.id
     if out:
@@ -281,8 +290,8 @@ def _post_at_once(conn, part, legs: list, out: bool, into: bool, cost: Decimal |
 
 
 AT_ONCE_DIALECTS = frozenset({"postgresql"})  # SQLite has no data-modifying CTEs: it takes the steps
-_MOVE_BINDS = ("from_location_id", "to_location_id", "doc_type", "doc_no", "actor", "device", "idempotency_key",
-               "reverses_id", "note", "lot")
+_MOVE_BINDS = ("from_location_id", "to_location_id", "doc_type", "doc_no", "actor", "device", "created_at",
+               "idempotency_key", "reverses_id", "note", "lot")
 _AT_ONCE: dict[tuple, object] = {}
 
 
@@ -309,12 +318,9 @@ def _build_at_once(signs: tuple, valuation: str | None, average: bool, *, upsert
             step = after_last(update(_bal).where(_bal.c.part_id == p, _bal.c.location_id == loc, _bal.c.qty >= n)
                               .values(qty=_bal.c.qty - n, updated_at=t)).returning(_bal.c.qty)
         else:
-            ins = upsert(_bal).from_select(["part_id", "location_id", "qty", "card_qty", "updated_at"],
-                                              after_last(select(p, loc, n, literal_column("0"), t)))
-            step = ins.on_conflict_do_update(
-                index_elements=[_bal.c.part_id, _bal.c.location_id],
-                set_={"qty": _bal.c.qty + ins.excluded.qty, "updated_at": ins.excluded.updated_at},
-            ).returning(_bal.c.qty)
+            step = _put_on_conflict(upsert(_bal).from_select(
+                ["part_id", "location_id", "qty", "card_qty", "updated_at"],
+                after_last(select(p, loc, n, literal_column("0"), t)))).returning(_bal.c.qty)
         steps.append(step.cte(f"leg{i}"))
     answer = [select(leg.c.qty).scalar_subquery() for leg in steps]
     cost = bindparam("c", type_=COST)
@@ -325,18 +331,14 @@ def _build_at_once(signs: tuple, valuation: str | None, average: bool, *, upsert
         answer.append(select(cost).scalar_subquery())
     elif valuation == "in":
         s, v = bindparam("s", type_=_val.c.store.type), bindparam("v", type_=COST)
-        ins = upsert(_val).from_select(["part_id", "store", "qty", "value", "last_cost"],
-                                          after_last(select(p, s, n, v, cost)))
-        steps.append(ins.on_conflict_do_update(
-            index_elements=[_val.c.part_id, _val.c.store],
-            set_={"qty": _val.c.qty + ins.excluded.qty, "value": sql_value_plus(_val.c.value, ins.excluded.value),
-                  "last_cost": ins.excluded.last_cost},
+        steps.append(_value_in_on_conflict(upsert(_val).from_select(
+            ["part_id", "store", "qty", "value", "last_cost"], after_last(select(p, s, n, v, cost))),
         ).returning(_val.c.qty).cte("value_in"))
         answer.append(select(steps[-1].c.qty).scalar_subquery())
-    values = [p, n, cost, t] + [bindparam(f"m_{k}", type_=_mov.c[k].type) for k in _MOVE_BINDS]
+    values = [p, n, cost] + [bindparam(f"m_{k}", type_=_mov.c[k].type) for k in _MOVE_BINDS]
     source = select(*values)
     source = source.select_from(steps[-1]) if valuation == "out" else after_last(source)
-    move = insert(_mov).from_select(["part_id", "qty", "unit_cost", "created_at", *_MOVE_BINDS], source)
+    move = insert(_mov).from_select(["part_id", "qty", "unit_cost", *_MOVE_BINDS], source)
     answer.append(select(move.returning(_mov.c.id).cte("move").c.id).scalar_subquery())
     return select(*answer)
 
