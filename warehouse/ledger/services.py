@@ -185,9 +185,19 @@ def _take(conn, part, loc, qty: int) -> int:
     """Decrement a cached balance only if enough is there; the row lock makes it race-free."""
     new_qty = hot(conn, _TAKE, {"p": part.id, "l": loc.id, "n": qty, "t": utcnow()}).scalar()
     if new_qty is None:
-        have = hot(conn, _HAVE, {"p": part.id, "l": loc.id}).scalar() or 0
-        raise InsufficientStock(part_number=part.part_number, location=loc.code, on_hand=have, requested=qty)
+        raise _short(conn, part, loc, qty)
     return new_qty
+
+
+def _short(conn, part, loc, qty: int) -> InsufficientStock:
+    """The refusal of a take: what the bin holds against what was asked."""
+    have = hot(conn, _HAVE, {"p": part.id, "l": loc.id}).scalar() or 0
+    return InsufficientStock(part_number=part.part_number, location=loc.code, on_hand=have, requested=qty)
+
+
+def _valuation_short(part, store: str, qty: int) -> InsufficientStock:
+    """Only reachable if balance and valuation disagree, which check_ledger reports."""
+    return InsufficientStock(reason="valuation", store=store, part_number=part.part_number, requested=qty)
 
 
 def _put(conn, part, loc, qty: int) -> int:
@@ -204,8 +214,8 @@ def _value_out(conn, part, store: str, qty: int, unit_cost: Decimal | None) -> D
     if unit_cost is not None:
         params["c"] = unit_cost
     cost = hot(conn, _VALUE_OUT[unit_cost is None], params).scalar()
-    if cost is None:  # only reachable if balance and valuation disagree, which check_ledger reports
-        raise InsufficientStock(reason="valuation", store=store, part_number=part.part_number, requested=qty)
+    if cost is None:
+        raise _valuation_short(part, store, qty)
     return round_cost(cost)
 
 
@@ -233,8 +243,8 @@ def post_move(session: Session, *, part, qty: int, src, dst, doc_type: str, acto
                idempotency_key=idempotency_key, reverses_id=reverses_id, note=note, lot=lot)
     try:
         if conn.dialect.name in AT_ONCE_DIALECTS and not (out and into):
-            return _post_at_once(conn, part, legs, out, into, cost, {**row, "src_store": src.store,
-                                                                      "dst_store": dst.store})
+            return _post_at_once(conn, part, legs, out, into, cost, row,
+                                 store=src.store if out else dst.store)
         on_hand = {}
         for loc, sign in legs:
             on_hand[loc.id] = (_take if sign < 0 else _put)(conn, part, loc, qty)
@@ -252,38 +262,38 @@ def post_move(session: Session, *, part, qty: int, src, dst, doc_type: str, acto
     return PostedMove(move_id, part.id, qty, cost, doc_type, doc_no, on_hand)
 
 
-def _post_at_once(conn, part, legs: list, out: bool, into: bool, cost: Decimal | None, row: dict) -> PostedMove:
+def _post_at_once(conn, part, legs: list, out: bool, into: bool, cost: Decimal | None, row: dict, *,
+                  store: str | None) -> PostedMove:
     """`post_move` on PostgreSQL in one statement: the balance changes, the valuation and the move INSERT as
     data-modifying CTEs, one round trip where there were three or four, with the same checks. Each step reads the
     one before it (an EXISTS on its CTE), which makes PostgreSQL run them in that order: the balances are still
     locked in location-id order, and a refused step leaves the later ones undone. The statement answers one row,
     each step's result or NULL, so a refusal names its step as the step-by-step path does. (A move between two
-    stores, valued out of one and into the other at the cost just taken, keeps the step-by-step path.)"""
+    stores, valued out of one and into the other at the cost just taken, keeps the step-by-step path.) `store`: the
+    store valued out of (`out`) or into (`into`)."""
     qty = row["qty"]
     params = {"p": part.id, "n": qty, "t": utcnow()}  # the balances' updated_at; the move keeps its own time
     for i, (loc, _sign) in enumerate(legs):
         params[f"l{i}"] = loc.id
     if out:
-        params["s"] = row["src_store"]
+        params["s"] = store
         if cost is not None:  # a reversal: out at the original's cost, not the moving average
             params["c"] = cost
     else:
         cost = round_cost(part.standard_cost if cost is None else cost)
         params["c"] = cost
         if into:
-            params.update(s=row["dst_store"], v=cost * qty)
+            params.update(s=store, v=cost * qty)
     for k in _MOVE_BINDS:
         params[f"m_{k}"] = row[k]
     shape = (tuple(sign for _loc, sign in legs), "out" if out else "in" if into else None, "c" not in params)
     got = hot(conn, _at_once(conn, shape), params).first()
     for i, (loc, _sign) in enumerate(legs):
         if got[i] is None:  # the first refused step: only a take can refuse (a put always lands)
-            have = hot(conn, _HAVE, {"p": part.id, "l": loc.id}).scalar() or 0
-            raise InsufficientStock(part_number=part.part_number, location=loc.code, on_hand=have, requested=qty)
+            raise _short(conn, part, loc, qty)
     if out:
-        if got[-2] is None:  # only reachable if balance and valuation disagree, which check_ledger reports
-            raise InsufficientStock(reason="valuation", store=params["s"], part_number=part.part_number,
-                                    requested=qty)
+        if got[-2] is None:
+            raise _valuation_short(part, store, qty)
         cost = round_cost(got[-2])
     on_hand = {loc.id: got[i] for i, (loc, _sign) in enumerate(legs)}
     return PostedMove(got[-1], part.id, qty, cost, row["doc_type"], row["doc_no"], on_hand)
