@@ -10,10 +10,11 @@ refuses.
 - `POST /floor/issue`, `/floor/scan`, `/floor/transfer`, `/floor/receive`: one floor per operation. The request
   body is the project's (`part_number`/`code`, `location`, …, `qty`), the answer the same fields.
 
-Each floor: idempotency look-up (a hit replays the stored answer), the part and bin look-up, one statement for the
-move (the conditional balance UPDATE — a refusal answers 409 —, the valuation at moving-average cost (issue, scan)
-or its upsert (receive), the move INSERT, as the project's data-modifying CTEs), the idempotency record INSERT,
-COMMIT — statement for statement what `POST /api/v1/stock/…` runs on PostgreSQL.
+Each floor: the part and bin look-up, one statement for the move (the conditional balance UPDATE — a refusal
+answers 409 —, the valuation at moving-average cost (issue, scan) or its upsert (receive), the move INSERT, as the
+project's data-modifying CTEs), the idempotency record INSERT, COMMIT — statement for statement what
+`POST /api/v1/stock/…` runs on PostgreSQL. As there, the key is looked up only when a request fails (a refusal, or
+a retry's unique key): a stored answer is replayed.
 """
 from __future__ import annotations
 
@@ -26,9 +27,8 @@ from datetime import datetime, timezone
 import psycopg
 from flask import Flask, jsonify, request
 
-IDEM_GET = ("SELECT idempotency_record.key, idempotency_record.request_hash, idempotency_record.status, "
-            "idempotency_record.body, idempotency_record.created_at FROM idempotency_record "
-            "WHERE idempotency_record.key = %(k)s::VARCHAR")
+IDEM_GET = ("SELECT idempotency_record.request_hash, idempotency_record.status, idempotency_record.body FROM "
+            "idempotency_record WHERE idempotency_record.key = %(k)s::VARCHAR")
 IDEM_PUT = ("INSERT INTO idempotency_record (key, request_hash, status, body, created_at) VALUES (%(key)s::VARCHAR, "
             "%(h)s::VARCHAR, %(s)s::INTEGER, %(b)s::VARCHAR, %(t)s::TIMESTAMP WITH TIME ZONE)")
 PART_AND_BIN = ("SELECT part.id, part.part_number, part.name, part.standard_cost, location.id AS id_1, location.code, "
@@ -131,17 +131,21 @@ def create_app() -> Flask:
         fingerprint = hashlib.sha256(b"POST " + request.path.encode() + b"\n" + body).hexdigest()
         c = cursor()
         try:
-            hit = c.execute(IDEM_GET, {"k": key}).fetchone()
-            if hit is not None:
-                c.connection.rollback()
-                return app.response_class(hit[3], status=hit[2], mimetype="application/json")
             now = datetime.now(timezone.utc)
             answer = op(c, data, key, now)
             c.execute(IDEM_PUT, {"key": key, "h": fingerprint, "s": status, "b": json.dumps(answer), "t": now})
             c.connection.commit()
-        except Refused as exc:
+        except (Refused, psycopg.errors.UniqueViolation) as exc:
+            c.connection.rollback()  # a retry (its key's move or record is there) or a refusal: the record answers
+            hit = c.execute(IDEM_GET, {"k": key}).fetchone()
             c.connection.rollback()
-            return jsonify({"error": {"code": exc.code}}), exc.status
+            if hit is not None:
+                if hit[0] != fingerprint:
+                    return jsonify({"error": {"code": "conflict"}}), 409
+                return app.response_class(hit[2], status=hit[1], mimetype="application/json")
+            if isinstance(exc, Refused):
+                return jsonify({"error": {"code": exc.code}}), exc.status
+            raise
         except BaseException:
             c.connection.rollback()
             raise

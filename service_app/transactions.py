@@ -41,19 +41,26 @@ class Replay:
     body: Any
 
 
-def run_write(session: Session, fn: Callable[[str | None], Any], *, idem: Idempotency | None = None):
+def run_write(session: Session, fn: Callable[[str | None], Any], *, idem: Idempotency | None = None,
+              look_first: bool = True):
     """Run `fn(key)` (one use case) in one transaction and return its result, or a `Replay`.
 
     `fn` receives the user-scoped idempotency key (None without one) to stamp on what it writes (moves carry it in
     a unique column, so even a lost answer cannot post twice). With `idem`, the answer is stored in the same
     transaction as the change, so a crash in between leaves neither. Domain errors propagate after the rollback.
+
+    `look_first=False` skips the look-up before the use case (a round trip on every request, for the rare retry):
+    a retry then fails where its key is written a second time (the record's primary key, or a move's unique key
+    before it), or on a refusal the state now gives (the stock it took is gone), and is answered from the record
+    after the rollback as before. For use cases whose writes all roll back with the transaction (the stock path:
+    `api.common.lean_write`); a retry then costs a gap in a document counter kept outside it.
     """
-    if idem is not None and (hit := idempotency.lookup(session, idem.key, idem.fingerprint)) is not None:
+    if idem is not None and look_first and (hit := idempotency.lookup(session, idem.key, idem.fingerprint)):
         session.rollback()
         return Replay(*hit)
     try:
-        if idem is not None:
-            idempotency.mark_checked(session, idem.key)  # the use case need not look for the key's move again
+        if idem is not None:  # the use case need not look for the key's move: a twin is answered from the record
+            idempotency.mark_checked(session, idem.key)
         result = fn(idem.key if idem else None)
         if idem is not None:
             idempotency.remember(session, idem.key, idem.fingerprint, idem.status, result)
@@ -62,7 +69,8 @@ def run_write(session: Session, fn: Callable[[str | None], Any], *, idem: Idempo
     except (IntegrityError, DomainError) as exc:
         idempotency.mark_checked(session, None)
         session.rollback()
-        # A concurrent twin with the same key won the race: answer as it did.
+        # A concurrent twin with the same key won the race, or (not looked up first) this is a retry: answer as
+        # the first did.
         if idem is not None and (hit := idempotency.lookup(session, idem.key, idem.fingerprint)) is not None:
             session.rollback()
             return Replay(*hit)

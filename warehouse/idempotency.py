@@ -1,7 +1,8 @@
 """Stored answers to requests that carried an `Idempotency-Key`, so a retried request changes nothing more.
 
 The record is written in the same transaction as the change it answers for: either both commit or neither. A
-concurrent duplicate fails on the primary key and its transaction rolls back, then it replays the stored answer.
+concurrent duplicate (and, where the frame does not look first, any retry) fails on the primary key and its
+transaction rolls back, then it replays the stored answer.
 """
 from __future__ import annotations
 
@@ -51,14 +52,15 @@ def remember(session: Session, key: str, fingerprint: str, status: int, body: di
                                              "body": json.dumps(body, ensure_ascii=False), "created_at": utcnow()})
 
 
-# The write frame looks a key up before it runs the use case; while that transaction lasts, the use case need not
-# look for the key's move again (a move and its record are committed together, and a concurrent twin still fails on
-# the moves' unique key and is answered from the record by the frame).
+# The write frame answers a key already used from its record: it looks the key up before it runs the use case, or
+# (the stock path) after the use case fails. While that transaction lasts, the use case need not look for the
+# key's move itself (a move and its record are committed together, and a twin fails on the moves' unique key and
+# is answered from the record by the frame).
 _CHECKED = "idempotency_checked"
 
 
 def mark_checked(session: Session, key: str | None) -> None:
-    """The frame found no record of `key` in this transaction (None: forget it)."""
+    """The frame answers a twin of `key` from its record in this transaction (None: forget it)."""
     if key is None:
         session.info.pop(_CHECKED, None)
     else:
@@ -66,5 +68,5 @@ def mark_checked(session: Session, key: str | None) -> None:
 
 
 def checked(session: Session, key: str) -> bool:
-    """Whether the frame has just looked `key` up and found nothing, in this transaction."""
+    """Whether the frame answers a twin of `key` itself, in this transaction."""
     return session.info.get(_CHECKED) == key

@@ -140,8 +140,9 @@ def test_a_gs1_receipt_keeps_the_suppliers_lot_at_no_extra_statement(shelf):
 
 
 def test_the_scan_endpoint_sends_the_floors_statements(client, auth, app):
-    """Through the API with an Idempotency-Key: the frame's look-up of the key, part, bin, balance, valuation, the
-    move and the key's record — the ledger does not look for the key's move again (the frame just did)."""
+    """Through the API with an Idempotency-Key: part, bin, balance, valuation, the move and the key's record. The
+    stock path's frame looks the key up only when a request fails (a retry fails on the key's unique move or
+    record), and the ledger does not look for the key's move either."""
     from service_app.extensions import db
 
     with app.app_context():
@@ -157,6 +158,11 @@ def test_the_scan_endpoint_sends_the_floors_statements(client, auth, app):
     with statements(engine) as sent:
         r = client.post("/api/v1/scan", json=body, headers={**h, "Idempotency-Key": "scan-2"})
     assert r.status_code == 200 and r.json["qty_on_hand"] == 3
-    assert verbs(sent) == ["SELECT idempotency_record", "SELECT part", "SELECT location",
+    assert verbs(sent) == ["SELECT part", "SELECT location",
                            *move_steps(engine, "UPDATE balance", "UPDATE valuation", "INSERT move"),
                            "INSERT idempotency_record"], sent
+    with statements(engine) as sent:  # the retry: the same statements up to the move's unique key, then the record
+        again = client.post("/api/v1/scan", json=body, headers={**h, "Idempotency-Key": "scan-2"})
+    assert again.json == r.json and again.headers["Idempotent-Replay"] == "true"
+    assert verbs(sent)[:2] == ["SELECT part", "SELECT location"] and verbs(sent)[-1] == "SELECT idempotency_record"
+    assert "INSERT idempotency_record" not in verbs(sent), sent

@@ -354,8 +354,8 @@ def _build_at_once(signs: tuple, valuation: str | None, average: bool, *, upsert
 
 
 def _replay(session: Session, key: str | None, part, location) -> Posted | None:
-    """The move an earlier call with this key posted, answered again; not looked for when the write frame has just
-    found no record of the key in this transaction (a move and its record commit together)."""
+    """The move an earlier call with this key posted, answered again; not looked for when the write frame answers
+    a twin of the key from its record (a move and its record commit together)."""
     if key is None or idempotency.checked(session, key):
         return None
     conn = session.connection()
