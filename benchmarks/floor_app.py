@@ -11,10 +11,10 @@ refuses.
   body is the project's (`part_number`/`code`, `location`, …, `qty`), the answer the same fields.
 
 Each floor: the part and bin look-up, one statement for the move (the conditional balance UPDATE — a refusal
-answers 409 —, the valuation at moving-average cost (issue, scan) or its upsert (receive), the move INSERT, as the
-project's data-modifying CTEs), the idempotency record INSERT, COMMIT — statement for statement what
-`POST /api/v1/stock/…` runs on PostgreSQL. As there, the key is looked up only when a request fails (a refusal, or
-a retry's unique key): a stored answer is replayed.
+answers 409 —, the valuation at moving-average cost (issue, scan) or its upsert (receive), the move INSERT and a
+receipt's note, as the project's data-modifying CTEs), the idempotency record INSERT, COMMIT — statement for
+statement what `POST /api/v1/stock/…` runs on PostgreSQL. As there, the key is looked up only when a request fails
+(a refusal, or a retry's unique key): a stored answer is replayed.
 """
 from __future__ import annotations
 
@@ -56,9 +56,6 @@ VALUE_OUT = (f"UPDATE valuation SET qty=(valuation.qty - %(n)s::INTEGER), value=
              f"%(n)s::INTEGER RETURNING valuation.last_cost")
 SEQ_NEXT = ("INSERT INTO doc_sequence (prefix, last) VALUES (%(prefix)s::VARCHAR, 1) ON CONFLICT (prefix) DO UPDATE "
             "SET last = (doc_sequence.last + 1) RETURNING doc_sequence.last")
-DOCUMENT = ("INSERT INTO document (doc_no, doc_type, store, counterparty, reference, note, created_by, created_at) "
-            "VALUES (%(doc_no)s::VARCHAR, 'receipt', 'NEW', NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, "
-            "%(actor)s::VARCHAR, %(t)s::TIMESTAMP WITH TIME ZONE) RETURNING document.id")
 COUNTERPARTY = "SELECT id FROM location WHERE code = %(code)s"
 
 # On PostgreSQL the project posts a move in one statement (warehouse.ledger.services._post_at_once): the balance
@@ -88,8 +85,13 @@ TRANSFER_AT_ONCE = {  # by which end has the lower location id: the source (take
     "move AS (" + _MOVE_LEG.format(cost="%(c)s", source="WHERE " + _AFTER.format("leg1")) + ") "
     "SELECT (SELECT qty FROM leg0), (SELECT qty FROM leg1), (SELECT id FROM move)"
     for first in ("take", "put")}
+# The receipt's note is inserted by the same statement (an unread data-modifying CTE).
+_DOCUMENT = ("INSERT INTO document (doc_no, doc_type, store, counterparty, reference, note, created_by, created_at) "
+             "VALUES (%(doc_no)s::VARCHAR, 'receipt', 'NEW', NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, "
+             "%(actor)s::VARCHAR, %(t)s::TIMESTAMP WITH TIME ZONE)")
 RECEIVE_AT_ONCE = (
-    "WITH leg0 AS (" + _PUT_LEG.format(l="l0", after="") + "), "
+    "WITH doc AS (" + _DOCUMENT + "), "
+    "leg0 AS (" + _PUT_LEG.format(l="l0", after="") + "), "
     "value_in AS (INSERT INTO valuation (part_id, store, qty, value, last_cost) SELECT %(p)s::INTEGER, "
     "%(s)s::VARCHAR, %(n)s::INTEGER, %(v)s, %(c)s WHERE EXISTS (SELECT 1 FROM leg0) ON CONFLICT (part_id, store) DO "
     "UPDATE SET qty = (valuation.qty + excluded.qty), value = ((CAST(round(valuation.value * 10000) AS BIGINT) + "
@@ -203,7 +205,6 @@ def create_app() -> Flask:
         seq = local.seq
         n = seq.execute(SEQ_NEXT, {"prefix": prefix}).fetchone()[0]
         doc_no = f"{prefix}-{n:04d}"
-        c.execute(DOCUMENT, {"doc_no": doc_no, "actor": "bench", "t": now})
         src = counterparty(c, "@SUPPLIER")
         cost = part[3]
         have, _, move_id = c.execute(RECEIVE_AT_ONCE, {

@@ -99,6 +99,25 @@ def test_a_scan_issue_sends_its_statements(shelf):
                            *move_steps(shelf.get_bind(), "UPDATE balance", "UPDATE valuation", "INSERT move")], sent
 
 
+def test_a_scan_receipt_sends_its_statements(shelf):
+    """A receipt numbers its note (the counter: on PostgreSQL on its own autocommit connection) and writes the note
+    with the move: on PostgreSQL inside the move's one statement, so a receipt costs one round trip more than an
+    issue, the counter's."""
+    from warehouse.documents.models import Document
+
+    scan_step(shelf, code="AC-100", mode="receive", location="N-A01-01", actor="clerk")
+    shelf.commit()
+    with statements(shelf.get_bind()) as sent:
+        answer = scan_step(shelf, code="AC-100", mode="receive", location="N-A01-01", actor="clerk",
+                           idempotency_key="k1")
+    shelf.commit()
+    assert verbs(sent) == ["SELECT part", "SELECT location", "SELECT move", "INSERT doc_sequence",
+                           *move_steps(shelf.get_bind(), "INSERT document", "INSERT balance", "INSERT valuation",
+                                       "INSERT move")], sent
+    doc = shelf.query(Document).filter_by(doc_no=answer["doc_no"]).one()
+    assert (doc.doc_type, doc.store, doc.created_by) == ("receipt", "NEW", "clerk")
+
+
 def test_the_scan_endpoint_reads_the_part_once(client, auth, app):
     from service_app.extensions import db
 

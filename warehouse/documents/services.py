@@ -63,14 +63,23 @@ def open_document(session: Session, *, doc_type: str, actor: str, store: str | N
     return doc
 
 
-def new_document(session: Session, *, doc_type: str, actor: str, store: str | None = None,
-                 reference: str | None = None) -> str:
-    """`open_document` for the ledger's hot path (a receipt scan): one Core INSERT, no ORM object; its number."""
-    doc_no = day_number(session, DOC_PREFIX[doc_type])
-    hot(session.connection(), _INSERT_DOCUMENT, {
-        "doc_no": doc_no, "doc_type": doc_type, "store": store, "counterparty": None, "reference": reference,
-        "note": None, "created_by": actor, "created_at": utcnow()})
-    return doc_no
+DOCUMENT_COLUMNS = ("doc_no", "doc_type", "store", "counterparty", "reference", "note", "created_by", "created_at")
+
+
+def document_row(session: Session, *, doc_type: str, actor: str, store: str | None = None,
+                 reference: str | None = None) -> dict:
+    """A new document for the ledger's hot path (a receipt scan), numbered but not yet written: its row
+    (`DOCUMENT_COLUMNS`), for `insert_document`, or for a receipt on PostgreSQL to insert in its move's one
+    statement (ledger.services._post_at_once)."""
+    return {"doc_no": day_number(session, DOC_PREFIX[doc_type]), "doc_type": doc_type, "store": store,
+            "counterparty": None, "reference": reference, "note": None, "created_by": actor,
+            "created_at": utcnow()}
+
+
+def insert_document(conn, row: dict) -> str:
+    """A `document_row` written: one Core INSERT, no ORM object; its number."""
+    hot(conn, _INSERT_DOCUMENT, row)
+    return row["doc_no"]
 
 
 def get_document(session: Session, doc_no: str) -> Document | None:

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from warehouse.catalog.models import Part
 from warehouse.catalog.services import money
 from warehouse.db import COST, hot, insert_for, utcnow
-from warehouse.documents.services import get_document, new_document
+from warehouse.documents.models import Document
+from warehouse.documents.services import DOCUMENT_COLUMNS, document_row, get_document, insert_document
 from warehouse import idempotency
 from warehouse.accounts.roles import store_allowed
 from warehouse.errors import (AlreadyReversed, Conflict, Forbidden, InsufficientStock, NotFound, UnknownLocation,
@@ -57,6 +58,7 @@ def check_qty(qty) -> int:
 # on the session's connection: no ORM unit of work, no expression building per call. ORM objects and these refs are
 # interchangeable as arguments (same attribute names).
 _bal, _val, _mov = Balance.__table__, Valuation.__table__, Move.__table__
+_doc = Document.__table__
 _part_t, _loc_t = Part.__table__, Location.__table__
 
 
@@ -226,9 +228,10 @@ def _value_in(conn, part, store: str, qty: int, unit_cost: Decimal) -> None:
 def post_move(session: Session, *, part, qty: int, src, dst, doc_type: str, actor: str,
               doc_no: str | None = None, device: str | None = None, unit_cost: Decimal | None = None,
               idempotency_key: str | None = None, reverses_id: int | None = None, note: str | None = None,
-              at: datetime | None = None, lot: str | None = None) -> PostedMove:
+              at: datetime | None = None, lot: str | None = None, document: dict | None = None) -> PostedMove:
     """The single writer of the ledger (parts and locations as ORM objects or refs). Raises a DomainError on
-    refusal; the caller then rolls back, so nothing is written."""
+    refusal; the caller then rolls back, so nothing is written. `document`: a new document's row
+    (documents.document_row), written with the move."""
     check_qty(qty)
     if src.id == dst.id:
         raise ValidationError(field="to", reason="same_location", location=src.code)
@@ -244,7 +247,9 @@ def post_move(session: Session, *, part, qty: int, src, dst, doc_type: str, acto
     try:
         if conn.dialect.name in AT_ONCE_DIALECTS and not (out and into):
             return _post_at_once(conn, part, legs, out, into, cost, row,
-                                 store=src.store if out else dst.store)
+                                 store=src.store if out else dst.store, document=document)
+        if document is not None:
+            insert_document(conn, document)
         on_hand = {}
         for loc, sign in legs:
             on_hand[loc.id] = (_take if sign < 0 else _put)(conn, part, loc, qty)
@@ -263,14 +268,14 @@ def post_move(session: Session, *, part, qty: int, src, dst, doc_type: str, acto
 
 
 def _post_at_once(conn, part, legs: list, out: bool, into: bool, cost: Decimal | None, row: dict, *,
-                  store: str | None) -> PostedMove:
+                  store: str | None, document: dict | None = None) -> PostedMove:
     """`post_move` on PostgreSQL in one statement: the balance changes, the valuation and the move INSERT as
     data-modifying CTEs, one round trip where there were three or four, with the same checks. Each step reads the
     one before it (an EXISTS on its CTE), which makes PostgreSQL run them in that order: the balances are still
     locked in location-id order, and a refused step leaves the later ones undone. The statement answers one row,
     each step's result or NULL, so a refusal names its step as the step-by-step path does. (A move between two
     stores, valued out of one and into the other at the cost just taken, keeps the step-by-step path.) `store`: the
-    store valued out of (`out`) or into (`into`)."""
+    store valued out of (`out`) or into (`into`); `document`: a new document's row, inserted by the statement too."""
     qty = row["qty"]
     params = {"p": part.id, "n": qty, "t": utcnow()}  # the balances' updated_at; the move keeps its own time
     for i, (loc, _sign) in enumerate(legs):
@@ -286,7 +291,11 @@ def _post_at_once(conn, part, legs: list, out: bool, into: bool, cost: Decimal |
             params.update(s=store, v=cost * qty)
     for k in _MOVE_BINDS:
         params[f"m_{k}"] = row[k]
-    shape = (tuple(sign for _loc, sign in legs), "out" if out else "in" if into else None, "c" not in params)
+    if document is not None:
+        for k in DOCUMENT_COLUMNS:
+            params[f"d_{k}"] = document[k]
+    shape = (tuple(sign for _loc, sign in legs), "out" if out else "in" if into else None, "c" not in params,
+             document is not None)
     got = hot(conn, _at_once(conn, shape), params).first()
     for i, (loc, _sign) in enumerate(legs):
         if got[i] is None:  # the first refused step: only a take can refuse (a put always lands)
@@ -307,14 +316,14 @@ _AT_ONCE: dict[tuple, object] = {}
 
 def _at_once(conn, shape: tuple):
     """The one statement of `_post_at_once` for a shape of move: (the balance legs' signs in location-id order,
-    the valuation: "out", "in" or None, out at the moving average?), built once."""
+    the valuation: "out", "in" or None, out at the moving average?, with a new document?), built once."""
     stmt = _AT_ONCE.get(shape)
     if stmt is None:
         stmt = _AT_ONCE[shape] = _build_at_once(*shape, upsert=insert_for(conn))
     return stmt
 
 
-def _build_at_once(signs: tuple, valuation: str | None, average: bool, *, upsert):
+def _build_at_once(signs: tuple, valuation: str | None, average: bool, document: bool, *, upsert):
     p, n = bindparam("p", type_=_bal.c.part_id.type), bindparam("n", type_=_bal.c.qty.type)
     t = bindparam("t", type_=_bal.c.updated_at.type)
     steps: list = []
@@ -350,7 +359,11 @@ def _build_at_once(signs: tuple, valuation: str | None, average: bool, *, upsert
     source = source.select_from(steps[-1]) if valuation == "out" else after_last(source)
     move = insert(_mov).from_select(["part_id", "qty", "unit_cost", *_MOVE_BINDS], source)
     answer.append(select(move.returning(_mov.c.id).cte("move").c.id).scalar_subquery())
-    return select(*answer)
+    stmt = select(*answer)
+    if document:  # unread by the rest: PostgreSQL runs a data-modifying CTE whether or not anything reads it
+        stmt = stmt.add_cte(insert(_doc).values({k: bindparam(f"d_{k}", type_=_doc.c[k].type)
+                                                 for k in DOCUMENT_COLUMNS}).cte("doc"))
+    return stmt
 
 
 def _replay(session: Session, key: str | None, part, location) -> Posted | None:
@@ -367,11 +380,8 @@ def _replay(session: Session, key: str | None, part, location) -> Posted | None:
                   replayed=True)
 
 
-def _document(session: Session, doc_no: str | None, doc_type: str, *, actor: str, store: str | None,
-              reference: str | None) -> str:
-    """The number of a new document, or of the existing one the caller names (checked to be of this type)."""
-    if doc_no is None:
-        return new_document(session, doc_type=doc_type, actor=actor, store=store, reference=reference)
+def _document(session: Session, doc_no: str, doc_type: str) -> str:
+    """The number of the existing document the caller names, checked to be of this type."""
     doc = get_document(session, doc_no)
     if doc is None or doc.doc_type != doc_type:
         raise NotFound(reason="document", document=doc_no, doc_type=doc_type)
@@ -464,10 +474,15 @@ def receive(session: Session, *, part_number: str, location: str, qty: int, acto
         return replay
     if unit_cost is not None:  # the cost column's range and scale, whichever edge the value came through
         unit_cost = money(unit_cost, "unit_cost", places=4)
-    doc_no = _document(session, document, "receipt", actor=actor, store="NEW", reference=reference)
+    new_doc = None  # a new receipt note is written with the move: on PostgreSQL in the move's one statement
+    if document is None:
+        new_doc = document_row(session, doc_type="receipt", actor=actor, store="NEW", reference=reference)
+        doc_no = new_doc["doc_no"]
+    else:
+        doc_no = _document(session, document, "receipt")
     move = post_move(session, part=part, qty=qty, src=loc_ref(session, "@SUPPLIER"), dst=loc, doc_type="receipt",
                      doc_no=doc_no, actor=actor, device=device, unit_cost=unit_cost,
-                     idempotency_key=idempotency_key, note=reference, lot=_lot(lot))
+                     idempotency_key=idempotency_key, note=reference, lot=_lot(lot), document=new_doc)
     return _posted(move, part, loc)
 
 
