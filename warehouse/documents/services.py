@@ -15,6 +15,8 @@ DOC_PREFIX = {"receipt": "RN", "issue": "IN", "transfer": "TN", "adjustment": "A
 _seq = DocSequence.__table__
 _NEXT: dict[str, object] = {}  # per dialect: the counter's first row or its increment, in one upsert
 _INSERT_DOCUMENT = insert(Document.__table__)
+_ROW_COLUMNS = {k: Document.__table__.c[k] for k in (  # the keys of a document_row
+    "doc_no", "doc_type", "store", "counterparty", "reference", "note", "created_by", "created_at")}
 
 
 def _increment(conn, prefix: str) -> int:
@@ -63,17 +65,19 @@ def open_document(session: Session, *, doc_type: str, actor: str, store: str | N
     return doc
 
 
-DOCUMENT_COLUMNS = ("doc_no", "doc_type", "store", "counterparty", "reference", "note", "created_by", "created_at")
-
-
 def document_row(session: Session, *, doc_type: str, actor: str, store: str | None = None,
                  reference: str | None = None) -> dict:
-    """A new document for the ledger's hot path (a receipt scan), numbered but not yet written: its row
-    (`DOCUMENT_COLUMNS`), for `insert_document`, or for a receipt on PostgreSQL to insert in its move's one
-    statement (ledger.services._post_at_once)."""
+    """A new document for the ledger's hot path (a receipt scan), numbered but not yet written: its row, for
+    `insert_document`, or for a receipt on PostgreSQL to insert in its move's one statement (`document_insert`)."""
     return {"doc_no": day_number(session, DOC_PREFIX[doc_type]), "doc_type": doc_type, "store": store,
             "counterparty": None, "reference": reference, "note": None, "created_by": actor,
             "created_at": utcnow()}
+
+
+def document_insert(prefix: str):
+    """The INSERT of a `document_row` inside a larger statement, each column bound as `prefix` + its name."""
+    return insert(Document.__table__).values({k: bindparam(prefix + k, type_=c.type) for k, c in
+                                              _ROW_COLUMNS.items()})
 
 
 def insert_document(conn, row: dict) -> str:

@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session
 from warehouse.catalog.models import Part
 from warehouse.catalog.services import money
 from warehouse.db import COST, hot, insert_for, utcnow
-from warehouse.documents.models import Document
-from warehouse.documents.services import DOCUMENT_COLUMNS, document_row, get_document, insert_document
+from warehouse.documents.services import document_insert, document_row, get_document, insert_document
 from warehouse import idempotency
 from warehouse.accounts.roles import store_allowed
 from warehouse.errors import (AlreadyReversed, Conflict, Forbidden, InsufficientStock, NotFound, UnknownLocation,
@@ -58,7 +57,6 @@ def check_qty(qty) -> int:
 # on the session's connection: no ORM unit of work, no expression building per call. ORM objects and these refs are
 # interchangeable as arguments (same attribute names).
 _bal, _val, _mov = Balance.__table__, Valuation.__table__, Move.__table__
-_doc = Document.__table__
 _part_t, _loc_t = Part.__table__, Location.__table__
 
 
@@ -292,8 +290,7 @@ def _post_at_once(conn, part, legs: list, out: bool, into: bool, cost: Decimal |
     for k in _MOVE_BINDS:
         params[f"m_{k}"] = row[k]
     if document is not None:
-        for k in DOCUMENT_COLUMNS:
-            params[f"d_{k}"] = document[k]
+        params.update({f"d_{k}": v for k, v in document.items()})
     shape = (tuple(sign for _loc, sign in legs), "out" if out else "in" if into else None, "c" not in params,
              document is not None)
     got = hot(conn, _at_once(conn, shape), params).first()
@@ -361,8 +358,7 @@ def _build_at_once(signs: tuple, valuation: str | None, average: bool, document:
     answer.append(select(move.returning(_mov.c.id).cte("move").c.id).scalar_subquery())
     stmt = select(*answer)
     if document:  # unread by the rest: PostgreSQL runs a data-modifying CTE whether or not anything reads it
-        stmt = stmt.add_cte(insert(_doc).values({k: bindparam(f"d_{k}", type_=_doc.c[k].type)
-                                                 for k in DOCUMENT_COLUMNS}).cte("doc"))
+        stmt = stmt.add_cte(document_insert("d_").cte("doc"))
     return stmt
 
 
