@@ -41,10 +41,9 @@ PART_AND_BINS = ("SELECT part.id, part.part_number, part.name, part.standard_cos
                  "location AS to_location ON true WHERE part.part_number = %(pn)s::VARCHAR AND part.active IS true "
                  "AND location.code = %(code)s::VARCHAR AND location.active IS true AND to_location.code = "
                  "%(to)s::VARCHAR AND to_location.active IS true")
-PART_SCAN = ("SELECT part.id, part.part_number, part.name, part.standard_cost, part.name_en, part.unit, part.active "
-             "FROM part WHERE part.part_number = %(pn)s::VARCHAR AND part.active IS true")
-LOC = ("SELECT location.id, location.code, location.kind, location.store FROM location WHERE location.code = "
-       "%(code)s::VARCHAR AND location.active IS true")
+PART_SCAN = ("SELECT part.id, part.part_number, part.name, part.standard_cost, part.name_en, part.unit, part.active, "
+             "b0.id AS id_1, b0.code, b0.kind, b0.store FROM part LEFT OUTER JOIN location AS b0 ON b0.code = "
+             "%(b0)s::VARCHAR AND b0.active IS true WHERE part.part_number = %(code)s::VARCHAR AND part.active IS true")
 # The moving-average cost in whole ten-thousandths, rounded half away from zero (warehouse/ledger/cost.py).
 _AVG = ("(CASE WHEN (CAST(round(valuation.value * 10000) AS BIGINT) < 0) THEN -((2 * abs(CAST(round(valuation.value "
         "* 10000) AS BIGINT)) + valuation.qty) / (2 * valuation.qty)) ELSE (2 * abs(CAST(round(valuation.value * "
@@ -170,11 +169,10 @@ def create_app() -> Flask:
         return take_out(c, row[:4], row[4:], data["qty"], now, "issue", key)
 
     def scan(c, data, key, now):
-        part = c.execute(PART_SCAN, {"pn": data["code"]}).fetchone()
-        loc = c.execute(LOC, {"code": data["location"]}).fetchone()
-        if part is None or loc is None:
+        part = c.execute(PART_SCAN, {"code": data["code"], "b0": data["location"]}).fetchone()
+        if part is None or part[7] is None:
             raise Refused(404, "unknown")
-        answer = take_out(c, part, loc, data["qty"], now, "issue", key)
+        answer = take_out(c, part, part[7:], data["qty"], now, "issue", key)
         return {"kind": "part", "name": part[2], "name_en": part[4], "mode": "issue", **answer}
 
     def transfer(c, data, key, now):

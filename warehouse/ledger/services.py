@@ -391,11 +391,11 @@ _PART_AND_BIN = select(*_PART.selected_columns, *_LOC.selected_columns).select_f
 
 
 def _part_and_bin(session: Session, part_number: str, code: str, role: str | None,
-                  part: PartRef | None = None) -> tuple[PartRef, LocRef]:
+                  part: PartRef | None = None, bins: tuple[LocRef | None, ...] = ()) -> tuple[PartRef, LocRef]:
     """Both in one round trip (the common case); on a miss, the single look-ups say which one is unknown. A part
-    the caller already holds (a scan resolved it in this transaction) is not looked up again."""
+    and bin the caller already holds (a scan read them in this transaction) are not looked up again."""
     if part is not None:
-        return part, _bin(session, code, role)
+        return part, _held(session, bins, 0, code, role)
     row = None
     if isinstance(part_number, str) and isinstance(code, str):
         row = hot(session.connection(),
@@ -403,6 +403,12 @@ def _part_and_bin(session: Session, part_number: str, code: str, role: str | Non
     if row is None:
         return part_ref(session, part_number), _bin(session, code, role)
     return PartRef(*row[:4]), check_bin(LocRef(*row[4:]), role)
+
+
+def _held(session: Session, bins: tuple[LocRef | None, ...], i: int, code: str, role: str | None) -> LocRef:
+    """The `i`-th bin the caller read (checked like any other), or, when it has none, the bin looked up by code."""
+    held = bins[i] if i < len(bins) else None
+    return check_bin(held, role) if held is not None else _bin(session, code, role)
 
 
 _to_t = _loc_t.alias("to_location")
@@ -415,15 +421,17 @@ _PART_AND_BINS = select(*_PART.selected_columns, *_LOC.selected_columns,
 
 
 def _part_and_bins(session: Session, part_number: str, src: str, dst: str, role: str | None,
-                   part: PartRef | None = None) -> tuple[PartRef, LocRef, LocRef]:
-    """A transfer's part and both bins in one round trip; on a miss, or for a part the caller already holds, the
-    single look-ups (which say which one is unknown)."""
+                   part: PartRef | None = None, bins: tuple[LocRef | None, ...] = ()) -> tuple[PartRef, LocRef, LocRef]:
+    """A transfer's part and both bins in one round trip; on a miss the single look-ups (which say which one is
+    unknown); for a part the caller already holds, the bins it holds too or their look-ups."""
+    if part is not None:
+        return part, _held(session, bins, 0, src, role), _held(session, bins, 1, dst, role)
     row = None
-    if part is None and isinstance(part_number, str) and isinstance(src, str) and isinstance(dst, str):
+    if isinstance(part_number, str) and isinstance(src, str) and isinstance(dst, str):
         row = hot(session.connection(), _PART_AND_BINS,
                   {"pn": part_number.strip(), "code": src.strip().upper(), "to": dst.strip().upper()}).first()
     if row is None:
-        return part or part_ref(session, part_number), _bin(session, src, role), _bin(session, dst, role)
+        return part_ref(session, part_number), _bin(session, src, role), _bin(session, dst, role)
     return PartRef(*row[:4]), check_bin(LocRef(*row[4:8]), role), check_bin(LocRef(*row[8:]), role)
 
 
@@ -458,12 +466,13 @@ def _posted(move: PostedMove, part, loc) -> Posted:
 def receive(session: Session, *, part_number: str, location: str, qty: int, actor: str,
             unit_cost: Decimal | None = None, reference: str | None = None, document: str | None = None,
             device: str | None = None, idempotency_key: str | None = None, role: str | None = None,
-            part: PartRef | None = None, lot: str | None = None) -> Posted:
+            part: PartRef | None = None, bins: tuple[LocRef | None, ...] = (), lot: str | None = None) -> Posted:
     """Receive purchased or allocated parts into a new-parts bin, on a receipt note (入库单). `part`: the part's
-    ref when the caller already looked it up in this transaction (a scan), instead of a second look-up. `lot`: the
+    ref when the caller already looked it up in this transaction (a scan), instead of a second look-up; `bins`: the
+    bin(s) it read with the part, in the order named (None: not read, looked up here). `lot`: the
     supplier's lot from the label (GS1 AI 10), kept on the move so a quality incident can name it."""
     check_qty(qty)
-    part, loc = _part_and_bin(session, part_number, location, role, part)
+    part, loc = _part_and_bin(session, part_number, location, role, part, bins)
     if loc.store != "NEW":
         raise WrongStore(reason="returned_store", location=loc.code, store=loc.store)
     if (replay := _replay(session, idempotency_key, part, loc)) is not None:
@@ -504,11 +513,11 @@ def _lot(lot) -> str | None:
 def issue(session: Session, *, part_number: str, location: str, qty: int, actor: str, to: str = "@CUSTOMER",
           reference: str | None = None, document: str | None = None, doc_type: str = "issue",
           device: str | None = None, idempotency_key: str | None = None, role: str | None = None,
-          part: PartRef | None = None, lot: str | None = None) -> Posted:
+          part: PartRef | None = None, bins: tuple[LocRef | None, ...] = (), lot: str | None = None) -> Posted:
     """Issue parts out of a bin to a counterparty (customer by default; a dealer, a technician, scrap). `part` and
-    `lot` (the supplier's lot on the label scanned, carried on to the repair) as for `receive`."""
+    `bins` as for `receive`; `lot`: the supplier's lot on the label scanned, carried on to the repair."""
     check_qty(qty)
-    part, loc = _part_and_bin(session, part_number, location, role, part)
+    part, loc = _part_and_bin(session, part_number, location, role, part, bins)
     if (replay := _replay(session, idempotency_key, part, loc)) is not None:
         return replay
     dst = loc_ref(session, to)
@@ -523,11 +532,12 @@ def issue(session: Session, *, part_number: str, location: str, qty: int, actor:
 
 def transfer(session: Session, *, part_number: str, from_location: str, to_location: str, qty: int, actor: str,
              reference: str | None = None, device: str | None = None,
-             idempotency_key: str | None = None, role: str | None = None, part: PartRef | None = None) -> Posted:
-    """Move parts between two bins of the same store. The answer's on-hand is the destination's. `part` as for
-    `receive`."""
+             idempotency_key: str | None = None, role: str | None = None, part: PartRef | None = None,
+             bins: tuple[LocRef | None, ...] = ()) -> Posted:
+    """Move parts between two bins of the same store. The answer's on-hand is the destination's. `part` and `bins`
+    (source, destination) as for `receive`."""
     check_qty(qty)
-    part, src, dst = _part_and_bins(session, part_number, from_location, to_location, role, part)
+    part, src, dst = _part_and_bins(session, part_number, from_location, to_location, role, part, bins)
     if src.store != dst.store:
         raise WrongStore(reason="different_stores", from_location=src.code, location=dst.code)
     if (replay := _replay(session, idempotency_key, part, dst)) is not None:

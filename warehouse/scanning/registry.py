@@ -8,16 +8,18 @@ from sqlalchemy.orm import Session
 
 from scanners.codes import Classified, classify
 from warehouse.errors import UnknownCode, ValidationError
-from warehouse.ledger.services import PartRef
+from warehouse.ledger.services import LocRef, PartRef
 from warehouse.limits import SCAN_CODE_LEN as MAX_CODE
 
 
 @dataclass(frozen=True)
 class Found:
     """What a code identifies. `data` is the answer callers see (always with "kind"); `part` is the ledger's
-    reference to an active part, so that posting the scan's move does not look the part up again."""
+    reference to an active part, so that posting the scan's move does not look the part up again; `bins`: the bins
+    a stock-mode scan names, read with the part (None where there is none: the ledger looks it up and says why)."""
     data: dict
     part: PartRef | None = None
+    bins: tuple[LocRef | None, ...] = ()
 
 
 Resolver = Callable[[Session, Classified], "Found | None"]
@@ -49,9 +51,8 @@ def unregister(fn: Resolver) -> None:
     _TEXT[:] = [entry for entry in _TEXT if entry[1] is not fn]
 
 
-def lookup(session: Session, code: str) -> Found:
-    """What a raw scanned string identifies. Raises ValidationError for an unreadable code, UnknownCode for a
-    readable one that nothing here carries."""
+def classified(code: str) -> Classified:
+    """A raw scanned string's syntax. Raises ValidationError for an unreadable code."""
     if not isinstance(code, str) or not code.strip():
         raise ValidationError(field="code", reason="empty")
     if len(code) > MAX_CODE:
@@ -59,8 +60,16 @@ def lookup(session: Session, code: str) -> Found:
     c = classify(code)
     if c.kind == "invalid":
         raise ValidationError(field="code", reason="unreadable", detail=c.fields.get("reason"))
+    return c
+
+
+def lookup(session: Session, code: str | Classified, *, tried: Resolver | None = None) -> Found:
+    """What a raw scanned string (or one already `classified`) identifies. Raises ValidationError for an unreadable
+    code, UnknownCode for a readable one that nothing here carries. `tried`: a resolver the caller already ran on
+    this code, not run again."""
+    c = code if isinstance(code, Classified) else classified(code)
     if c.kind == "text":
-        candidates = [fn for _, fn in _TEXT]
+        candidates = [fn for _, fn in _TEXT if fn is not tried]
     else:  # a code of a known syntax is only what that syntax says (a claim number is never a part number)
         candidates = [_BY_KIND[c.kind]] if c.kind in _BY_KIND else []
     for fn in candidates:

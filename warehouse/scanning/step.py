@@ -12,7 +12,8 @@ from warehouse.ledger import services as ledger
 from warehouse.limits import SCAN_MODES as MODES
 from warehouse.printing import services as printing
 from warehouse.printing.items import part_label
-from warehouse.scanning.registry import lookup
+from warehouse.scanning.parts import by_part_number, by_part_number_in
+from warehouse.scanning.registry import classified, lookup
 from warehouse.orders import services as orders
 from warehouse.stocktake import cards, services as stocktakes
 from warehouse.warranty import services as warranty
@@ -27,7 +28,7 @@ def scan_step(session: Session, *, code: str, mode: str, actor: str, location: s
     In intake mode a claim tag is checked and held by the page (`claim`), and the bin scanned next takes it in."""
     if mode not in MODES:
         raise ValidationError(field="mode", reason="one_of", allowed=", ".join(MODES))
-    found = lookup(session, code)
+    found = _found(session, code, mode=mode, location=location, to_location=to_location)
     if found.data["kind"] == "location":
         extra = _check_bin(session, found.data, mode=mode, current=location, role=role, stocktake=stocktake,
                            claim=claim)
@@ -48,7 +49,8 @@ def scan_step(session: Session, *, code: str, mode: str, actor: str, location: s
         raise ValidationError(field="location", reason="required")
     pn = found.data["part_number"]
     # The part as resolved above: the ledger does not look it up again.
-    key = dict(part=found.part, actor=actor, device=device, idempotency_key=idempotency_key, role=role)
+    key = dict(part=found.part, bins=found.bins, actor=actor, device=device, idempotency_key=idempotency_key,
+               role=role)
     # The supplier's lot when the label is a GS1 string carrying AI 10: kept on the move (a receipt, or an issue to a
     # repair, so the lot follows the part), no extra statement.
     lot = (found.data.get("gs1") or {}).get("lot")
@@ -74,6 +76,18 @@ def scan_step(session: Session, *, code: str, mode: str, actor: str, location: s
     return {**found.data, "mode": mode, **posted.as_dict()}
 
 
+def _found(session: Session, code: str, *, mode: str, location, to_location):
+    """What the code is. The usual scan — a plain part number, in a mode that posts a move at a bin already
+    selected — reads the part and the step's bins in one statement; any other code, or a part number that is not
+    one, goes through the resolvers (not the part number's again)."""
+    c = classified(code)
+    bins = (location, to_location) if mode == "transfer" and isinstance(to_location, str) else (location,)
+    if c.kind != "text" or mode not in _POSTS or not all(isinstance(b, str) and b for b in bins):
+        return lookup(session, c)
+    return by_part_number_in(session, c, bins) or lookup(session, c, tried=by_part_number)
+
+
+_POSTS = ("receive", "issue", "transfer")  # the modes whose part scan posts a move in the ledger
 # The store a mode works in when a bin is scanned (None: either, the role's own).
 _MODE_STORE = {"receive": "NEW", "pick": "NEW", "intake": "RETURNED"}
 
