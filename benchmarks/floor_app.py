@@ -12,7 +12,7 @@ refuses.
 
 Each floor: the part and bin look-up, one statement for the move (the conditional balance UPDATE — a refusal
 answers 409 —, the valuation at moving-average cost (issue, scan) or its upsert (receive), the move INSERT and a
-receipt's note, as the project's data-modifying CTEs), the idempotency record INSERT, COMMIT — statement for
+receipt's note and its number, as the project's data-modifying CTEs), the idempotency record INSERT, COMMIT — statement for
 statement what `POST /api/v1/stock/…` runs on PostgreSQL. As there, the key is looked up only when a request fails
 (a refusal, or a retry's unique key): a stored answer is replayed.
 """
@@ -53,8 +53,6 @@ VALUE_OUT = (f"UPDATE valuation SET qty=(valuation.qty - %(n)s::INTEGER), value=
              f"CAST(round({_AVG} * 10000) AS BIGINT) * %(n)s::BIGINT) / 10000.0 END, last_cost={_AVG} "
              f"WHERE valuation.part_id = %(p)s::INTEGER AND valuation.store = %(s)s::VARCHAR AND valuation.qty >= "
              f"%(n)s::INTEGER RETURNING valuation.last_cost")
-SEQ_NEXT = ("INSERT INTO doc_sequence (prefix, last) VALUES (%(prefix)s::VARCHAR, 1) ON CONFLICT (prefix) DO UPDATE "
-            "SET last = (doc_sequence.last + 1) RETURNING doc_sequence.last")
 COUNTERPARTY = "SELECT id FROM location WHERE code = %(code)s"
 
 # On PostgreSQL the project posts a move in one statement (warehouse.ledger.services._post_at_once): the balance
@@ -84,20 +82,25 @@ TRANSFER_AT_ONCE = {  # by which end has the lower location id: the source (take
     "move AS (" + _MOVE_LEG.format(cost="%(c)s", source="WHERE " + _AFTER.format("leg1")) + ") "
     "SELECT (SELECT qty FROM leg0), (SELECT qty FROM leg1), (SELECT id FROM move)"
     for first in ("take", "put")}
-# The receipt's note is inserted by the same statement (an unread data-modifying CTE).
-_DOCUMENT = ("INSERT INTO document (doc_no, doc_type, store, counterparty, reference, note, created_by, created_at) "
-             "VALUES (%(doc_no)s::VARCHAR, 'receipt', 'NEW', NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, "
-             "%(actor)s::VARCHAR, %(t)s::TIMESTAMP WITH TIME ZONE)")
+# The receipt's note is numbered (the day's counter, as `{n:04d}`) and inserted by the same statement, the move
+# carrying its number (documents.services.numbered_insert).
+_NUMBER = "CAST(doc_sequence.last AS VARCHAR)"
 RECEIVE_AT_ONCE = (
-    "WITH doc AS (" + _DOCUMENT + "), "
+    "WITH seq AS (INSERT INTO doc_sequence (prefix, last) VALUES (%(prefix)s::VARCHAR, 1) ON CONFLICT (prefix) DO "
+    f"UPDATE SET last = (doc_sequence.last + 1) RETURNING %(prefix)s::VARCHAR || '-' || lpad({_NUMBER}, "
+    f"greatest(4, length({_NUMBER})), '0') AS doc_no), "
+    "doc AS (INSERT INTO document (doc_no, doc_type, store, counterparty, reference, note, created_by, created_at) "
+    "SELECT seq.doc_no, 'receipt', 'NEW', NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, %(actor)s::VARCHAR, "
+    "%(t)s::TIMESTAMP WITH TIME ZONE FROM seq), "
     "leg0 AS (" + _PUT_LEG.format(l="l0", after="") + "), "
     "value_in AS (INSERT INTO valuation (part_id, store, qty, value, last_cost) SELECT %(p)s::INTEGER, "
     "%(s)s::VARCHAR, %(n)s::INTEGER, %(v)s, %(c)s WHERE EXISTS (SELECT 1 FROM leg0) ON CONFLICT (part_id, store) DO "
     "UPDATE SET qty = (valuation.qty + excluded.qty), value = ((CAST(round(valuation.value * 10000) AS BIGINT) + "
     "CAST(round(excluded.value * 10000) AS BIGINT)) / 10000.0), last_cost = excluded.last_cost RETURNING "
     "valuation.qty), "
-    "move AS (" + _MOVE_LEG.format(cost="%(c)s", source="WHERE " + _AFTER.format("value_in")) + ") "
-    "SELECT (SELECT qty FROM leg0), (SELECT qty FROM value_in), (SELECT id FROM move)")
+    "move AS (" + _MOVE_LEG.format(cost="%(c)s", source="WHERE " + _AFTER.format("value_in"))
+    .replace("%(doc_no)s::VARCHAR", "(SELECT seq.doc_no FROM seq)") + ") "
+    "SELECT (SELECT qty FROM leg0), (SELECT qty FROM value_in), (SELECT id FROM move), (SELECT doc_no FROM seq)")
 
 
 class Refused(Exception):
@@ -115,7 +118,6 @@ def create_app() -> Flask:
         """The connection's one cursor, kept for every statement (as the project's hot path keeps it)."""
         if getattr(local, "cur", None) is None:
             local.cur = psycopg.connect(dsn).cursor()
-            local.seq = psycopg.connect(dsn, autocommit=True)  # the receipt counter in autocommit, as in the project
         return local.cur
 
     def counterparty(c, code: str) -> int:
@@ -200,14 +202,11 @@ def create_app() -> Flask:
             raise Refused(404, "unknown_part")
         part, loc, qty = row[:4], row[4:], data["qty"]
         prefix = f"RN-{now:%Y%m%d}"
-        seq = local.seq
-        n = seq.execute(SEQ_NEXT, {"prefix": prefix}).fetchone()[0]
-        doc_no = f"{prefix}-{n:04d}"
         src = counterparty(c, "@SUPPLIER")
         cost = part[3]
-        have, _, move_id = c.execute(RECEIVE_AT_ONCE, {
+        have, _, move_id, doc_no = c.execute(RECEIVE_AT_ONCE, {
             "p": part[0], "l0": loc[0], "n": qty, "t": now, "at": now, "s": "NEW", "v": cost * qty, "c": cost,
-            "src": src, "dst": loc[0], "doc_type": "receipt", "doc_no": doc_no, "actor": "bench",
+            "src": src, "dst": loc[0], "doc_type": "receipt", "prefix": prefix, "actor": "bench",
             "key": key}).fetchone()
         return {"move_id": move_id, "part_number": part[1], "location": loc[1], "qty": qty, "qty_on_hand": have,
                 "unit_cost": f"{cost:.4f}", "doc_no": doc_no}

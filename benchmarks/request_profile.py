@@ -94,7 +94,7 @@ def main() -> int:
             event.remove(engine, "before_cursor_execute", listener)
             print(f"\n== {op}: {len(seen)} statements (+ COMMIT)")
             for s in seen:
-                print("  ", s[:300])
+                print("  ", s if os.environ.get("PROFILE_SQL_FULL") else s[:300])
 
         for _ in range(200):
             call(args.op)

@@ -189,3 +189,54 @@ def test_a_backdated_move_keeps_its_time_and_the_balance_says_when_it_changed(an
         s.commit()
         assert s.scalar(select(Move.created_at).where(Move.id == posted.id)) == then
         assert s.scalar(select(Balance.updated_at).where(Balance.location_id == a.id)) >= start
+
+
+def test_a_receipt_takes_the_day_counter_after_its_balance_and_valuation(pg_url):
+    """The receipt's statement locks the day's counter row last: held by another transaction, the counter keeps the
+    receipt waiting with its balance and valuation rows already locked (so the counter is held only from there to
+    COMMIT, and a receipt never holds it while waiting for stock rows)."""
+    import threading
+
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    with _session(pg_url) as s:
+        make_part(s, part_number="LK-1")
+        make_bin(s, "N-K01-01")
+        s.commit()
+        first = ledger.receive(s, part_number="LK-1", location="N-K01-01", qty=1, actor="setup")
+        s.commit()
+        ids = s.execute(select(Balance.part_id, Balance.location_id)).one()
+    prefix = first.doc_no.rsplit("-", 1)[0]
+    engine = make_engine(pg_url)
+    try:
+        with engine.connect() as holder, engine.connect() as probe:
+            holder.execute(text("SELECT 1 FROM doc_sequence WHERE prefix = :p FOR UPDATE"), {"p": prefix})
+            done = []
+
+            def receipt():
+                with Session(engine) as r:
+                    done.append(ledger.receive(r, part_number="LK-1", location="N-K01-01", qty=1, actor="c").doc_no)
+                    r.commit()
+
+            waiting = threading.Thread(target=receipt)
+            waiting.start()
+            locked = []
+            for table, where in (("balance", "part_id = :p AND location_id = :l"), ("valuation", "part_id = :p")):
+                for _ in range(100):  # until the receipt holds the row (it then waits on the counter)
+                    try:
+                        probe.execute(text(f"SELECT 1 FROM {table} WHERE {where} FOR UPDATE NOWAIT"),
+                                      {"p": ids.part_id, "l": ids.location_id})
+                        probe.rollback()
+                        threading.Event().wait(0.02)
+                    except OperationalError as exc:
+                        assert "lock" in str(exc.orig).lower()
+                        probe.rollback()
+                        locked.append(table)
+                        break
+            assert locked == ["balance", "valuation"] and not done
+            holder.rollback()
+            waiting.join(10)
+        assert done == [f"{prefix}-0002"]
+    finally:
+        engine.dispose()

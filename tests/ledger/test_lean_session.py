@@ -292,20 +292,40 @@ def test_a_forked_child_never_touches_the_parent_s_kept_connection(pg_engine, sl
     assert _on_hand(pg_engine) == 3
 
 
-def test_the_receipt_counter_s_autocommit_connection_is_kept_too(pg_engine, slot):
-    """A receipt's number comes from a counter incremented in autocommit on a second connection (so receipts do not
-    queue on its row): a kept session keeps that one as well, still in autocommit."""
+def test_the_document_counter_s_autocommit_connection_is_kept_too(pg_engine, slot):
+    """A document number drawn on the stock path outside a receipt's move (an intake's note, `day_number`) comes
+    from the counter incremented in autocommit on a second connection (so documents do not queue on its row): a kept
+    session keeps that one as well, still in autocommit, and a number drawn in a rolled-back transaction stays
+    used."""
+    from warehouse.documents.services import day_number
+
     numbers = []
     for commit in (True, True, False, True):
         lean = LeanSession(pg_engine, keep=True)
-        numbers.append(ledger.receive(lean, part_number="LS-1", location="N-L01-01", qty=1, actor="t").doc_no)
+        lean.connection()  # the transaction the number is drawn in
+        numbers.append(day_number(lean, "RI"))
         lean.commit() if commit else lean.rollback()
         lean.close()
         if len(numbers) == 1:
             side = lean_session._slot.side
         assert lean_session._slot.side is side and side.conn is not lean_session._slot.kept.conn
     assert pg_engine.pool.checkedout() == 2
-    assert [n.rsplit("-", 1)[1] for n in numbers] == ["0001", "0002", "0003", "0004"]  # the rolled-back one's
-    assert _on_hand(pg_engine) == 3                                                        # number stays used
+    assert [n.rsplit("-", 1)[1] for n in numbers] == ["0001", "0002", "0003", "0004"]
+    lean_session.release_kept()
+    assert pg_engine.pool.checkedout() == 0
+
+
+def test_a_receipt_is_numbered_in_its_move_s_statement(pg_engine, slot):
+    """A receipt's note is numbered by its move's one statement (the counter's CTE): no second connection, and a
+    receipt rolled back gives its number back."""
+    numbers = []
+    for commit in (True, True, False, True):
+        lean = LeanSession(pg_engine, keep=True)
+        numbers.append(ledger.receive(lean, part_number="LS-1", location="N-L01-01", qty=1, actor="t").doc_no)
+        lean.commit() if commit else lean.rollback()
+        lean.close()
+    assert lean_session._slot.side is None and pg_engine.pool.checkedout() == 1
+    assert [n.rsplit("-", 1)[1] for n in numbers] == ["0001", "0002", "0003", "0003"]
+    assert _on_hand(pg_engine) == 3
     lean_session.release_kept()
     assert pg_engine.pool.checkedout() == 0

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import String, bindparam, cast, func, insert, select
 from sqlalchemy.orm import Session
 
 from warehouse.db import hot, insert_for, utcnow
@@ -15,8 +15,9 @@ DOC_PREFIX = {"receipt": "RN", "issue": "IN", "transfer": "TN", "adjustment": "A
 _seq = DocSequence.__table__
 _NEXT: dict[str, object] = {}  # per dialect: the counter's first row or its increment, in one upsert
 _INSERT_DOCUMENT = insert(Document.__table__)
-_ROW_COLUMNS = {k: Document.__table__.c[k] for k in (  # the keys of a document_row
-    "doc_no", "doc_type", "store", "counterparty", "reference", "note", "created_by", "created_at")}
+_ROW_COLUMNS = {k: Document.__table__.c[k] for k in (  # a document_row's keys but its prefix (it has no number yet)
+    "doc_type", "store", "counterparty", "reference", "note", "created_by", "created_at")}
+WIDTH = 4  # a number's digits at least: RN-20261123-0001
 
 
 def _increment(conn, prefix: str) -> int:
@@ -28,12 +29,13 @@ def _increment(conn, prefix: str) -> int:
     return hot(conn, _NEXT[name], {"p": prefix}).scalar_one()
 
 
-def next_number(session: Session, prefix: str, *, width: int = 4) -> str:
+def next_number(session: Session, prefix: str, *, width: int = WIDTH) -> str:
     """`PREFIX-0001`, unique under concurrency.
 
     On PostgreSQL the counter is incremented by one statement in autocommit (one round trip, no BEGIN/COMMIT), so
-    the counter row is locked for that statement instead of for the whole receipt (every receipt in the building
-    would queue on it); a receipt that then rolls back leaves a gap in the numbers. SQLite serialises writers
+    the counter row is locked for that statement instead of for the whole of a document's transaction, which may be
+    long (an order shipped, a dealer statement); a document that then rolls back leaves a gap in the numbers. (A
+    receipt's note, on the hottest path, is numbered in its move's statement instead: `numbered_insert`.) SQLite serialises writers
     anyway, and a second connection would wait on the first's lock, so there the increment joins the caller's
     transaction.
     """
@@ -51,8 +53,12 @@ def next_number(session: Session, prefix: str, *, width: int = 4) -> str:
 
 def day_number(session: Session, code: str, on: date | None = None) -> str:
     """Day-sequenced document number such as `RN-20261123-0001`."""
-    on = on or utcnow().date()
-    return next_number(session, f"{code}-{on:%Y%m%d}")
+    return next_number(session, day_prefix(code, on))
+
+
+def day_prefix(code: str, on: date | None = None) -> str:
+    """The counter of a day's documents of one kind: `RN-20261123`."""
+    return f"{code}-{on or utcnow().date():%Y%m%d}"
 
 
 def open_document(session: Session, *, doc_type: str, actor: str, store: str | None = None,
@@ -65,25 +71,34 @@ def open_document(session: Session, *, doc_type: str, actor: str, store: str | N
     return doc
 
 
-def document_row(session: Session, *, doc_type: str, actor: str, store: str | None = None,
-                 reference: str | None = None) -> dict:
-    """A new document for the ledger's hot path (a receipt scan), numbered but not yet written: its row, for
-    `insert_document`, or for a receipt on PostgreSQL to insert in its move's one statement (`document_insert`)."""
-    return {"doc_no": day_number(session, DOC_PREFIX[doc_type]), "doc_type": doc_type, "store": store,
-            "counterparty": None, "reference": reference, "note": None, "created_by": actor,
-            "created_at": utcnow()}
+def document_row(*, doc_type: str, actor: str, store: str | None = None, reference: str | None = None) -> dict:
+    """A new document for the ledger's hot path (a receipt scan), not yet numbered nor written: its counter's
+    `prefix` and its columns, for `insert_document`, or for a receipt on PostgreSQL to be numbered and inserted in
+    its move's one statement (`numbered_insert`)."""
+    now = utcnow()
+    return {"prefix": day_prefix(DOC_PREFIX[doc_type], now.date()), "doc_type": doc_type, "store": store,
+            "counterparty": None, "reference": reference, "note": None, "created_by": actor, "created_at": now}
 
 
-def document_insert(prefix: str):
-    """The INSERT of a `document_row` inside a larger statement, each column bound as `prefix` + its name."""
-    return insert(Document.__table__).values({k: bindparam(prefix + k, type_=c.type) for k, c in
-                                              _ROW_COLUMNS.items()})
+def numbered_insert(bind: str, upsert):
+    """A `document_row` numbered and inserted inside a larger statement (PostgreSQL), each of its keys bound as
+    `bind` + the key: the day counter's upsert, a CTE named "seq" whose one column `doc_no` is the new number, and
+    the document INSERT that reads it. The counter row then stays locked until the caller's transaction ends — for
+    a receipt, its record and COMMIT, two round trips — and a receipt rolled back gives its number back."""
+    prefix = bindparam(bind + "prefix", type_=_seq.c.prefix.type)
+    last = cast(_seq.c.last, String)  # `{n:04d}`: at least WIDTH digits, more when the day needs them
+    number = prefix + "-" + func.lpad(last, func.greatest(WIDTH, func.length(last)), "0")
+    seq = upsert(_seq).values(prefix=prefix, last=1).on_conflict_do_update(
+        index_elements=[_seq.c.prefix], set_={"last": _seq.c.last + 1}).returning(number.label("doc_no")).cte("seq")
+    row = select(seq.c.doc_no, *(bindparam(bind + k, type_=c.type) for k, c in _ROW_COLUMNS.items()))
+    return seq, insert(Document.__table__).from_select(["doc_no", *_ROW_COLUMNS], row)
 
 
-def insert_document(conn, row: dict) -> str:
-    """A `document_row` written: one Core INSERT, no ORM object; its number."""
-    hot(conn, _INSERT_DOCUMENT, row)
-    return row["doc_no"]
+def insert_document(session: Session, row: dict) -> str:
+    """A `document_row` numbered (`next_number`) and written: one Core INSERT, no ORM object; its number."""
+    doc_no = next_number(session, row["prefix"])
+    hot(session.connection(), _INSERT_DOCUMENT, {"doc_no": doc_no, **{k: row[k] for k in _ROW_COLUMNS}})
+    return doc_no
 
 
 def get_document(session: Session, doc_no: str) -> Document | None:

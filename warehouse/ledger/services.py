@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from warehouse.catalog.models import Part
 from warehouse.catalog.services import money
 from warehouse.db import COST, hot, insert_for, utcnow
-from warehouse.documents.services import document_insert, document_row, get_document, insert_document
+from warehouse.documents.services import document_row, get_document, insert_document, numbered_insert
 from warehouse import idempotency
 from warehouse.accounts.roles import store_allowed
 from warehouse.errors import (AlreadyReversed, Conflict, Forbidden, InsufficientStock, NotFound, UnknownLocation,
@@ -229,7 +229,7 @@ def post_move(session: Session, *, part, qty: int, src, dst, doc_type: str, acto
               at: datetime | None = None, lot: str | None = None, document: dict | None = None) -> PostedMove:
     """The single writer of the ledger (parts and locations as ORM objects or refs). Raises a DomainError on
     refusal; the caller then rolls back, so nothing is written. `document`: a new document's row
-    (documents.document_row), written with the move."""
+    (documents.document_row), numbered and written with the move, which carries its number (`doc_no` unused)."""
     check_qty(qty)
     if src.id == dst.id:
         raise ValidationError(field="to", reason="same_location", location=src.code)
@@ -247,7 +247,7 @@ def post_move(session: Session, *, part, qty: int, src, dst, doc_type: str, acto
             return _post_at_once(conn, part, legs, out, into, cost, row,
                                  store=src.store if out else dst.store, document=document)
         if document is not None:
-            insert_document(conn, document)
+            row["doc_no"] = doc_no = insert_document(session, document)
         on_hand = {}
         for loc, sign in legs:
             on_hand[loc.id] = (_take if sign < 0 else _put)(conn, part, loc, qty)
@@ -273,7 +273,8 @@ def _post_at_once(conn, part, legs: list, out: bool, into: bool, cost: Decimal |
     locked in location-id order, and a refused step leaves the later ones undone. The statement answers one row,
     each step's result or NULL, so a refusal names its step as the step-by-step path does. (A move between two
     stores, valued out of one and into the other at the cost just taken, keeps the step-by-step path.) `store`: the
-    store valued out of (`out`) or into (`into`); `document`: a new document's row, inserted by the statement too."""
+    store valued out of (`out`) or into (`into`); `document`: a new document's row, numbered and inserted by the
+    statement too (documents.numbered_insert), the move carrying its number."""
     qty = row["qty"]
     params = {"p": part.id, "n": qty, "t": utcnow()}  # the balances' updated_at; the move keeps its own time
     for i, (loc, _sign) in enumerate(legs):
@@ -289,11 +290,15 @@ def _post_at_once(conn, part, legs: list, out: bool, into: bool, cost: Decimal |
             params.update(s=store, v=cost * qty)
     for k in _MOVE_BINDS:
         params[f"m_{k}"] = row[k]
+    doc_no = row["doc_no"]
     if document is not None:
         params.update({f"d_{k}": v for k, v in document.items()})
+        del params["m_doc_no"]  # the statement's own number
     shape = (tuple(sign for _loc, sign in legs), "out" if out else "in" if into else None, "c" not in params,
              document is not None)
     got = hot(conn, _at_once(conn, shape), params).first()
+    if document is not None:  # its number, answered last
+        doc_no, got = got[-1], got[:-1]
     for i, (loc, _sign) in enumerate(legs):
         if got[i] is None:  # the first refused step: only a take can refuse (a put always lands)
             raise _short(conn, part, loc, qty)
@@ -302,7 +307,7 @@ def _post_at_once(conn, part, legs: list, out: bool, into: bool, cost: Decimal |
             raise _valuation_short(part, store, qty)
         cost = round_cost(got[-2])
     on_hand = {loc.id: got[i] for i, (loc, _sign) in enumerate(legs)}
-    return PostedMove(got[-1], part.id, qty, cost, row["doc_type"], row["doc_no"], on_hand)
+    return PostedMove(got[-1], part.id, qty, cost, row["doc_type"], doc_no, on_hand)
 
 
 AT_ONCE_DIALECTS = frozenset({"postgresql"})  # SQLite has no data-modifying CTEs: it takes the steps
@@ -352,13 +357,16 @@ def _build_at_once(signs: tuple, valuation: str | None, average: bool, document:
         ).returning(_val.c.qty).cte("value_in"))
         answer.append(select(steps[-1].c.qty).scalar_subquery())
     values = [p, n, cost] + [bindparam(f"m_{k}", type_=_mov.c[k].type) for k in _MOVE_BINDS]
+    if document:  # numbered by the counter's CTE, which the move reads once the valuation has run: a transaction
+        seq, doc = numbered_insert("d_", upsert)  # holding the counter takes it last, after its balance and valuation
+        values[3 + _MOVE_BINDS.index("doc_no")] = select(seq.c.doc_no).scalar_subquery()
     source = select(*values)
     source = source.select_from(steps[-1]) if valuation == "out" else after_last(source)
     move = insert(_mov).from_select(["part_id", "qty", "unit_cost", *_MOVE_BINDS], source)
     answer.append(select(move.returning(_mov.c.id).cte("move").c.id).scalar_subquery())
     stmt = select(*answer)
-    if document:  # unread by the rest: PostgreSQL runs a data-modifying CTE whether or not anything reads it
-        stmt = stmt.add_cte(document_insert("d_").cte("doc"))
+    if document:  # the note's INSERT is unread: PostgreSQL runs a data-modifying CTE whether or not anything reads it
+        stmt = stmt.add_columns(select(seq.c.doc_no).scalar_subquery()).add_cte(doc.cte("doc"))
     return stmt
 
 
@@ -479,10 +487,9 @@ def receive(session: Session, *, part_number: str, location: str, qty: int, acto
         return replay
     if unit_cost is not None:  # the cost column's range and scale, whichever edge the value came through
         unit_cost = money(unit_cost, "unit_cost", places=4)
-    new_doc = None  # a new receipt note is written with the move: on PostgreSQL in the move's one statement
+    new_doc = doc_no = None  # a new receipt note is numbered and written with the move (post_move's `document`)
     if document is None:
-        new_doc = document_row(session, doc_type="receipt", actor=actor, store="NEW", reference=reference)
-        doc_no = new_doc["doc_no"]
+        new_doc = document_row(doc_type="receipt", actor=actor, store="NEW", reference=reference)
     else:
         doc_no = _document(session, document, "receipt")
     move = post_move(session, part=part, qty=qty, src=loc_ref(session, "@SUPPLIER"), dst=loc, doc_type="receipt",
