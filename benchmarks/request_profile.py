@@ -7,7 +7,8 @@ The app is the real one (`create_app()`, every hook and extension), driven throu
 bearer token and a new Idempotency-Key per request, against a scratch schema (PostgreSQL) dropped afterwards.
 First it prints the statements one request of each operation runs (what the floors in `scan_floor.py` run by hand),
 then the profile of `--n` requests of `--op` sorted by cumulative time (and by own time with `--tottime`).
-PROFILE_CPU=1 profiles CPU time (waits for the database left out); PROFILE_DUMP=path keeps the profile for pstats.
+PROFILE_CPU=1 profiles CPU time (waits for the database left out); PROFILE_DUMP=path keeps the profile for pstats;
+PROFILE_SQL_FULL=1 prints each statement whole (the floors copy them).
 """
 from __future__ import annotations
 
