@@ -35,9 +35,9 @@ def next_number(session: Session, prefix: str, *, width: int = WIDTH) -> str:
     On PostgreSQL the counter is incremented by one statement in autocommit (one round trip, no BEGIN/COMMIT), so
     the counter row is locked for that statement instead of for the whole of a document's transaction, which may be
     long (an order shipped, a dealer statement); a document that then rolls back leaves a gap in the numbers. (A
-    receipt's note, on the hottest path, is numbered in its move's statement instead: `numbered_insert`.) SQLite serialises writers
-    anyway, and a second connection would wait on the first's lock, so there the increment joins the caller's
-    transaction.
+    receipt's note, on the hottest path, is numbered in its move's statement instead: `numbered_insert`.) SQLite
+    serialises writers anyway, and a second connection would wait on the first's lock, so there the increment joins
+    the caller's transaction.
     """
     if session.get_bind().dialect.name == "postgresql":
         side = getattr(session, "autocommit_connection", None)  # a LeanSession's (the stock path's), kept with it
