@@ -13,8 +13,8 @@ refuses.
 Each floor: the part and bin look-up, one statement for the move (the conditional balance UPDATE — a refusal
 answers 409 —, the valuation at moving-average cost (issue, scan) or its upsert (receive), the move INSERT and
 a receipt's note and its number, as the project's data-modifying CTEs), the idempotency record INSERT, COMMIT —
-statement for statement what `POST /api/v1/stock/…` runs on PostgreSQL. As there, the key is looked up only when a request fails
-(a refusal, or a retry's unique key): a stored answer is replayed.
+statement for statement what `POST /api/v1/stock/…` runs on PostgreSQL. As there, the key is looked up only when a
+request fails (a refusal, or a retry's unique key): a stored answer is replayed.
 """
 from __future__ import annotations
 
